@@ -1,0 +1,72 @@
+"""``pcn-desktop``: the window, and the same operations headless as subcommands.
+
+Each subcommand lives in its own module here with ``register(subparsers)``; the module's
+``run(args) -> int`` is what the parser calls. The contract (names, options, JSON shapes,
+exit codes) is documented in the README and relied on by scripts: extend it, don't break it.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .. import __version__
+
+# Subcommand modules, in the order `--help` lists them.
+VERBS: list[str] = [
+    "sample",
+    "import_files",
+    "validate",
+    "export",
+]
+
+
+class CliError(Exception):
+    """A refusal the user can act on: printed to stderr, exit status 2 unless given."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pcn-desktop",
+        description="Form, validate, fund and print Primary Care Networks. "
+                    "With no subcommand, opens the window (on the sample CCG when no project is named).")
+    parser.add_argument("--version", action="version", version=f"pcn-desktop {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    for name in VERBS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or not _is_verb(argv[0]):
+        from .window import run_window   # Qt only when the window is wanted
+        return run_window(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except CliError as exc:
+        print(f"pcn-desktop {args.verb}: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+
+
+def _is_verb(word: str) -> bool:
+    if word in ("-h", "--help", "--version"):
+        return True
+    return word in {_verb_name(v) for v in VERBS}
+
+
+def _verb_name(module: str) -> str:
+    return {"import_files": "import"}.get(module, module)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""Open the window: `pcn-desktop [PROJECT]` and `pcn-desktop --screenshot OUT.png [PROJECT]`."""
+from __future__ import annotations
+
+import argparse
+from typing import Sequence
+
+
+def run_window(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pcn-desktop", description="Open the PCN Desktop window.")
+    parser.add_argument("project", nargs="?", help="project file to open (default: a copy of the sample CCG)")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="open, wait until every pane (the map included) has drawn, save a PNG, exit")
+    parser.add_argument("--presentation", action="store_true", help="larger fonts for a projector")
+    args = parser.parse_args(list(argv))
+    from ..ui.app import run   # noqa: PLC0415 — Qt is imported only here
+    return run(args.project, screenshot=args.screenshot, presentation=args.presentation)

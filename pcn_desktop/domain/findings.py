@@ -1,0 +1,44 @@
+"""What a rule reports: one finding per broken expectation, with the figure that broke it."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    network: str = ""          # the network's code, or its name when it has none
+    practice: str = ""         # ODS code
+    value: Any = None          # the figure that broke the rule
+    network_id: str = ""       # internal id, so a view can select the network
+    area: str = ""             # a small-area code, for geography findings
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data.pop("network_id")
+        if not data["area"]:
+            data.pop("area")
+        return data
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity.rank, f.network, f.practice, f.rule))

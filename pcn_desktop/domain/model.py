@@ -1,0 +1,288 @@
+"""The commissioning domain: practices, networks, memberships, areas and registrations.
+
+Plain Python on purpose: the window, the command line, the rules and the reports all work
+on a ``Project`` and none of them needs Qt or SQL to do it.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Iterator
+
+
+class PracticeStatus(str, Enum):
+    """ODS status codes as published in epraccur column 13."""
+
+    ACTIVE = "A"
+    CLOSED = "C"
+    DORMANT = "D"
+    PROPOSED = "P"
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass
+class Practice:
+    code: str
+    name: str = ""
+    address: tuple[str, ...] = ()
+    postcode: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    status: PracticeStatus = PracticeStatus.ACTIVE
+    opened: date | None = None
+    closed: date | None = None
+    commissioner: str = ""
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class ClinicalDirector:
+    name: str
+    practice_code: str = ""
+    professional_body: str = ""
+    registration_number: str = ""
+    wte: float = 0.0
+    start: date | None = None
+
+
+@dataclass
+class Network:
+    id: str
+    name: str
+    code: str = ""
+    commissioner: str = ""
+    exemption: str = ""            # "" for none, else the kind, e.g. "rural", "sparse"
+    exemption_reason: str = ""
+    nominated_payee: str = ""      # ODS code of the practice that receives the funding
+    agreement_signed: date | None = None
+    notes: str = ""
+    director: ClinicalDirector | None = None
+
+    @property
+    def key(self) -> str:
+        """What a user and the JSON call the network: its ODS code, else its name."""
+        return self.code or self.name
+
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+
+@dataclass
+class Membership:
+    practice_code: str
+    network_id: str
+    start: date | None = None
+    end: date | None = None
+
+    def current_at(self, at: date | None) -> bool:
+        if at is None:
+            return self.end is None
+        return (self.start is None or self.start <= at) and (self.end is None or self.end > at)
+
+
+@dataclass
+class SmallArea:
+    code: str
+    name: str = ""
+    geometry: Any = None           # a shapely geometry in WGS84 (EPSG:4326)
+    place: str = ""                # the local authority ("place") it lies in, when known
+
+
+@dataclass
+class AuditEntry:
+    what: str
+    old: str
+    new: str
+    when: datetime
+    who: str
+
+
+@dataclass
+class Boundary:
+    network_id: str
+    geometry: Any                  # shapely, WGS84
+    provenance: str                # "registrations", "imported:<file>", "edited"
+    built: datetime | None = None
+
+
+@dataclass
+class PlannedRole:
+    """One line of a network's workforce plan (Additional Roles)."""
+
+    role: str
+    wte: float
+    start: str                     # YYYY-MM
+    end: str                       # YYYY-MM, inclusive
+    annual_cost: float
+    scenario: str = ""             # "" is the plan itself; other names are what-if copies
+
+
+class Project:
+    """Everything one project file holds, with indexes kept in step by its own methods.
+
+    Current membership (no end date) is indexed both ways so that moving one practice
+    among 6,500 costs a few dictionary operations, not a scan.
+    """
+
+    def __init__(self) -> None:
+        self.name: str = "Untitled"
+        self.settings: dict[str, Any] = {}
+        self.practices: dict[str, Practice] = {}
+        self.networks: dict[str, Network] = {}
+        self.list_sizes: dict[str, dict[date, int]] = defaultdict(dict)
+        self.areas: dict[str, SmallArea] = {}
+        # registrations[date][(practice_code, area_code)] = patients
+        self.registrations: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
+        self.boundaries: dict[str, Boundary] = {}
+        self.area_assignments: dict[str, str] = {}     # area code -> network id (edited or built)
+        self.workforce: dict[str, list[PlannedRole]] = defaultdict(list)
+        self.audit: list[AuditEntry] = []
+        self._history: list[Membership] = []            # ended memberships, kept for the record
+        self._current: dict[str, dict[str, Membership]] = defaultdict(dict)  # practice -> net -> m
+        self._members: dict[str, set[str]] = defaultdict(set)                # net -> practices
+        self.revision = 0                                # bumped by every change; views compare it
+
+    # --- memberships -------------------------------------------------------------------
+    @property
+    def memberships(self) -> list[Membership]:
+        current = [m for by_net in self._current.values() for m in by_net.values()]
+        return self._history + current
+
+    def add_membership(self, m: Membership) -> None:
+        if m.end is not None:
+            self._history.append(m)
+            return
+        self._current[m.practice_code][m.network_id] = m
+        self._members[m.network_id].add(m.practice_code)
+
+    def remove_membership(self, practice_code: str, network_id: str) -> Membership | None:
+        m = self._current.get(practice_code, {}).pop(network_id, None)
+        if m is not None:
+            self._members[network_id].discard(practice_code)
+            if not self._current[practice_code]:
+                del self._current[practice_code]
+        return m
+
+    def members(self, network_id: str) -> set[str]:
+        """ODS codes of the network's current members."""
+        return self._members.get(network_id, set())
+
+    def networks_of(self, practice_code: str) -> list[str]:
+        """Ids of every network the practice is currently a member of (normally one)."""
+        return list(self._current.get(practice_code, {}))
+
+    def network_of(self, practice_code: str) -> Network | None:
+        ids = self.networks_of(practice_code)
+        return self.networks[ids[0]] if ids else None
+
+    def membership(self, practice_code: str, network_id: str) -> Membership | None:
+        return self._current.get(practice_code, {}).get(network_id)
+
+    # --- networks ----------------------------------------------------------------------
+    def add_network(self, net: Network) -> Network:
+        self.networks[net.id] = net
+        self._members.setdefault(net.id, set())
+        return net
+
+    def remove_network(self, network_id: str) -> Network:
+        if self._members.get(network_id):
+            raise ValueError("a network with members cannot be removed; move them first")
+        self._members.pop(network_id, None)
+        return self.networks.pop(network_id)
+
+    def find_network(self, key: str) -> Network | None:
+        """By id, ODS code or name (case and spacing ignored)."""
+        if key in self.networks:
+            return self.networks[key]
+        wanted = normalise_name(key)
+        for net in self.networks.values():
+            if net.code and net.code.upper() == key.strip().upper():
+                return net
+        for net in self.networks.values():
+            if normalise_name(net.name) == wanted:
+                return net
+        return None
+
+    def sorted_networks(self) -> list[Network]:
+        return sorted(self.networks.values(), key=lambda n: (n.name.lower(), n.code))
+
+    # --- list sizes --------------------------------------------------------------------
+    def list_size(self, practice_code: str, at: date | None = None) -> int:
+        counted = self.list_size_counted(practice_code, at)
+        return counted[1] if counted else 0
+
+    def list_size_counted(self, practice_code: str, at: date | None = None) -> tuple[date, int] | None:
+        """(date counted, patients): the latest count on or before ``at``; failing that the
+        earliest after it, since a project often holds only a later extract."""
+        sizes = self.list_sizes.get(practice_code)
+        if not sizes:
+            return None
+        if at is None:
+            when = max(sizes)
+            return when, sizes[when]
+        before = [d for d in sizes if d <= at]
+        when = max(before) if before else min(sizes)
+        return when, sizes[when]
+
+    def network_list_size(self, network_id: str, at: date | None = None) -> int:
+        return sum(self.list_size(p, at) for p in self.members(network_id))
+
+    def list_dates(self) -> list[date]:
+        return sorted({d for sizes in self.list_sizes.values() for d in sizes})
+
+    # --- practices ---------------------------------------------------------------------
+    def is_closed(self, practice_code: str) -> bool:
+        """Closed in ODS, or dormant with no registered patients left."""
+        p = self.practices.get(practice_code)
+        if p is None:
+            return False
+        if p.status is PracticeStatus.CLOSED:
+            return True
+        return p.status is PracticeStatus.DORMANT and self.list_size(practice_code) == 0
+
+    def unassigned(self) -> list[str]:
+        return sorted(c for c in self.practices if c not in self._current and not self.is_closed(c))
+
+    # --- registrations -----------------------------------------------------------------
+    def latest_registrations(self) -> tuple[date | None, dict[tuple[str, str], int]]:
+        if not self.registrations:
+            return None, {}
+        when = max(self.registrations)
+        return when, self.registrations[when]
+
+    # --- audit -------------------------------------------------------------------------
+    def record(self, what: str, old: Any, new: Any, who: str) -> None:
+        self.audit.append(AuditEntry(what, _text(old), _text(new), datetime.now().replace(microsecond=0), who))
+
+    def touch(self) -> None:
+        self.revision += 1
+
+    def copy_network(self, net: Network) -> Network:
+        return replace(net, director=replace(net.director) if net.director else None)
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def iter_members_sorted(project: Project, network_id: str) -> Iterator[Practice]:
+    for code in sorted(project.members(network_id)):
+        yield project.practices.get(code) or Practice(code)
