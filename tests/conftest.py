@@ -1,0 +1,39 @@
+"""Test set-up: Qt offscreen, settings in a temp dir, and the real NHS files in ../shared/data."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("PCN_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public NHS files; tests that need them skip, saying why, when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real NHS data not found at {SHARED_DATA} (set PCN_SHARED_DATA to its folder)")
+    return SHARED_DATA
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ../shared/data, or a skip naming the missing file."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real NHS file not found: {path}")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QSettings and any per-user files go to a temp dir, never the tester's own."""
+    home = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("PCN_DESKTOP_CONFIG_DIR", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
