@@ -163,6 +163,8 @@ def load_project(source: str | os.PathLike[str]) -> Project:
     try:
         with engine.connect() as conn:
             return _read(conn)
+    except Exception as exc:
+        raise ProjectFileError(f"{path}: damaged or incomplete project file ({exc})") from None
     finally:
         engine.dispose()
 
