@@ -1,0 +1,1 @@
+"""Funding by contract year: policy tables, payments and the Additional Roles scheme. No Qt."""

@@ -1,0 +1,1 @@
+"""Geography: boundaries from registrations, coherence measures, geography rules. No Qt."""

@@ -1,0 +1,1 @@
+"""Readers and writers of the outside world's formats: NHS Digital CSVs, ePCN.xlsx, GIS files."""

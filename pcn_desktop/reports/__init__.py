@@ -1,0 +1,1 @@
+"""Printed and shared outputs: agreement PDFs, the offline map HTML, static map images. No Qt."""
