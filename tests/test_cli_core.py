@@ -1,0 +1,64 @@
+"""The command-line contract: exit codes, JSON shape, refusals on stderr."""
+import json
+import subprocess
+import sys
+
+from builders import network
+
+from pcn_desktop.cli import main
+from pcn_desktop.domain.model import Project
+from pcn_desktop.store import save_project
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pcn_desktop.cli", *args], capture_output=True, text=True)
+
+
+def make_project(tmp_path, valid: bool):
+    p = Project()
+    p.name = "CLI test"
+    network(p, "North", {"A00001": 20000, "A00002": 15000}, code="U00001")
+    if not valid:
+        network(p, "Small", {"A00003": 12000})
+    path = tmp_path / "p.pcnproj"
+    save_project(p, path)
+    return path
+
+
+def test_validate_json_shape_and_exit_code(tmp_path, capsys):
+    path = make_project(tmp_path, valid=False)
+    assert main(["validate", str(path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [n["name"] for n in report["networks"]] == ["North", "Small"]
+    north = report["networks"][0]
+    assert north == {"code": "U00001", "name": "North", "list_size": 35000,
+                     "practices": ["A00001", "A00002"], "measures": {}}
+    small = [f for f in report["findings"] if f["network"] == "Small"]
+    assert {f["rule"] for f in small} == {"list-size-minimum", "single-practice-network"}
+    first = small[0]
+    assert set(first) == {"rule", "severity", "network", "practice", "message", "value"}
+    assert {f["severity"] for f in report["findings"]} <= {"error", "warning", "info"}
+
+
+def test_validate_exit_zero_when_no_error_and_readable_table(tmp_path, capsys):
+    path = make_project(tmp_path, valid=True)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "North" in out and "35,000" in out and "No findings" in out
+
+
+def test_refusal_goes_to_stderr_with_non_zero_exit(tmp_path):
+    bad = tmp_path / "nothing.pcnproj"
+    bad.write_text("not a database")
+    done = run_cli("validate", str(bad))
+    assert done.returncode == 2
+    assert "not a PCN Desktop project" in done.stderr and str(bad) in done.stderr
+
+
+def test_sample_is_written_as_a_copy(tmp_path):
+    from pcn_desktop.cli.sample import sample_path
+    before = sample_path().read_bytes()
+    target = tmp_path / "s.pcnproj"
+    assert main(["sample", str(target)]) == 0
+    assert target.read_bytes() == before
+    assert main(["sample", str(target)]) == 2   # refuses to overwrite without --force
