@@ -19,6 +19,11 @@ class RuleSettings:
     payee_required: bool = True
     agreement_required: bool = True
     boundary_min_share: float = 0.0
+    boundary_sliver_m2: float = 100.0
+    min_polsby_popper: float = 0.15
+    min_reock: float = 0.15
+    min_patients_inside_share: float = 0.5
+    max_places: int = 1
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], origin: str = "settings") -> "RuleSettings":
@@ -48,14 +53,15 @@ class RuleSettings:
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     try:
-        if name in ("minimum_list", "large_network"):
+        if name in ("minimum_list", "large_network", "max_places"):
             if isinstance(value, bool):
                 raise TypeError
             number = int(value)
             if number < 0:
                 raise ValueError
             return number
-        if name in ("director_wte_per_50000", "boundary_min_share"):
+        if name in ("director_wte_per_50000", "boundary_min_share", "boundary_sliver_m2",
+                    "min_polsby_popper", "min_reock", "min_patients_inside_share"):
             number = float(value)
             if number < 0:
                 raise ValueError

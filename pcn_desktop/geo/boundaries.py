@@ -1,0 +1,219 @@
+"""Network boundaries: built from registrations, re-dissolved after hand edits, and kept in
+step with practice moves.
+
+The model for hand edits (``AssignArea``): every build records what it decided in
+``project.settings["boundaries"]["built"]`` (area -> network id). An area whose current
+assignment differs from that record — given to another network, or cleared — is a hand edit.
+A rebuild recomputes the plurality and then lays the edits back on top, so edits survive it;
+``reset_edits=True`` drops them. Undoing an edit restores the built value, which makes the area
+an ordinary one again: the rule needs no extra bookkeeping in the command.
+
+``min_share``: an area whose leading network holds less than this share of its registered
+patients is *contested* and left unassigned (a gap the user settles by hand), listed in
+``project.settings["boundaries"]["contested"]`` with the leader and its share.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+import numpy as np
+import shapely
+
+from ..domain.model import Boundary, Project
+from .areas import AreaIndex, area_index
+from .assign import Vote, plurality
+from .crs import to_wgs84
+
+STATE = "boundaries"
+
+
+@dataclass
+class BuildResult:
+    assigned: int
+    unassigned: list[str]                          # project areas with no network
+    contested: dict[str, tuple[str, float]]        # area -> (leading network id, share)
+    edits_kept: dict[str, str | None]              # area -> network id (None: cleared)
+    networks: list[str] = field(default_factory=list)   # networks given a boundary
+
+
+def state(project: Project) -> dict[str, Any]:
+    return project.settings.setdefault(STATE, {})
+
+
+def hand_edits(project: Project) -> dict[str, str | None]:
+    """Areas whose assignment differs from what the last build decided."""
+    built = state(project).get("built", {})
+    now = project.area_assignments
+    return {a: now.get(a) for a in set(built) | set(now) if now.get(a) != built.get(a)}
+
+
+# --- the reverse index: network -> its areas, rebuilt once per project revision ------------
+_BY_NET: "weakref.WeakKeyDictionary[Project, tuple[int, int, dict[str, list[str]]]]" = weakref.WeakKeyDictionary()
+
+
+def areas_by_network(project: Project) -> dict[str, list[str]]:
+    cached = _BY_NET.get(project)
+    stamp = (project.revision, len(project.area_assignments))
+    if cached is not None and cached[:2] == stamp:
+        return cached[2]
+    out: dict[str, list[str]] = {}
+    for area, nid in project.area_assignments.items():
+        out.setdefault(nid, []).append(area)
+    _BY_NET[project] = (*stamp, out)
+    return out
+
+
+# --- BNG geometry of stored boundaries, kept so measures never re-project what we built ----
+_BNG: "weakref.WeakKeyDictionary[Project, dict[str, tuple[Any, Any]]]" = weakref.WeakKeyDictionary()
+
+
+def boundary_bng(project: Project, network_id: str) -> Any:
+    """The network's stored boundary in BNG (None when it has none)."""
+    b = project.boundaries.get(network_id)
+    if b is None or b.geometry is None:
+        return None
+    cache = _BNG.setdefault(project, {})
+    hit = cache.get(network_id)
+    if hit is not None and hit[0] is b.geometry:
+        return hit[1]
+    from .crs import to_bng
+    bng = shapely.make_valid(to_bng(b.geometry))
+    cache[network_id] = (b.geometry, bng)
+    return bng
+
+
+def _store(project: Project, nid: str, bng: Any, provenance: str, when: datetime) -> None:
+    wgs = to_wgs84(bng)
+    project.boundaries[nid] = Boundary(nid, wgs, provenance, when)
+    _BNG.setdefault(project, {})[nid] = (wgs, bng)
+
+
+def dissolve(idx: AreaIndex, groups: dict[str, list[str]]) -> dict[str, Any]:
+    """Union each group's areas (BNG). Areas without polygons are skipped."""
+    out: dict[str, Any] = {}
+    for nid, codes in groups.items():
+        geoms = idx.geoms[idx.indices(codes)]
+        geoms = geoms[shapely.is_geometry(geoms)]
+        if len(geoms):
+            out[nid] = shapely.union_all(geoms)
+    return out
+
+
+def _decide(votes: dict[str, Vote], min_share: float) -> tuple[dict[str, str], dict[str, tuple[str, float]]]:
+    built: dict[str, str] = {}
+    contested: dict[str, tuple[str, float]] = {}
+    for code, v in votes.items():
+        if v.network_id is None:
+            continue
+        if v.share < min_share:
+            contested[code] = (v.network_id, round(v.share, 4))
+        else:
+            built[code] = v.network_id
+    return built, contested
+
+
+def build_from_registrations(project: Project, min_share: float = 0.0, reset_edits: bool = False,
+                             when: datetime | None = None) -> BuildResult:
+    """Assign every area by the plurality rule, keep hand edits, and dissolve per network."""
+    when = when or datetime.now().replace(microsecond=0)
+    idx = area_index(project)
+    built, contested = _decide(plurality(project, idx), min_share)
+    kept = {} if reset_edits else {a: n for a, n in hand_edits(project).items()
+                                   if (n is None or n in project.networks) and a in project.areas}
+    assignments = dict(built)
+    for a, n in kept.items():
+        if n is None:
+            assignments.pop(a, None)
+        else:
+            assignments[a] = n
+    project.area_assignments.clear()
+    project.area_assignments.update(assignments)
+    st = state(project)
+    st.update(source="registrations", built=built, min_share=min_share,
+              contested={a: [n, s] for a, (n, s) in contested.items()}, built_at=when.isoformat())
+    edited_nets = {n for a, n in kept.items() if n} | {built[a] for a in kept if a in built}
+    project.touch()
+    groups = areas_by_network(project)
+    for nid in [n for n in project.boundaries if n not in groups]:
+        del project.boundaries[nid]
+    for nid, geom in dissolve(idx, groups).items():
+        _store(project, nid, geom, "edited" if nid in edited_nets else "registrations", when)
+    unassigned = sorted(a for a in project.areas if a not in assignments)
+    return BuildResult(len(assignments), unassigned, contested, kept, sorted(groups))
+
+
+def refresh_boundaries(project: Project, network_ids: Iterable[str], provenance: str | None = "edited",
+                       when: datetime | None = None) -> set[str]:
+    """Re-dissolve the given networks from their assigned areas (after ``AssignArea``).
+
+    ``provenance=None`` keeps each boundary's own provenance ("registrations" when new)."""
+    when = when or datetime.now().replace(microsecond=0)
+    idx = area_index(project)
+    wanted = {n for n in network_ids if n in project.networks}
+    groups = areas_by_network(project)
+    geoms = dissolve(idx, {n: groups.get(n, []) for n in wanted})
+    for nid in wanted:
+        if nid in geoms:
+            old = project.boundaries.get(nid)
+            _store(project, nid, geoms[nid], provenance or (old.provenance if old else "registrations"), when)
+        else:
+            project.boundaries.pop(nid, None)
+    return wanted
+
+
+def follow_moves(project: Project, touched: Iterable[str]) -> set[str]:
+    """After practices move, re-run the plurality only where the touched networks' members
+    (or their current areas) have patients, and re-dissolve the networks that changed.
+
+    Does nothing unless the boundaries were last built from registrations. Returns every
+    network whose boundary changed, which the caller adds to the scope it re-checks.
+    """
+    st = state(project)
+    if st.get("source") != "registrations":
+        return set()
+    idx = area_index(project)
+    touched = set(touched)
+    groups = areas_by_network(project)
+    affected: set[int] = set()
+    for nid in touched:
+        affected.update(idx.indices(groups.get(nid, [])).tolist())
+        for code in project.members(nid):
+            rows = idx.rows_by_practice.get(code)
+            if rows is not None:
+                affected.update(a for a in idx.reg_area[rows].tolist() if a >= 0)
+    if not affected:
+        return set()
+    area_ids = np.fromiter(affected, dtype=np.int64)
+    votes = plurality(project, idx, area_ids)
+    new_built, new_contested = _decide(votes, float(st.get("min_share", 0.0)))
+    built: dict[str, str] = st.setdefault("built", {})
+    contested: dict[str, Any] = st.setdefault("contested", {})
+    now = project.area_assignments
+    changed: set[str] = set()
+    for ai in area_ids.tolist():
+        code = idx.codes[ai]
+        old_built = built.get(code)
+        new = new_built.get(code)
+        edited = now.get(code) != old_built
+        if new is None:
+            built.pop(code, None)
+        else:
+            built[code] = new
+        if code in new_contested:
+            contested[code] = list(new_contested[code])
+        else:
+            contested.pop(code, None)
+        if edited or new == old_built:
+            continue
+        changed |= {n for n in (now.get(code), new) if n}
+        if new is None:
+            now.pop(code, None)
+        else:
+            now[code] = new
+    if changed:
+        project.touch()
+        refresh_boundaries(project, changed, provenance=None)
+    return changed
