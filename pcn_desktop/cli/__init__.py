@@ -19,6 +19,7 @@ VERBS: list[str] = [
     "import_files",
     "validate",
     "export",
+    "agreements",
 ]
 
 

@@ -22,7 +22,7 @@ from .agreement_map import map_digest, network_map_png
 from .agreement_schedules import all_schedules
 from .clauses import ClauseTemplate, fill, load_template, paragraphs
 from .pdf_style import (FRAME_WIDTH, INK, RULE, SHADE, PageFurniture, base_doc_kwargs, data_table,
-                        escape, fonts, numbered_canvas, styles)
+                        escape, fonts, key_values, numbered_canvas, styles)
 
 W = FRAME_WIDTH
 
@@ -109,7 +109,7 @@ def _title_page(t: ClauseTemplate, d: AgreementData, digest: str) -> list[Flowab
             ["Fingerprint", digest]]
     out: list[Flowable] = [Spacer(1, 30 * mm), Paragraph(escape(t.title), s["title"]),
                            Paragraph(escape(d.network_name), s["subtitle"]), Spacer(1, 12 * mm),
-                           _key_values(rows), Spacer(1, 10 * mm)]
+                           key_values(rows), Spacer(1, 10 * mm)]
     if d.draft:
         out.append(Paragraph("<b>DRAFT.</b> This network does not yet meet the registration rules, "
                              "so this copy is not for signature:", s["warning"]))
@@ -119,16 +119,6 @@ def _title_page(t: ClauseTemplate, d: AgreementData, digest: str) -> list[Flowab
                              "This copy is for signature by every member practice.", s["body"]))
     out.append(PageBreak())
     return out
-
-
-def _key_values(rows: list[list[str]]) -> Table:
-    s = styles()
-    table = Table([[Paragraph(escape(k), s["cellbold"]), Paragraph(escape(v), s["cell"])]
-                   for k, v in rows], colWidths=[0.28 * W, 0.72 * W])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                               ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
 
 
 def _signatures(t: ClauseTemplate, d: AgreementData) -> list[Flowable]:

@@ -109,6 +109,18 @@ def data_table(header: list[str], rows: list[list[object]], widths: list[float],
     return table
 
 
+def key_values(rows: list[list[str]], width: float = FRAME_WIDTH) -> Table:
+    """A two-column table of labels and values."""
+    s = styles()
+    label = min(0.28 * FRAME_WIDTH, 0.4 * width)
+    table = Table([[_cell(k, s["cellbold"]), _cell(v, s["cell"])] for k, v in rows],
+                  colWidths=[label, width - label])
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                               ("BACKGROUND", (0, 0), (0, -1), SHADE),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
 def _cell(value: object, style: ParagraphStyle) -> object:
     from reportlab.platypus import Paragraph
     if hasattr(value, "wrap"):
@@ -125,6 +137,8 @@ class PageFurniture:
     version: str
     fingerprint: str           # full hex digest; printed short
     draft: bool
+    final_text: str = "Final for signature"
+    draft_text: str = "DRAFT – not for signature"
 
     @property
     def short_fingerprint(self) -> str:
@@ -158,8 +172,11 @@ def numbered_canvas(furniture: PageFurniture) -> type[Canvas]:
 def draw_furniture(canvas: Canvas, furniture: PageFurniture, page: int, total: int) -> None:
     f = fonts()
     width, height = PAGE_SIZE
+    # A document that covers several networks sets these per page (registration_pack.PageState).
+    head = getattr(canvas, "_pcn_head", furniture.running_head)
+    draft = getattr(canvas, "_pcn_draft", furniture.draft)
     canvas.saveState()
-    if furniture.draft:
+    if draft:
         # Drawn last, so it sits over the content; light and translucent so the text
         # underneath stays readable and selectable.
         canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.16))
@@ -174,14 +191,14 @@ def draw_furniture(canvas: Canvas, furniture: PageFurniture, page: int, total: i
     canvas.setLineWidth(0.5)
     top = height - MARGIN + 6 * mm
     canvas.setFont(f.bold, 8.5)
-    canvas.drawString(MARGIN, top, furniture.running_head)
+    canvas.drawString(MARGIN, top, head)
     canvas.setFont(f.regular, 8.5)
     canvas.drawRightString(width - MARGIN, top, f"Page {page} of {total}")
     canvas.line(MARGIN, top - 2 * mm, width - MARGIN, top - 2 * mm)
     bottom = MARGIN - 9 * mm
     canvas.line(MARGIN, bottom + 4 * mm, width - MARGIN, bottom + 4 * mm)
     canvas.setFont(f.regular, 7.5)
-    status = "DRAFT – not for signature" if furniture.draft else "Final for signature"
+    status = furniture.draft_text if draft else furniture.final_text
     canvas.drawString(MARGIN, bottom,
                       f"{furniture.document} · version {furniture.version} · {status}")
     canvas.drawRightString(width - MARGIN, bottom, f"Fingerprint {furniture.short_fingerprint}")
