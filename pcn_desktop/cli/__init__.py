@@ -18,6 +18,7 @@ VERBS: list[str] = [
     "sample",
     "import_files",
     "validate",
+    "boundaries",
     "export",
     "agreements",
 ]

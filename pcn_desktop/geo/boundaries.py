@@ -85,7 +85,7 @@ def boundary_bng(project: Project, network_id: str) -> Any:
     return bng
 
 
-def _store(project: Project, nid: str, bng: Any, provenance: str, when: datetime) -> None:
+def store_boundary(project: Project, nid: str, bng: Any, provenance: str, when: datetime) -> None:
     wgs = to_wgs84(bng)
     project.boundaries[nid] = Boundary(nid, wgs, provenance, when)
     _BNG.setdefault(project, {})[nid] = (wgs, bng)
@@ -140,7 +140,7 @@ def build_from_registrations(project: Project, min_share: float = 0.0, reset_edi
     for nid in [n for n in project.boundaries if n not in groups]:
         del project.boundaries[nid]
     for nid, geom in dissolve(idx, groups).items():
-        _store(project, nid, geom, "edited" if nid in edited_nets else "registrations", when)
+        store_boundary(project, nid, geom, "edited" if nid in edited_nets else "registrations", when)
     unassigned = sorted(a for a in project.areas if a not in assignments)
     return BuildResult(len(assignments), unassigned, contested, kept, sorted(groups))
 
@@ -158,7 +158,7 @@ def refresh_boundaries(project: Project, network_ids: Iterable[str], provenance:
     for nid in wanted:
         if nid in geoms:
             old = project.boundaries.get(nid)
-            _store(project, nid, geoms[nid], provenance or (old.provenance if old else "registrations"), when)
+            store_boundary(project, nid, geoms[nid], provenance or (old.provenance if old else "registrations"), when)
         else:
             project.boundaries.pop(nid, None)
     return wanted

@@ -128,6 +128,7 @@ class FindingsCache:
 # rules live in their own layers and the domain must not import them.
 RULE_MODULES: list[str] = [
     "pcn_desktop.domain.rules.registration",
+    "pcn_desktop.geo.rules",
 ]
 
 

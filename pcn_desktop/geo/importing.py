@@ -1,0 +1,124 @@
+"""Imported boundaries: one polygon per network from GeoJSON, GeoPackage or a shapefile.
+
+Features are matched to networks by ODS code, else by normalised name ("Darwen PCN",
+"DARWEN  pcn " and "Darwen Primary Care Network" all match "Darwen"). Any CRS is accepted
+and reprojected; a file without one is refused. Several features for one network are joined.
+The file replaces every boundary: networks it has no polygon for are left without one.
+Small areas are then assigned to the network whose polygon holds their interior point, so
+the area-based measures (patients inside, places, gaps) work for imported boundaries too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from ..domain.model import Project, normalise_name
+from .areas import area_index
+from .boundaries import store_boundary, state
+from .crs import BNG
+
+CODE_COLUMNS = ("pcn_code", "pcncode", "pcn_cd", "code", "ods_code", "odscode", "pcn_ods_code")
+NAME_COLUMNS = ("pcn_name", "pcnname", "pcn", "name", "pcn_nm", "network")
+
+
+class BoundaryImportError(ValueError):
+    pass
+
+
+@dataclass
+class ImportResult:
+    matched: dict[str, list[int]] = field(default_factory=dict)    # network id -> feature numbers (1-based)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)  # (feature number, its name or code)
+    networks_without: list[str] = field(default_factory=list)      # network ids given no polygon
+    areas_assigned: int = 0
+
+
+def match_key(name: str) -> str:
+    """A network name reduced to what matters for matching."""
+    text = normalise_name(name)
+    text = re.sub(r"\b(primary care network|pcn)\b", " ", text)
+    return " ".join(re.sub(r"[^\w ]", " ", text).split())
+
+
+def _column(columns: list[str], wanted: tuple[str, ...]) -> str | None:
+    lower = {c.lower(): c for c in columns}
+    return next((lower[w] for w in wanted if w in lower), None)
+
+
+def read_boundary_file(path: Path, layer: str | None = None) -> Any:
+    import geopandas as gpd
+    try:
+        frame = gpd.read_file(path, layer=layer)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise BoundaryImportError(f"{path}: cannot read boundaries ({exc})") from None
+    if frame.crs is None:
+        raise BoundaryImportError(f"{path}: the file has no coordinate reference system; "
+                                  "save it with one (e.g. EPSG:27700 or EPSG:4326)")
+    return frame
+
+
+def import_boundaries(project: Project, path: str | Path, layer: str | None = None,
+                      when: datetime | None = None) -> ImportResult:
+    path = Path(path)
+    when = when or datetime.now().replace(microsecond=0)
+    frame = read_boundary_file(path, layer)
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    code_col, name_col = _column(cols, CODE_COLUMNS), _column(cols, NAME_COLUMNS)
+    if code_col is None and name_col is None:
+        raise BoundaryImportError(f"{path}: no column names the network; expected one of "
+                                  f"{', '.join(CODE_COLUMNS + NAME_COLUMNS)} (found {', '.join(cols)})")
+    by_code = {n.code.strip().upper(): n.id for n in project.networks.values() if n.code.strip()}
+    by_name = {match_key(n.name): n.id for n in project.networks.values()}
+    bng = frame.to_crs(BNG).geometry.values
+    result = ImportResult()
+    pieces: dict[str, list[Any]] = {}
+    for i, geom in enumerate(bng):
+        number = i + 1
+        code = str(frame[code_col].iloc[i] or "").strip() if code_col else ""
+        name = str(frame[name_col].iloc[i] or "").strip() if name_col else ""
+        label = name or code or "(no name)"
+        if geom is None or geom.is_empty:
+            raise BoundaryImportError(f"{path}: feature {number} ({label}) has no geometry")
+        geom = shapely.make_valid(geom)
+        if geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection") or geom.area == 0:
+            raise BoundaryImportError(f"{path}: feature {number} ({label}) is a {geom.geom_type}, not a polygon")
+        nid = by_code.get(code.upper()) if code else None
+        if nid is None and name:
+            nid = by_name.get(match_key(name))
+        if nid is None:
+            result.unmatched.append((number, label))
+            continue
+        result.matched.setdefault(nid, []).append(number)
+        pieces.setdefault(nid, []).append(geom)
+    for nid, geoms in pieces.items():
+        store_boundary(project, nid, shapely.union_all(geoms), f"imported:{path.name}", when)
+    result.networks_without = sorted(n for n in project.networks if n not in pieces)
+    for nid in [n for n in project.boundaries if n not in pieces]:
+        del project.boundaries[nid]     # the file replaces every boundary, as a build does
+    result.areas_assigned = _assign_areas(project, pieces)
+    st = state(project)
+    st.update(source="imported", built=dict(project.area_assignments), contested={}, built_at=when.isoformat())
+    project.touch()
+    return result
+
+
+def _assign_areas(project: Project, pieces: dict[str, list[Any]]) -> int:
+    """Each area goes to the first imported polygon (by network order) holding its interior point."""
+    project.area_assignments.clear()
+    if not project.areas:
+        return 0
+    idx = area_index(project)
+    owner = np.full(len(idx.codes), -1, dtype=np.int64)
+    ids = [n.id for n in project.sorted_networks() if n.id in pieces]
+    for k, nid in enumerate(ids):
+        inside = shapely.intersects(shapely.union_all(pieces[nid]), idx.reps)
+        owner[(owner < 0) & inside] = k
+    for i in np.flatnonzero(owner >= 0).tolist():
+        project.area_assignments[idx.codes[i]] = ids[owner[i]]
+    return int((owner >= 0).sum())
