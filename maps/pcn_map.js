@@ -1,0 +1,124 @@
+/* PCN Desktop map behaviour, inlined into every map the app writes.
+ *
+ * - Clicking a practice, a network or an assigned small area calls
+ *   pcnBridge.select(kind, code) on the Python side when the page runs inside the app
+ *   (QtWebEngine with a QWebChannel that registers an object named "pcnBridge").
+ *   kind is "practice" (code = ODS code), "network" (code = the network's ODS code, or its
+ *   name when it has none) or "area" (an unassigned small area's code).
+ * - In a plain browser there is no `qt` object, so nothing is loaded and clicks only
+ *   record window.pcnLastSelection: the same file works offline anywhere.
+ * - Python can call pcnFocus(kind, code) to zoom to a practice or network, and
+ *   pcnCounts() to see what was drawn.
+ */
+(function (global) {
+  "use strict";
+  var bridge = null;
+  var queued = [];
+
+  function send(kind, code) {
+    global.pcnLastSelection = { kind: kind, code: code };
+    if (bridge) {
+      bridge.select(kind, code);
+    } else if (global.qt && global.qt.webChannelTransport) {
+      queued.push([kind, code]);          // the channel is still connecting
+    }
+  }
+
+  function connectQt() {
+    if (!(global.qt && global.qt.webChannelTransport)) {
+      return;                             // a plain browser: no bridge, no qrc: fetch
+    }
+    function open() {
+      new global.QWebChannel(global.qt.webChannelTransport, function (channel) {
+        bridge = channel.objects.pcnBridge || null;
+        global.pcnBridgeReady = bridge !== null;
+        if (bridge) {
+          queued.splice(0).forEach(function (q) { bridge.select(q[0], q[1]); });
+        }
+      });
+    }
+    if (typeof global.QWebChannel === "function") {
+      open();
+      return;
+    }
+    // Qt serves qwebchannel.js from its own resources, inside QtWebEngine only.
+    var s = document.createElement("script");
+    s.src = "qrc:///qtwebchannel/qwebchannel.js";
+    s.onload = open;
+    document.head.appendChild(s);
+  }
+
+  function eachFeatureLayer(fn) {
+    var layers = global.pcnLayers || {};
+    Object.keys(layers).forEach(function (name) {
+      layers[name].eachLayer(function (layer) { fn(layer, name); });
+    });
+  }
+
+  function addLegend(map, html) {
+    if (!html) { return; }
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "pcn-legend");
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+  }
+
+  global.pcnInstall = function (map, layers, options) {
+    options = options || {};
+    global.pcnMap = map;
+    global.pcnLayers = layers;
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix("Leaflet");   // no outbound link inside the app
+    }
+    ["areas", "networks", "findings", "practices"].forEach(function (name) {
+      if (!layers[name]) { return; }
+      layers[name].on("click", function (e) {
+        var layer = e.propagatedFrom || e.layer;
+        var p = layer && layer.feature && layer.feature.properties;
+        if (p && p.kind && p.code) { send(p.kind, p.code); }
+      });
+    });
+    L.control.scale({ imperial: false }).addTo(map);
+    addLegend(map, options.legendHtml);
+    if (options.bounds) {
+      map.fitBounds(options.bounds, { padding: [16, 16] });
+    }
+    connectQt();
+  };
+
+  global.pcnFocus = function (kind, code) {
+    var found = null;
+    eachFeatureLayer(function (layer, name) {
+      var p = layer.feature && layer.feature.properties;
+      if (!found && p && p.kind === kind && p.code === code && name !== "findings") {
+        found = layer;
+      }
+    });
+    if (!found) { return false; }
+    if (found.getBounds) {
+      global.pcnMap.fitBounds(found.getBounds(), { padding: [16, 16] });
+    } else {
+      global.pcnMap.setView(found.getLatLng(), Math.max(global.pcnMap.getZoom(), 13));
+    }
+    if (found.openTooltip) { found.openTooltip(); }
+    return true;
+  };
+
+  global.pcnCounts = function () {
+    var counts = { polygons: 0, lines: 0, circles: 0 };
+    if (!global.pcnMap) { return counts; }
+    global.pcnMap.eachLayer(function (layer) {
+      if (layer instanceof L.Polygon) { counts.polygons += 1; }
+      else if (layer instanceof L.Polyline) { counts.lines += 1; }
+      else if (layer instanceof L.CircleMarker) { counts.circles += 1; }
+    });
+    return counts;
+  };
+
+  global.pcnSelect = send;   // lets a test (or a keyboard shortcut) select without a mouse
+}(window));

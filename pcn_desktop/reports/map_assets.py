@@ -1,0 +1,70 @@
+"""The map's JavaScript and CSS, read from maps/vendor (fetched by scripts/fetch_map_assets.py)
+and maps/pcn_map.js (ours), for inlining so a saved map needs no network and no side folder."""
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..paths import maps_dir
+
+LEAFLET_JS = ("vendor", "leaflet", "leaflet.js")
+LEAFLET_CSS = ("vendor", "leaflet", "leaflet.css")
+JQUERY_JS = ("vendor", "jquery", "jquery.min.js")
+PCN_MAP_JS = ("pcn_map.js",)
+
+FETCH_HINT = "run `python scripts/fetch_map_assets.py` (it fetches Leaflet and jQuery with npm)"
+
+
+class MapAssetsMissing(FileNotFoundError):
+    pass
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    leaflet_js: str
+    leaflet_css: str        # with its images inlined as data: URLs
+    jquery_js: str
+    pcn_js: str
+
+
+def _read(folder: Path, parts: tuple[str, ...]) -> str:
+    path = folder.joinpath(*parts)
+    if not path.is_file():
+        raise MapAssetsMissing(f"map asset missing: {path}; {FETCH_HINT}")
+    return path.read_text(encoding="utf-8")
+
+
+def _inline_css_images(css: str, base: Path) -> str:
+    """Leaflet's CSS points at images/*.png beside it; once inlined those relative URLs would
+    dangle, so each becomes a data: URL."""
+    def swap(match: re.Match[str]) -> str:
+        target = base / match.group(1)
+        if not target.is_file():
+            return match.group(0)
+        data = base64.b64encode(target.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", swap, css)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str) -> MapAssets:
+    base = Path(folder)
+    css = _inline_css_images(_read(base, LEAFLET_CSS), base.joinpath(*LEAFLET_CSS[:-1]))
+    return MapAssets(_read(base, LEAFLET_JS), css, _read(base, JQUERY_JS), _read(base, PCN_MAP_JS))
+
+
+def map_assets(folder: Path | None = None) -> MapAssets:
+    """The asset texts (cached per folder; the files never change while the app runs)."""
+    return _load(str(folder or maps_dir()))
+
+
+def script_tag(js: str) -> str:
+    # A literal "</script>" inside the code would end the tag early.
+    return "<script>" + js.replace("</script", "<\\/script") + "</script>"
+
+
+def style_tag(css: str) -> str:
+    return "<style>" + css.replace("</style", "<\\/style") + "</style>"
