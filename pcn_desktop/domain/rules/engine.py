@@ -129,6 +129,7 @@ class FindingsCache:
 RULE_MODULES: list[str] = [
     "pcn_desktop.domain.rules.registration",
     "pcn_desktop.geo.rules",
+    "pcn_desktop.funding.rules",
 ]
 
 

@@ -1,0 +1,161 @@
+"""Where policy tables come from: the shipped files, a user's own year files, a user's overrides.
+
+- Shipped: ``resources/policy/*.toml``, one per contract year.
+- User years: ``<config dir>/policy/*.toml``: a new year's table is picked up without code; a
+  user file for a year that ships replaces the shipped one.
+- User overrides: ``<config dir>/funding_overrides.toml``, a table per year mapping figure ids to
+  values (``["2021/22"] "arrs.entitlements.main" = 12.3``). The Funding settings UI writes it.
+
+The config dir is ``PCN_DESKTOP_CONFIG_DIR`` when set, else the platform's per-user config folder.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ..paths import resource
+from .policy import Policy, PolicyError, parse_policy
+
+OVERRIDES_NAME = "funding_overrides.toml"
+
+
+def user_config_dir() -> Path:
+    if os.environ.get("PCN_DESKTOP_CONFIG_DIR"):
+        return Path(os.environ["PCN_DESKTOP_CONFIG_DIR"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "PCN Desktop"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "PCN Desktop"
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"
+
+
+def shipped_policy_dir() -> Path:
+    return resource("policy")
+
+
+def user_policy_dir() -> Path:
+    return user_config_dir() / "policy"
+
+
+def overrides_path() -> Path:
+    return user_config_dir() / OVERRIDES_NAME
+
+
+def _policy_files() -> list[Path]:
+    files: list[Path] = []
+    for folder in (shipped_policy_dir(), user_policy_dir()):
+        if folder.is_dir():
+            files += sorted(folder.glob("*.toml"))
+    return files
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def read_overrides() -> dict[str, dict[str, Any]]:
+    path = overrides_path()
+    if not path.is_file():
+        return {}
+    data = _read_toml(path)
+    for year, table in data.items():
+        if not isinstance(table, dict):
+            raise PolicyError(f"{path}: {year}: expected a table of figure ids and values")
+    return data
+
+
+def _signature() -> tuple[tuple[str, int, int], ...]:
+    paths = _policy_files() + [overrides_path()]
+    stats = [(p, p.stat()) for p in paths if p.exists()]
+    return tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats)
+
+
+_cache: tuple[tuple[tuple[str, int, int], ...], dict[str, Policy]] | None = None
+
+
+def load_policies() -> dict[str, Policy]:
+    """Every contract year's policy with the user's overrides applied, reread when a file changes."""
+    global _cache
+    sig = _signature()
+    if _cache is not None and _cache[0] == sig:
+        return _cache[1]
+    overrides = read_overrides()
+    raw: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for path in _policy_files():      # user files come last, so they replace shipped ones
+        data = _read_toml(path)
+        year = data.get("year")
+        if not isinstance(year, str):
+            raise PolicyError(f"{path}: year: missing (a contract year like \"2019/20\")")
+        raw[year] = (path, data)
+    policies: dict[str, Policy] = {}
+    for year, (path, data) in raw.items():
+        try:
+            policies[year] = parse_policy(data, str(path), overrides.get(year))
+        except PolicyError as exc:
+            raise PolicyError(str(exc).replace("user overrides for", f"{overrides_path()}: user overrides for")) from None
+    _cache = (sig, dict(sorted(policies.items())))
+    return _cache[1]
+
+
+def available_years() -> list[str]:
+    return list(load_policies())
+
+
+def latest_year() -> str:
+    years = available_years()
+    if not years:
+        raise PolicyError(f"no policy files in {shipped_policy_dir()} or {user_policy_dir()}")
+    return years[-1]
+
+
+def policy_for(year: str | None = None) -> Policy:
+    """The policy for a contract year (the latest when None)."""
+    policies = load_policies()
+    year = year or latest_year()
+    if year not in policies:
+        raise PolicyError(f"no policy file for contract year {year} (have: {', '.join(policies)})")
+    return policies[year]
+
+
+def project_year(settings: dict[str, Any]) -> str:
+    """A project's contract year: its ``contract_year`` setting, else the latest with a policy file."""
+    return str(settings.get("contract_year") or latest_year())
+
+
+def set_override(year: str, figure_id: str, value: float | None) -> Path:
+    """Write (or with None remove) one user value; checked by reloading before it is kept."""
+    path = overrides_path()
+    before = path.read_bytes() if path.is_file() else None
+    data = read_overrides()
+    table = dict(data.get(year, {}))
+    if value is None:
+        table.pop(figure_id, None)
+    else:
+        table[figure_id] = float(value)
+    if table:
+        data[year] = table
+    else:
+        data.pop(year, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+    try:
+        load_policies()
+    except PolicyError:
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
+        raise
+    return path

@@ -1,0 +1,154 @@
+"""Workforce plans (Additional Roles) as CSV: one planned role per row.
+
+Header (any order, case and spacing ignored)::
+
+    network_code | network_name, role, wte, start, end, annual_cost [, scenario]
+
+``start`` and ``end`` are months (YYYY-MM, end inclusive); ``annual_cost`` is the full-time
+(1.0 WTE) annual cost, salary plus employer on-costs, which the model pro-rates by WTE and
+months. ``scenario`` is empty for the plan itself, or the name of a what-if copy.
+
+Importing a file replaces, for each network it names, that network's lines of the scenarios
+it contains; other networks and scenarios are left alone.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.model import Network, PlannedRole, Project
+from ..funding.commands import check_planned_role
+from .errors import ImportRefused
+from .kinds import ORDER_LATE, Kind, ParsedFile, Sample, register_kind
+from .run import ImportRun
+from .text import check_width, find_column, norm_header, read_text_rows
+
+COLUMNS = ["network_code", "network_name", "role", "wte", "start", "end", "annual_cost", "scenario"]
+REQUIRED = ("role", "wte", "start", "end", "annual_cost")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    line: int
+    network_code: str
+    network_name: str
+    planned: PlannedRole
+
+    @property
+    def network_ref(self) -> str:
+        return self.network_code or self.network_name
+
+
+def detect(sample: Sample) -> bool:
+    return sample.has(*REQUIRED) and sample.has_any("network_code", "network_name")
+
+
+def read_plan_rows(path: str | Path) -> list[PlanRow]:
+    """Every row, checked; ImportRefused naming the file, the row and the problem."""
+    path = Path(path)
+
+    def consume(records) -> list[PlanRow]:
+        try:
+            _, head = next(records)
+        except StopIteration:
+            raise ImportRefused(path, None, "is empty") from None
+        header = [norm_header(h) for h in head]
+        col = {name: find_column(header, name) for name in COLUMNS}
+        missing = [n for n in REQUIRED if col[n] is None]
+        if missing:
+            raise ImportRefused(path, 1, "missing column " + ", ".join(missing)
+                                + " (a workforce plan needs " + ", ".join(REQUIRED) + ")")
+        if col["network_code"] is None and col["network_name"] is None:
+            raise ImportRefused(path, 1, "missing column network_code or network_name")
+        rows: list[PlanRow] = []
+        for line, f in records:
+            if not any(x.strip() for x in f):
+                continue
+            check_width(path, line, f, len(head))
+
+            def get(name: str) -> str:
+                i = col[name]
+                return "" if i is None else f[i].strip()
+
+            code, name = get("network_code"), get("network_name")
+            if not code and not name:
+                raise ImportRefused(path, line, "no network_code or network_name")
+            try:
+                planned = PlannedRole(get("role"), _number(get("wte"), "wte"), get("start"), get("end"),
+                                      _number(get("annual_cost").replace("£", "").replace(",", ""), "annual_cost"),
+                                      get("scenario"))
+                check_planned_role(planned)
+            except ValueError as exc:
+                raise ImportRefused(path, line, str(exc)) from None
+            rows.append(PlanRow(line, code, name, planned))
+        return rows
+
+    return read_text_rows(path, consume)
+
+
+def _number(text: str, column: str) -> float:
+    if not text:
+        raise ValueError(f"{column}: missing")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{column}: '{text}' is not a number") from None
+
+
+def find_plan_network(project: Project, row: PlanRow) -> Network | None:
+    return project.find_network(row.network_code) if row.network_code else project.find_network(row.network_name)
+
+
+def apply_plan_rows(project: Project, rows: list[PlanRow], path: str | Path = "") -> set[str]:
+    """Replace the named networks' lines of the scenarios in ``rows``; returns touched network ids."""
+    by_net: dict[str, list[PlanRow]] = {}
+    for row in rows:
+        net = find_plan_network(project, row)
+        if net is None:
+            raise ImportRefused(path, row.line, f"no network {row.network_ref!r} in the project")
+        by_net.setdefault(net.id, []).append(row)
+    for nid, net_rows in by_net.items():
+        scenarios = {r.planned.scenario for r in net_rows}
+        kept = [p for p in project.workforce.get(nid, []) if p.scenario not in scenarios]
+        project.workforce[nid] = kept + [r.planned for r in net_rows]
+    return set(by_net)
+
+
+def write_plan_csv(project: Project, path: str | Path) -> int:
+    """Every network's plan lines (all scenarios); returns the number of rows written."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(COLUMNS)
+        for net in project.sorted_networks():
+            for p in project.workforce.get(net.id, []):
+                out.writerow([net.code, net.name, p.role, f"{p.wte:g}", p.start, p.end,
+                              f"{p.annual_cost:.2f}", p.scenario])
+                n += 1
+    return n
+
+
+class WorkforcePlan(ParsedFile):
+    order = ORDER_LATE
+
+    def __init__(self, path: Path, rows: list[PlanRow]) -> None:
+        super().__init__(path, "workforce plan")
+        self.rows = rows
+        self.summary.rows_read = self.summary.kept = len(rows)
+
+    def check(self, project: Project, run: ImportRun) -> None:
+        # Networks another file of this run brings in do not exist yet; apply checks those.
+        if any(f.order < ORDER_LATE and f is not self for f in run.files):
+            return
+        for row in self.rows:
+            if find_plan_network(project, row) is None:
+                raise ImportRefused(self.path, row.line, f"no network {row.network_ref!r} in the project")
+
+    def apply(self, project: Project, run: ImportRun) -> None:
+        touched = apply_plan_rows(project, self.rows, self.path)
+        self.summary.notes.append(f"plans for {len(touched)} network(s) replaced")
+
+
+register_kind(Kind("workforce_plan", "workforce plan (CSV)", detect,
+                   lambda path, sample: WorkforcePlan(path, read_plan_rows(path))))
