@@ -1,0 +1,24 @@
+"""The one exception every importer raises for bad input: it names the file, the row and the problem."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ImportRefused(Exception):
+    """A file the import will not take. ``str()`` is ``FILE, row N: problem``.
+
+    ``row`` is the 1-based line number a user sees in a text editor or Excel (the header is
+    row 1), or the 1-based feature number for a geographic file; ``None`` when the problem
+    is with the whole file.
+    """
+
+    def __init__(self, file: str | Path, row: int | None, problem: str) -> None:
+        self.file = str(file)
+        self.row = row
+        self.problem = problem
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"{self.file}: {self.problem}"
+        return f"{self.file}, row {self.row}: {self.problem}"

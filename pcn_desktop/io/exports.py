@@ -1,0 +1,108 @@
+"""Writers: practices -> network CSV, areas -> network (CSV or polygons), network polygons.
+
+The practices CSV is the plain format ``pcn-desktop import`` reads (io/mapping.py), so an
+export re-imported into a new project gives the same memberships. Geographic outputs are
+GeoPackage or GeoJSON by extension, in WGS84. Each writer is a plain function of a Project.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+from ..domain.model import Project
+
+PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
+                    "list_date", "postcode", "latitude", "longitude", "commissioner"]
+AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name"]
+GEO_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+
+
+class ExportError(Exception):
+    """An export that cannot be written as asked; the message says what to do."""
+
+
+def practice_rows(project: Project) -> list[dict[str, Any]]:
+    rows = []
+    for code in sorted(project.practices):
+        p = project.practices[code]
+        net = project.network_of(code)
+        counted = project.list_size_counted(code)
+        rows.append({
+            "practice_code": code, "practice_name": p.name,
+            "network_code": net.code if net else "", "network_name": net.name if net else "",
+            "list_size": counted[1] if counted else "", "list_date": counted[0].isoformat() if counted else "",
+            "postcode": p.postcode,
+            "latitude": "" if p.latitude is None else p.latitude,
+            "longitude": "" if p.longitude is None else p.longitude,
+            "commissioner": p.commissioner})
+    return rows
+
+
+def write_practices_csv(project: Project, path: str | os.PathLike[str]) -> int:
+    rows = practice_rows(project)
+    _write_csv(Path(path), PRACTICE_COLUMNS, rows)
+    return len(rows)
+
+
+def area_rows(project: Project) -> list[dict[str, Any]]:
+    rows = []
+    for code in sorted(project.areas):
+        area = project.areas[code]
+        net = project.networks.get(project.area_assignments.get(code, ""))
+        rows.append({"area_code": code, "area_name": area.name,
+                     "network_code": net.code if net else "", "network_name": net.name if net else "",
+                     "geometry": area.geometry})
+    return rows
+
+
+def write_areas(project: Project, path: str | os.PathLike[str]) -> int:
+    """CSV (area -> network) or polygons with their network, by the file's extension."""
+    path = Path(path)
+    rows = area_rows(project)
+    if not rows:
+        raise ExportError("the project has no areas: import small-area polygons first")
+    if path.suffix.lower() == ".csv":
+        _write_csv(path, AREA_COLUMNS, rows)
+    else:
+        _write_geo(path, rows)
+    return len(rows)
+
+
+def write_boundaries(project: Project, path: str | os.PathLike[str]) -> int:
+    path = Path(path)
+    if not project.boundaries:
+        raise ExportError("the project has no network boundaries: build them with `pcn-desktop boundaries`")
+    if path.suffix.lower() not in GEO_DRIVERS:
+        raise ExportError(f"{path}: boundaries are polygons; write .gpkg or .geojson")
+    rows = []
+    for net in project.sorted_networks():
+        b = project.boundaries.get(net.id)
+        if b is not None:
+            rows.append({"network_code": net.code, "network_name": net.name, "provenance": b.provenance,
+                         "built": b.built.isoformat() if b.built else "", "geometry": b.geometry})
+    _write_geo(path, rows)
+    return len(rows)
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    tmp = path.with_name(path.name + ".writing")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)
+
+
+def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
+    import geopandas as gpd
+    driver = GEO_DRIVERS.get(path.suffix.lower())
+    if driver is None:
+        raise ExportError(f"{path}: unknown extension; use .csv, .gpkg or .geojson")
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    tmp = path.with_name(path.stem + ".writing" + path.suffix)
+    if tmp.exists():
+        tmp.unlink()
+    frame.to_file(tmp, driver=driver)
+    os.replace(tmp, path)

@@ -1,0 +1,168 @@
+"""A plain practice -> network CSV: the format ``pcn-desktop export --what practices`` writes.
+
+Columns (by meaning, any case/spacing): ``practice_code`` and ``network_name`` (or
+``network_code``) required; ``network_code``, ``practice_name``, ``list_size`` with
+``list_date``, ``postcode``, ``latitude``, ``longitude``, ``commissioner`` optional. Synonyms
+seen in real files are accepted: Pennine Lancashire's ``PCNdefs.csv`` (``PCode, Practice Name,
+PCN, CCG``) and NHS Digital's ``MAPPING_NHS_GEOGRAPHIES_2021.csv`` (``PRACTICE_CODE,
+PCN_ODS_CODE, PCN_NAME, CCG_ODS_CODE``).
+
+Networks match existing ones by code, else by normalised name, else are created. A practice
+listed twice is a contradiction and is refused naming both rows. A practice that neither the
+project nor another file of the run knows must have a name in its row. A blank network
+leaves the practice unassigned (its membership, if any, is not changed). The commissioner
+filter applies only when the commissioner column holds ODS codes (a label like "E Lancs"
+cannot be filtered on and every row is kept). A ``list_size`` needs a date: ``list_date``,
+else the latest extract date of the other files in the run, else the row is refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..domain.model import Project
+from .errors import ImportRefused
+from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
+from .run import ImportRun
+from .text import (check_width, commissioner_code, find_column, norm_header, parse_count, parse_date,
+                   practice_code, read_text_rows)
+
+PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
+NETWORK_NAME = ("network_name", "pcn_name", "pcn", "network")
+NETWORK_CODE = ("network_code", "pcn_code", "pcn_ods_code")
+PRACTICE_NAME = ("practice_name", "partner_name", "name")
+LIST_SIZE = ("list_size", "patients", "number_of_patients")
+COMMISSIONER = ("commissioner", "ccg_ods_code", "ccg_code", "sub_icb_location_code", "ccg")
+
+
+def detect(sample: Sample) -> bool:
+    return sample.has_any(*PRACTICE) and sample.has_any(*NETWORK_NAME, *NETWORK_CODE)
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    code: str
+    network_code: str
+    network_name: str
+    name: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    commissioner: str
+    list_size: int | None
+    list_date: date | None
+
+
+class Mapping(ParsedFile):
+    order = ORDER_NETWORKS
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "practice -> network list")
+        self.rows: list[Row] = []
+
+    def read(self) -> "Mapping":
+        read_text_rows(self.path, self._consume)
+        return self
+
+    def _consume(self, records) -> None:
+        path, summary = self.path, self.summary
+        self.rows, summary.rows_read = [], 0
+        _, head = next(records)
+        header = [norm_header(h) for h in head]
+        col = {key: find_column(header, *names) for key, names in (
+            ("code", PRACTICE), ("net", NETWORK_NAME), ("netcode", NETWORK_CODE), ("name", PRACTICE_NAME),
+            ("size", LIST_SIZE), ("date", ("list_date", "extract_date")), ("postcode", ("postcode",)),
+            ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER))}
+        seen: dict[str, int] = {}
+
+        def text(f: list[str], key: str) -> str:
+            i = col[key]
+            return f[i].strip() if i is not None else ""
+
+        def number(f: list[str], line: int, key: str) -> float | None:
+            raw = text(f, key)
+            if not raw:
+                return None
+            try:
+                return float(raw)
+            except ValueError:
+                raise ImportRefused(path, line, f"{head[col[key]].strip()} '{raw}' is not a number") from None
+
+        for line, f in records:
+            if not any(x.strip() for x in f):
+                continue
+            summary.rows_read += 1
+            check_width(path, line, f, len(head))
+            code = practice_code(path, line, f[col["code"]], head[col["code"]].strip() or "practice code")
+            if code in seen:
+                raise ImportRefused(path, line, f"practice {code} is listed twice (rows {seen[code]} and {line})")
+            seen[code] = line
+            size_text = text(f, "size")
+            self.rows.append(Row(
+                line, code, text(f, "netcode").upper(), " ".join(text(f, "net").split()), text(f, "name"),
+                text(f, "postcode"), number(f, line, "lat"), number(f, line, "lon"), text(f, "ccg"),
+                parse_count(path, line, size_text, head[col["size"]].strip()) if size_text else None,
+                parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None))
+        if self.rows and all(commissioner_code(r.commissioner) == "" for r in self.rows):
+            for r in self.rows:
+                r.commissioner = ""          # labels such as "BwD" are not ODS codes: not stored
+
+    def _kept(self, run: ImportRun) -> list[Row]:
+        if run.commissioners is None:
+            return self.rows
+        return [r for r in self.rows if not r.commissioner or run.in_filter(r.commissioner)]
+
+    def claims(self, run: ImportRun) -> set[str]:
+        return {r.code for r in self._kept(run)}
+
+    def names(self) -> set[str]:
+        return {r.code for r in self.rows if r.name}
+
+    def check(self, project: Project, run: ImportRun) -> None:
+        dates = run.run_dates(exclude=self)
+        for r in self._kept(run):
+            if not r.name and r.code not in project.practices and r.code not in run.named:
+                raise ImportRefused(self.path, r.line, f"practice {r.code} is not in the project or in the other "
+                                                       "files of this import, and the row gives no practice name")
+            if r.list_size is not None and r.list_date is None and not dates and not project.list_dates():
+                raise ImportRefused(self.path, r.line, "list_size given without list_date, and no other file "
+                                                       "of this import or the project gives a date")
+            if (r.latitude is None) != (r.longitude is None):
+                raise ImportRefused(self.path, r.line, "latitude and longitude must be given together")
+
+    def apply(self, project: Project, run: ImportRun) -> None:
+        summary = self.summary
+        dates = run.run_dates(exclude=self) or set(project.list_dates())
+        fallback = max(dates) if dates else None
+        kept = self._kept(run)
+        summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
+        assigned = 0
+        for r in kept:
+            p = run.practice(project, r.code)
+            p.name = p.name or r.name
+            if r.postcode and not p.postcode:
+                p.postcode = r.postcode
+            if r.latitude is not None:
+                p.latitude, p.longitude = r.latitude, r.longitude
+            ccg = commissioner_code(r.commissioner)
+            p.commissioner = p.commissioner or ccg
+            if r.list_size is not None:
+                when = r.list_date or fallback
+                project.list_sizes[r.code][when] = r.list_size
+                run.list_sizes_set.add((r.code, when))
+            if r.network_code or r.network_name:
+                net = run.network(project, r.network_code, r.network_name, ccg)
+                run.join(project, r.code, net.id)
+                assigned += 1
+            summary.practices.add(r.code)
+        summary.kept = len(kept)
+        summary.notes.append(f"{assigned:,} practices assigned to "
+                             f"{len({project.network_of(r.code).id for r in kept if project.network_of(r.code)}):,} networks")
+        if not summary.skipped["outside the commissioner filter"]:
+            del summary.skipped["outside the commissioner filter"]
+
+
+register_kind(Kind("mapping", "practice -> network CSV (practice_code, network_name)",
+                   detect, lambda path, _s: Mapping(path).read()))

@@ -1,0 +1,151 @@
+"""Practice list sizes: ``gp-reg-pat-prac-all.csv`` and single-age populations.
+
+One reader for three shapes of the same fact, "patients registered at a practice":
+* NHS ``gp-reg-pat-prac-all.csv``: one ``SEX=ALL, AGE=ALL`` row per practice and extract date;
+* NHS ``gp-reg-pat-prac-sing-age-*.csv``: one row per sex and single year of age, summed;
+* ``practicepops.csv`` (an R export): ``ORG_CODE, SEX, AGE, POP, abs_pop`` with no date.
+When a practice has an ALL/ALL row, that row is its list size; otherwise its single-age rows
+are summed. Male counts written negative for drawing pyramids (``POP``) are taken as positive.
+
+A file with no date column (practicepops) takes the latest extract date of the other files
+in the same run (its source extract is the same publication as the registrations it came
+with); alone, it is refused, because a list size without a date cannot be counted.
+
+Files with postcode and commissioner columns can bring practices in (within the
+``--commissioner`` filter); ``practicepops`` only adds list sizes to practices the project or
+the run already has, and its other rows are skipped and counted.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from ..domain.model import Project
+from .errors import ImportRefused
+from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
+from .run import ImportRun
+from .text import check_width, find_column, norm_header, parse_count, parse_date, practice_code, read_text_rows
+
+CODE = ("code", "org_code", "practice_code", "practice")
+COUNT = ("number_of_patients", "abs_pop", "patients", "pop")
+DATE = ("extract_date", "date")
+COMMISSIONER = ("ccg_code", "sub_icb_location_code", "sub_icb_loc_code", "ccg_ods_code", "commissioner")
+NETWORK_HINTS = ("pcn", "pcn_name", "pcn_code", "network_name", "pcn_ods_code", "lsoa_code", "lsoa11cd")
+
+
+def detect(sample: Sample) -> bool:
+    return sample.has_any(*CODE) and sample.has_any(*COUNT) and not sample.has_any(*NETWORK_HINTS)
+
+
+class Populations(ParsedFile):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "practice list sizes")
+        self.totals: dict[tuple[str, date | None], int] = {}
+        self.places: dict[str, tuple[str, str]] = {}       # code -> (postcode, commissioner)
+        self.dated = True
+        self.by_age = False
+
+    def read(self) -> "Populations":
+        path, summary = self.path, self.summary
+
+        def consume(records) -> None:
+            self.totals, self.places, summary.rows_read = {}, {}, 0
+            summary.skipped.clear()
+            _, head = next(records)
+            header = [norm_header(h) for h in head]
+            col = {k: find_column(header, *names) for k, names in
+                   (("code", CODE), ("count", COUNT), ("date", DATE), ("ccg", COMMISSIONER),
+                    ("postcode", ("postcode",)), ("sex", ("sex",)), ("age", ("age",)))}
+            ci, ni, di, gi, pi, si, ai = (col[k] for k in ("code", "count", "date", "ccg", "postcode", "sex", "age"))
+            count_name = head[ni].strip()
+            self.dated = di is not None
+            whole: dict[tuple[str, date | None], int] = {}
+            whole_line: dict[tuple[str, date | None], int] = {}
+            detail: dict[tuple[str, date | None], int] = defaultdict(int)
+            width = len(head)
+            for line, f in records:
+                summary.rows_read += 1
+                check_width(path, line, f, width)
+                code = practice_code(path, line, f[ci])
+                when = parse_date(path, line, f[di], head[di].strip()) if di is not None else None
+                n = abs(parse_count(path, line, f[ni], count_name))
+                sex = f[si].strip().upper() if si is not None else "ALL"
+                age = f[ai].strip().upper() if ai is not None else "ALL"
+                key = (code, when)
+                if sex == "ALL" and age == "ALL":
+                    if key in whole:
+                        raise ImportRefused(path, line, f"practice {code} has two list sizes for the same date "
+                                                        f"(rows {whole_line[key]} and {line})")
+                    whole[key], whole_line[key] = n, line
+                elif sex != "ALL" and age != "ALL":
+                    detail[key] += n
+                else:
+                    summary.skip("subtotal by sex or by age only (the totals are used)")
+                    continue
+                if pi is not None and code not in self.places:
+                    postcode = f[pi].strip()
+                    if not postcode:
+                        raise ImportRefused(path, line, f"practice {code} has no postcode")
+                    self.places[code] = (postcode, f[gi].strip().upper() if gi is not None else "")
+            self.by_age = not whole
+            self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
+        read_text_rows(path, consume)
+        if self.by_age:
+            summary.kind = "single-age populations (summed per practice)"
+        self.order = ORDER_POPULATIONS if self.by_age else ORDER_LIST_SIZES
+        return self
+
+    def extract_dates(self) -> set[date]:
+        return {d for _, d in self.totals if d is not None}
+
+    def claims(self, run: ImportRun) -> set[str]:
+        return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
+
+    def names(self) -> set[str]:
+        return set(self.places)
+
+    def _date(self, run: ImportRun) -> date | None:
+        others = run.run_dates(exclude=self)
+        return max(others) if others else None
+
+    def check(self, project: Project, run: ImportRun) -> None:
+        if not self.dated and self._date(run) is None:
+            raise ImportRefused(self.path, None, "has no extract date column: import it together with the "
+                                                 "registrations or list-size file of the same extract, "
+                                                 "whose date it takes")
+
+    def apply(self, project: Project, run: ImportRun) -> None:
+        summary, fallback = self.summary, self._date(run)
+        claimed = run.claimed
+        for code, (postcode, ccg) in self.places.items():
+            if code in project.practices:
+                p = project.practices[code]
+                p.postcode = p.postcode or postcode
+                p.commissioner = p.commissioner or ccg
+            elif code in claimed:
+                p = run.practice(project, code)
+                p.postcode, p.commissioner = postcode, ccg
+                summary.practices.add(code)
+        if not self.dated:
+            summary.notes.append(f"no date column: list sizes counted at {fallback.isoformat()}, "
+                                 "the latest extract date of the other files")
+        practices = patients = 0
+        for (code, when), n in self.totals.items():
+            if code not in project.practices:
+                summary.skip("practice not in the project or this run (e.g. outside the commissioner filter)")
+                continue
+            when = when or fallback
+            if (code, when) in run.list_sizes_set:
+                summary.skip("list size already given by another list-size file of this run")
+                continue
+            project.list_sizes[code][when] = n
+            run.list_sizes_set.add((code, when))
+            practices += 1
+            patients += n
+        summary.kept = practices
+        summary.notes.append(f"{practices:,} practice list sizes recorded, {patients:,} patients")
+
+
+register_kind(Kind("populations", "practice list sizes (gp-reg-pat-prac-all / single-age populations)",
+                   detect, lambda path, _s: Populations(path).read()))

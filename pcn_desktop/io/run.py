@@ -1,0 +1,152 @@
+"""One import: several files read first, checked against each other, then applied in a fixed order.
+
+Reading everything before changing anything is what makes a refused file harmless: the
+project is only touched once every file has parsed and every cross-file check has passed,
+so a caller that saves only on success never saves half an import.
+
+The order does not depend on the order the user names the files: the practice catalogue
+(epraccur) first, then networks and memberships, list sizes, registrations, areas.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..domain.model import Membership, Network, Practice, Project, normalise_name
+from .kinds import FileSummary, ParsedFile, read_file
+
+
+class ImportRun:
+    def __init__(self, paths: Sequence[str | Path], commissioners: Iterable[str] | None = None,
+                 today: date | None = None) -> None:
+        self.paths = [Path(p) for p in paths]
+        wanted = {c.strip().upper() for c in commissioners or () if c.strip()}
+        self.commissioners: set[str] | None = wanted or None
+        self.today = today or date.today()
+        self.files: list[ParsedFile] = []
+        self.claimed: set[str] = set()
+        self.mentioned: set[str] = set()
+        self.named: set[str] = set()
+        self.list_sizes_set: set[tuple[str, date]] = set()   # (practice, date) given by a list-size file
+        self._by_code: dict[str, Network] = {}
+        self._by_name: dict[str, Network] = {}
+        self._history: set[tuple[str, str, date | None, date | None]] = set()
+
+    # --- phases ------------------------------------------------------------------------
+    def read(self) -> list[ParsedFile]:
+        """Recognise and parse every file (ImportRefused on the first bad one)."""
+        self.files = [read_file(p) for p in self.paths]
+        return self.files
+
+    def apply(self, project: Project) -> list[FileSummary]:
+        """Check, then change ``project``. Raises ImportRefused before any change."""
+        if not self.files:
+            self.read()
+        ordered = sorted(self.files, key=lambda f: f.order)
+        for f in ordered:
+            self.claimed |= f.claims(self)
+            self.mentioned |= f.mentions()
+            self.named |= f.names()
+        for f in ordered:
+            f.check(project, self)
+        self._index(project)
+        for f in ordered:
+            f.apply(project, self)
+        self._finish(project)
+        project.record("import", "", ", ".join(f"{f.path.name} ({f.summary.kind})" for f in ordered), "import")
+        project.touch()
+        return [f.summary for f in self.files]
+
+    # --- helpers for the readers -------------------------------------------------------
+    def in_filter(self, commissioner: str) -> bool:
+        return self.commissioners is None or commissioner.strip().upper() in self.commissioners
+
+    def run_dates(self, exclude: ParsedFile | None = None) -> set[date]:
+        return {d for f in self.files if f is not exclude for d in f.extract_dates()}
+
+    def known_practice(self, project: Project, code: str) -> bool:
+        return code in project.practices or code in self.named
+
+    def network(self, project: Project, code: str, name: str, commissioner: str = "") -> Network:
+        """The network with this ODS code, else this name; created when neither matches."""
+        code = code.strip().upper()
+        name = " ".join(name.split())
+        net = self._by_code.get(code) if code else None
+        if net is None and name:
+            net = self._by_name.get(normalise_name(name))
+        if net is None:
+            net = project.add_network(Network(Network.new_id(), name or code, code, commissioner))
+        else:
+            if code and not net.code:
+                net.code = code
+            if name and not net.name:
+                net.name = name
+            if commissioner and not net.commissioner:
+                net.commissioner = commissioner
+        if net.code:
+            self._by_code[net.code.upper()] = net
+        self._by_name.setdefault(normalise_name(net.name), net)
+        return net
+
+    def join(self, project: Project, code: str, network_id: str,
+             start: date | None = None, end: date | None = None) -> None:
+        """Record a membership. A current one replaces the practice's other current ones,
+        which are kept as history ending when the new one starts (or today)."""
+        if end is not None:
+            key = (code, network_id, start, end)
+            if key not in self._history:
+                self._history.add(key)
+                project.add_membership(Membership(code, network_id, start, end))
+            return
+        if project.membership(code, network_id) is not None:
+            return
+        for other in project.networks_of(code):
+            old = project.remove_membership(code, other)
+            if old is not None:
+                self.join(project, code, other, old.start, start or self.today)
+        project.add_membership(Membership(code, network_id, start, None))
+
+    def practice(self, project: Project, code: str) -> Practice:
+        found = project.practices.get(code)
+        if found is None:
+            found = project.practices[code] = Practice(code)
+        return found
+
+    # --- internals ---------------------------------------------------------------------
+    def _index(self, project: Project) -> None:
+        for net in project.networks.values():
+            if net.code:
+                self._by_code.setdefault(net.code.upper(), net)
+            self._by_name.setdefault(normalise_name(net.name), net)
+        self._history = {(m.practice_code, m.network_id, m.start, m.end)
+                         for m in project.memberships if m.end is not None}
+
+    def _finish(self, project: Project) -> None:
+        _commissioners_from_members(project)
+        from .postcodes import locate_practices
+        touched = set().union(*(f.summary.practices for f in self.files)) if self.files else set()
+        missing = locate_practices(project, touched)
+        for f in self.files:
+            unlocated = sorted(c for c in f.summary.practices if c in missing)
+            if unlocated:
+                shown = ", ".join(f"{c} ({project.practices[c].postcode or 'no postcode'})"
+                                  for c in unlocated[:10])
+                more = f" and {len(unlocated) - 10} more" if len(unlocated) > 10 else ""
+                f.summary.notes.append(f"{len(unlocated):,} practices without coordinates "
+                                       f"(postcode not found): {shown}{more}")
+            elif f.summary.practices:
+                f.summary.notes.append(f"all {len(f.summary.practices):,} practices it names have coordinates")
+
+
+def _commissioners_from_members(project: Project) -> None:
+    """A network with no commissioner code (e.g. from a local CSV saying "E Lancs") takes
+    the commonest commissioner of its member practices."""
+    for net in project.networks.values():
+        if net.commissioner:
+            continue
+        counts = Counter(project.practices[c].commissioner for c in project.members(net.id)
+                         if c in project.practices and project.practices[c].commissioner)
+        if counts:
+            net.commissioner = counts.most_common(1)[0][0]

@@ -1,0 +1,165 @@
+"""Text files as the NHS and Excel write them: encodings, CSV rows with line numbers, headers by meaning.
+
+Files exported from Excel on Windows are often cp1252, not UTF-8: a practice called
+"St Andrew’s" must import either way. Reading is streamed and restarted in cp1252 only
+when UTF-8 fails, so a national file is never held whole in memory twice.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator, Sequence, TypeVar
+
+from .errors import ImportRefused
+
+T = TypeVar("T")
+ENCODINGS = ("utf-8-sig", "cp1252")
+PRACTICE_CODE = re.compile(r"[A-Z][0-9]{5}")
+COMMISSIONER_CODE = re.compile(r"[0-9A-Z]{3}|[0-9A-Z]{5}")
+_SEPARATORS = re.compile(r"[\s._\-/]+")
+_BRACKETS = re.compile(r"\([^)]*\)|\?")
+
+
+def norm_header(name: object) -> str:
+    """``Number.of.Patients``, ``NUMBER_OF_PATIENTS`` and ``Number of\\n Patients `` all -> ``number_of_patients``.
+
+    Bracketed notes such as ``(YYYYMMDD)`` and question marks are dropped.
+    """
+    text = _BRACKETS.sub(" ", "" if name is None else str(name))
+    return _SEPARATORS.sub("_", text.strip().casefold()).strip("_")
+
+
+def find_column(header: Sequence[str], *meanings: str) -> int | None:
+    """Index of the first normalised header equal to one of ``meanings`` (in order of preference)."""
+    for wanted in meanings:
+        for i, name in enumerate(header):
+            if name == wanted:
+                return i
+    return None
+
+
+def read_text_rows(path: Path, consume: Callable[[Iterator[tuple[int, list[str]]]], T]) -> T:
+    """Call ``consume`` with (line number, fields) for every CSV record, decoding UTF-8 or cp1252.
+
+    The line number is where the record starts, as an editor shows it. A record with an
+    unterminated quote (a truncated file) is refused with its line.
+    """
+    last_error: UnicodeDecodeError | None = None
+    for encoding in ENCODINGS:
+        try:
+            with open(path, encoding=encoding, newline="") as handle:
+                return consume(_records(path, handle))
+        except UnicodeDecodeError as exc:
+            last_error = exc
+    raise ImportRefused(path, None, f"not UTF-8 or Windows-1252 text ({last_error})")
+
+
+def _records(path: Path, handle) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(handle, strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportRefused(path, start, f"malformed CSV ({exc}): an unterminated quote, "
+                                              "or the file is truncated") from None
+        yield start, row
+        start = reader.line_num + 1
+
+
+def first_rows(path: Path, count: int = 6) -> list[list[str]] | None:
+    """The first few records, or None when the file is not readable as CSV text."""
+    def take(records: Iterator[tuple[int, list[str]]]) -> list[list[str]]:
+        out = []
+        for _, row in records:
+            out.append(row)
+            if len(out) >= count:
+                break
+        return out
+    try:
+        return read_text_rows(path, take)
+    except (ImportRefused, OSError):
+        return None
+
+
+def check_width(path: Path, line: int, row: list[str], width: int) -> None:
+    if len(row) != width:
+        what = "the file may be truncated" if len(row) < width else "a field may contain an unquoted comma"
+        raise ImportRefused(path, line, f"has {len(row)} fields, expected {width} ({what})")
+
+
+def practice_code(path: Path, line: int, raw: str, column: str = "practice code") -> str:
+    """An ODS practice code (a letter and five digits), upper-cased, or a refusal."""
+    code = raw.strip().upper()
+    if not code:
+        raise ImportRefused(path, line, f"no {column}")
+    if not PRACTICE_CODE.fullmatch(code):
+        raise ImportRefused(path, line, f"{column} '{raw.strip()}' is not an ODS practice code "
+                                        "(a letter and five digits, e.g. P81008)")
+    return code
+
+
+def commissioner_code(raw: str) -> str:
+    """An ODS CCG / sub-ICB code as given, or "" when the text is a label such as "E Lancs"."""
+    text = raw.strip()
+    return text if COMMISSIONER_CODE.fullmatch(text) else ""
+
+
+@lru_cache(maxsize=256)
+def _parse_date(text: str) -> date | None:
+    if text.isdigit() and len(text) == 8:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    for fmt in ("%d%b%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date(path: Path, line: int, raw: object, column: str) -> date | None:
+    """YYYYMMDD (text or number), ``01JAN2021``, ISO or dd/mm/yyyy; empty is None; else a refusal."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    if not text:
+        return None
+    try:
+        parsed = _parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ImportRefused(path, line, f"{column} '{text}' is not a date")
+    return parsed
+
+
+def parse_count(path: Path, line: int, raw: str, column: str) -> int:
+    text = raw.strip().replace(",", "")
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise ImportRefused(path, line, f"{column} '{raw}' is not a number") from None
+        if not number.is_integer():
+            raise ImportRefused(path, line, f"{column} '{raw}' is not a whole number") from None
+        value = int(number)
+    return value
+
+
+def normal_postcode(raw: str) -> str:
+    """``bb1 1ae`` / ``BB11AE`` -> ``BB1 1AE`` (the inward code is always three characters)."""
+    text = "".join(raw.split()).upper()
+    return f"{text[:-3]} {text[-3:]}" if len(text) >= 5 else text
