@@ -89,7 +89,8 @@ def _story(t: ClauseTemplate, d: AgreementData, digest: str, map_png: bytes | No
               for p in paragraphs(fill(t.preamble, values, f"{t.path} [document] preamble"))]
     for n, clause in enumerate(t.clauses, start=1):
         story.append(CondPageBreak(30 * mm))
-        story.append(Paragraph(f"{n}. {escape(clause.title)}", s["h2"]))
+        title = fill(clause.title, values, f"{t.path} clause '{clause.id}' title")
+        story.append(Paragraph(f"{n}. {escape(title)}", s["h2"]))
         text = fill(clause.text, values, f"{t.path} clause '{clause.id}'")
         for k, para in enumerate(paragraphs(text), start=1):
             story.append(Paragraph(f"{n}.{k}&nbsp;&nbsp;{escape(para)}", s["body"]))

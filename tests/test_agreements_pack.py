@@ -1,0 +1,132 @@
+"""The registration pack, batch export and the `agreements` subcommand."""
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from agreements_synthetic import synthetic_project
+from pcn_desktop.cli import agreements as agreements_cli
+from pcn_desktop.domain.model import Membership, Network, Practice
+from pcn_desktop.reports.agreement_batch import agreement_filenames, export_agreements, safe_filename
+from pcn_desktop.reports.registration_pack import build_registration_pack, coverage
+from pcn_desktop.store import save_project
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def pack_pages(project) -> tuple[list[str], object]:
+    buf = io.BytesIO()
+    printed = build_registration_pack(project, buf)
+    return pages_text(buf.getvalue()), printed
+
+
+def test_one_page_per_network_then_coverage() -> None:
+    pages, printed = pack_pages(synthetic_project())
+    # sorted by name: Greater Moor, Hillview, Riverside; then coverage (26 practices)
+    assert "PCN registration: Greater Moor PCN" in pages[0]
+    assert "PCN registration: Hillview PCN" in pages[1]
+    assert "PCN registration: Riverside PCN" in pages[2]
+    assert "Greater Moor PCN (U00003)" in pages[0] and "Hillview PCN (U00002)" in pages[1]
+    assert "52,000 at 1 January 2024" in pages[0]
+    assert "34,100 at 1 January 2024" in pages[2]
+    assert "Dr Asha Patel" in pages[2] and "Riverside Surgery (B82001)" in pages[2]
+    # only the network with errors carries DRAFT on its page
+    assert "DRAFT" in pages[1]
+    assert "DRAFT" not in pages[0] and "DRAFT" not in pages[2]
+    cov = "\n".join(pages[3:])
+    assert "All 26 open practices are in exactly one network: 100% coverage." in cov
+    assert "DRAFT" not in cov
+    assert printed.draft                   # the pack as a whole is not final while Hillview fails
+    for i, page in enumerate(pages, start=1):
+        assert f"Page {i} of {len(pages)}" in page
+        assert f"Fingerprint {printed.fingerprint[:12]}" in page
+
+
+def test_incomplete_coverage_is_named_and_draft() -> None:
+    p = synthetic_project()
+    p.practices["B89999"] = Practice("B89999", "Lonely Lane Surgery", commissioner="99X")
+    p.list_sizes["B89999"][date(2024, 1, 1)] = 4100
+    p.add_membership(Membership("B82010", "net-river"))            # now in two networks
+    cov = coverage(p)
+    assert cov["unassigned"] == ["B89999"] and cov["several"] == ["B82010"]
+    pages, _ = pack_pages(p)
+    text = "\n".join(pages[3:])
+    assert "26 of 27 open practices (96.3%) are in a network" in text
+    assert "In no network: B89999" in text
+    assert "In more than one network: B82010" in text
+    assert "DRAFT" in pages[3]
+
+
+def test_long_coverage_table_repeats_its_header() -> None:
+    p = synthetic_project()
+    net = p.networks["net-moor"]
+    for i in range(120):
+        code = f"C{i:05d}"
+        p.practices[code] = Practice(code, f"Extra practice {i}")
+        p.list_sizes[code][date(2024, 1, 1)] = 1000 + i
+        p.add_membership(Membership(code, net.id))
+    pages, _ = pack_pages(p)
+    coverage_pages = [pg for pg in pages if "Synthetic CCG: coverage" in pg]
+    assert len(coverage_pages) >= 3
+    for page in coverage_pages:
+        assert "ODS code Practice Network List at 1 January 2024" in " ".join(page.split())
+    assert "C00119" in coverage_pages[-1] and "1,119" in coverage_pages[-1]
+
+
+def test_file_names_from_code_or_safe_name() -> None:
+    p = synthetic_project()
+    p.add_network(Network("n4", "St Anne’s / North: PCN", code=""))
+    p.add_network(Network("n5", "CON", code=""))
+    p.add_network(Network("n6", "Riverside PCN", code="U00001"))     # a clashing code
+    names = agreement_filenames(p, ["net-river", "n4", "n5", "n6"])
+    assert names == {"net-river": "U00001.pdf", "n4": "St_Annes_North_PCN.pdf",
+                     "n5": "network_CON.pdf", "n6": "U00001-2.pdf"}
+    assert safe_filename("..") == "network"
+
+
+def test_batch_export_and_cancel(tmp_path) -> None:
+    p = synthetic_project()
+    seen = []
+    done = export_agreements(p, tmp_path / "out", pack=True,
+                             progress=lambda i, n, path: seen.append((i, n)))
+    assert [d.path.name for d in done] == ["U00003.pdf", "U00002.pdf", "U00001.pdf",
+                                           "registration-pack.pdf"]
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert all(d.path.stat().st_size > 10_000 for d in done)
+    calls = iter([False, True])
+    partial = export_agreements(p, tmp_path / "cancelled", cancelled=lambda: next(calls))
+    assert [d.path.name for d in partial] == ["U00003.pdf"]
+
+
+def _run_cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    agreements_cli.register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def test_cli_writes_named_network(tmp_path, capsys) -> None:
+    project_file = tmp_path / "ccg.pcnproj"
+    save_project(synthetic_project(), project_file)
+    status = _run_cli(["agreements", str(project_file), str(tmp_path / "pdf"), "--network", "U00002",
+                       "--pack"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert sorted(f.name for f in (tmp_path / "pdf").iterdir()) == ["U00002.pdf", "registration-pack.pdf"]
+    assert "U00002.pdf" in out and "DRAFT" in out and "s per agreement" in out
+    text = "\n".join(pages_text((tmp_path / "pdf" / "U00002.pdf").read_bytes()))
+    assert "B82010" in text and "7,300" in text
+
+
+def test_cli_refuses_unknown_network(tmp_path) -> None:
+    import pytest
+    from pcn_desktop.cli import CliError
+    project_file = tmp_path / "ccg.pcnproj"
+    save_project(synthetic_project(), project_file)
+    with pytest.raises(CliError, match="no network 'U99999'"):
+        _run_cli(["agreements", str(project_file), str(tmp_path / "pdf"), "--network", "U99999"])
