@@ -21,6 +21,7 @@ VERBS: list[str] = [
     "boundaries",
     "export",
     "agreements",
+    "funding",
 ]
 
 
