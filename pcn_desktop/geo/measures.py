@@ -54,8 +54,9 @@ def reock(geom: Any) -> float | None:
     """Area over the area of the smallest enclosing circle: 1 for a circle, 2/π for a square."""
     if geom is None or geom.is_empty:
         return None
-    circle = shapely.minimum_bounding_circle(geom)
-    return geom.area / circle.area if circle.area else None
+    # the radius, not minimum_bounding_circle's polygon, which is a 64-gon a little smaller
+    r = shapely.minimum_bounding_radius(geom)
+    return float(geom.area / (math.pi * r * r)) if r else None
 
 
 def part_of_points(parts: list[Polygon], points: np.ndarray) -> np.ndarray:
