@@ -1,0 +1,121 @@
+"""The open project: its file path, undo stack, findings cache and dirty state.
+
+Panes listen to ``changed(touched)``: a frozenset of network ids after an edit, or None when
+the whole project was replaced (open, import), in which case they reset.
+"""
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..domain.commands import Command
+from ..domain.findings import Finding, Severity
+from ..domain.model import Project
+from ..domain.rules.engine import FindingsCache
+from ..settings import rule_settings_for
+from ..store import load_project, save_project
+from .undo import DomainUndoCommand
+
+
+class Document(QObject):
+    changed = Signal(object)          # frozenset[str] of touched network ids, or None = all
+    dirtyChanged = Signal(bool)
+    pathChanged = Signal()
+
+    def __init__(self, project: Project, path: str | Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.path: Path | None = Path(path) if path else None   # None: untitled, Save means Save As
+        self.stack = QUndoStack(self)
+        self.stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
+        self.settings = rule_settings_for(project)
+        self.list_date: date | None = self.settings.counting_date(project.list_dates())
+        self.findings = FindingsCache(project, self.settings)
+        self.current_findings: list[Finding] = self.findings.findings()
+        self.last_edit_seconds = 0.0     # time of the last after_edit, for the benchmarks
+
+    # --- files ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, untitled: bool = False) -> "Document":
+        project = load_project(path)
+        return cls(project, None if untitled else path)
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else f"{self.project.name} (untitled)"
+
+    @property
+    def dirty(self) -> bool:
+        return not self.stack.isClean()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("an untitled project needs a file name (Save As)")
+        save_project(self.project, target)
+        if target != self.path:
+            self.path = target
+            self.pathChanged.emit()
+        self.stack.setClean()
+        return target
+
+    # --- edits ---------------------------------------------------------------------------
+    def push(self, command: Command) -> set[str]:
+        """Apply an edit and put it on the undo stack; a refusal raises before anything changes."""
+        touched = command.do(self.project)
+        self.stack.push(DomainUndoCommand(self, command, already_done=True))
+        return touched
+
+    def push_many(self, commands: list[Command], label: str) -> set[str]:
+        """Several commands as one undo step (e.g. a drop of several practices)."""
+        if len(commands) == 1:
+            return self.push(commands[0])
+        touched: set[str] = set()
+        self.stack.beginMacro(label)
+        try:
+            for command in commands:
+                touched |= self.push(command)
+        finally:
+            self.stack.endMacro()
+        return touched
+
+    def mark_dirty(self) -> None:
+        """A change made outside the undo stack (an import): never clean until saved."""
+        self.stack.resetClean()
+        self.dirtyChanged.emit(True)
+
+    def after_edit(self, touched: set[str]) -> None:
+        started = time.perf_counter()
+        self.current_findings = self.findings.refresh(touched)
+        self.changed.emit(frozenset(touched))
+        self.last_edit_seconds = time.perf_counter() - started
+
+    def reload_all(self) -> None:
+        """After a change not made by a command (settings, import into this project)."""
+        self.settings = rule_settings_for(self.project)
+        self.list_date = self.settings.counting_date(self.project.list_dates())
+        self.findings = FindingsCache(self.project, self.settings)
+        self.current_findings = self.findings.findings()
+        self.changed.emit(None)
+
+    # --- what the panes ask ----------------------------------------------------------------
+    def network_size(self, network_id: str) -> int:
+        return self.project.network_list_size(network_id, self.list_date)
+
+    def practice_size(self, code: str) -> int:
+        return self.project.list_size(code, self.list_date)
+
+    def network_state(self, network_id: str) -> tuple[int, int]:
+        """(errors, warnings) the rules found for the network."""
+        found = self.findings.for_network(network_id)
+        errors = sum(1 for f in found if f.severity is Severity.ERROR)
+        warnings = sum(1 for f in found if f.severity is Severity.WARNING)
+        return errors, warnings
+
+    def all_findings(self) -> list[Finding]:
+        return self.current_findings

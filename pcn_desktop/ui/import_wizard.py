@@ -1,0 +1,241 @@
+"""The import wizard: choose NHS Digital files, preview what each is and what it holds, then
+import in a worker. A refused file is shown as file, row and problem, and nothing changes.
+
+The importers are ``pcn_desktop.io.run.ImportRun`` (the same the ``import`` command uses):
+read every file, check them against each other, then apply to a copy of the project, so the
+open project is replaced only when the whole import succeeded.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget, QWizard, QWizardPage)
+
+from ..domain.model import Project
+from ..io.errors import ImportRefused
+from ..io.kinds import FileSummary
+from ..io.run import ImportRun
+from .workers import Progress, Task, start
+
+FILE_FILTER = ("NHS data files (*.csv *.xlsx *.geojson *.json *.gpkg *.shp *.zip);;All files (*)")
+
+
+def read_for_preview(paths: list[str], commissioners: list[str], progress: Progress) -> ImportRun:
+    """Parse every file (no project is touched); ImportRefused names the first bad one."""
+    run = ImportRun(paths, commissioners)
+    progress(0, len(paths), "Reading files")
+    run.read()
+    progress(len(paths), len(paths), "Read")
+    return run
+
+
+def apply_to_copy(run: ImportRun, project: Project | None, progress: Progress) -> tuple[Project, list[FileSummary]]:
+    """Apply the run to a copy of ``project`` (or a new one): the original stays as it was
+    until the window swaps the copy in."""
+    progress(0, 0, "Importing")
+    target = copy.deepcopy(project) if project is not None else Project()
+    progress.check()
+    summaries = run.apply(target)
+    return target, summaries
+
+
+class FilesPage(QWizardPage):
+    def __init__(self, has_project: bool) -> None:
+        super().__init__()
+        self.setTitle("Choose the files to import")
+        self.setSubTitle("epraccur, list sizes, registrations by LSOA, ePCN.xlsx, practice to network "
+                         "CSV, small-area boundaries. Files are recognised by their content.")
+        self.files = QListWidget(self)
+        self.files.setAccessibleName("Files to import")
+        add = QPushButton("&Add files…", self)
+        remove = QPushButton("&Remove", self)
+        add.clicked.connect(self._add)
+        remove.clicked.connect(lambda: [self.files.takeItem(self.files.row(i)) for i in self.files.selectedItems()]
+                               and self.completeChanged.emit())
+        self.commissioners = QLineEdit(self)
+        self.commissioners.setAccessibleName("Commissioner codes")
+        self.commissioners.setPlaceholderText("e.g. 00Q 01A (empty: all)")
+        self.into_current = QRadioButton("Into the open project", self)
+        self.into_new = QRadioButton("Into a new project", self)
+        group = QButtonGroup(self)
+        group.addButton(self.into_current)
+        group.addButton(self.into_new)
+        (self.into_current if has_project else self.into_new).setChecked(True)
+        self.into_current.setEnabled(has_project)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.files)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("Keep only these commissioners (CCG codes):", self))
+        layout.addWidget(self.commissioners)
+        layout.addWidget(self.into_current)
+        layout.addWidget(self.into_new)
+
+    def _add(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Files to import", "", FILE_FILTER)
+        self.add_paths(paths)
+
+    def add_paths(self, paths: list[str]) -> None:
+        have = set(self.paths())
+        for p in paths:
+            if p not in have:
+                self.files.addItem(p)
+        self.completeChanged.emit()
+
+    def paths(self) -> list[str]:
+        return [self.files.item(i).text() for i in range(self.files.count())]
+
+    def commissioner_codes(self) -> list[str]:
+        return self.commissioners.text().replace(",", " ").split()
+
+    def isComplete(self) -> bool:
+        return self.files.count() > 0
+
+
+class PreviewPage(QWizardPage):
+    """Reads the files in a worker; shows each file's kind and counts, or the refusal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Preview")
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Preview status")
+        self.table = QTableWidget(0, 4, self)
+        self.table.setAccessibleName("Files recognised")
+        self.table.setHorizontalHeaderLabels(["File", "Kind", "Rows", "Row / problem"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table)
+        self.run: ImportRun | None = None
+        self.refusal: ImportRefused | None = None
+        self.task: Task | None = None
+
+    def initializePage(self) -> None:
+        files: FilesPage = self.wizard().page(0)
+        self.run, self.refusal = None, None
+        self.table.setRowCount(0)
+        self.status.setText("Reading the files…")
+        self.task = start(Task(lambda progress: read_for_preview(files.paths(), files.commissioner_codes(), progress)))
+        self.task.signals.finished.connect(self._read)
+        self.task.signals.failed.connect(self._failed)
+        self.completeChanged.emit()
+
+    def _read(self, run: ImportRun) -> None:
+        self.run = run
+        self.task = None
+        self.table.setRowCount(len(run.files))
+        for row, parsed in enumerate(run.files):
+            s = parsed.summary
+            for col, text in enumerate((str(s.path), s.kind, f"{s.rows_read:,}", "; ".join(s.notes))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.status.setText(f"{len(run.files)} file(s) recognised. Press Import to apply them.")
+        self.completeChanged.emit()
+
+    def _failed(self, exc: Exception, trace: str) -> None:
+        self.task = None
+        show_refusal(self.table, self.status, exc, trace)
+        self.refusal = exc if isinstance(exc, ImportRefused) else None
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.run is not None
+
+
+class ResultPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Result")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Import result")
+        self.report = QPlainTextEdit(self)
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Import report")
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["File", "Row", "Problem"])
+        self.table.setAccessibleName("Import errors")
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.report)
+        layout.addWidget(self.table)
+        self.project: Project | None = None
+        self.summaries: list[FileSummary] = []
+        self.done = False
+
+    def initializePage(self) -> None:
+        wizard: ImportWizard = self.wizard()
+        run = wizard.preview.run
+        base = wizard.current if wizard.files.into_current.isChecked() else None
+        self.done = False
+        self.status.setText("Importing…")
+        task = start(Task(lambda progress: apply_to_copy(run, base, progress)))
+        task.signals.finished.connect(self._applied)
+        task.signals.failed.connect(self._failed)
+
+    def _applied(self, result: tuple[Project, list[FileSummary]]) -> None:
+        self.project, self.summaries = result
+        self.status.setText("Imported. Finish to open the result (then save it).")
+        self.report.setPlainText("\n".join(line for s in self.summaries for line in s.lines()))
+        self.done = True
+        self.completeChanged.emit()
+
+    def _failed(self, exc: Exception, trace: str) -> None:
+        show_refusal(self.table, self.status, exc, trace)
+        self.table.show()
+        self.done = False
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.done
+
+
+def show_refusal(table: QTableWidget, status: QLabel, exc: Exception, trace: str) -> None:
+    if isinstance(exc, ImportRefused):
+        status.setText(f"<b>Nothing was imported.</b> {exc}")
+        rows = [(exc.file, "" if exc.row is None else str(exc.row), exc.problem)]
+    else:
+        status.setText(f"<b>Nothing was imported.</b> Unexpected error: {exc}")
+        rows = [("", "", trace.strip().splitlines()[-1] if trace else str(exc))]
+    table.setColumnCount(3)
+    table.setHorizontalHeaderLabels(["File", "Row", "Problem"])
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            item = QTableWidgetItem(text)
+            item.setForeground(Qt.GlobalColor.darkRed)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class ImportWizard(QWizard):
+    def __init__(self, current: Project | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import NHS data files")
+        self.setAccessibleName("Import wizard")
+        self.current = current
+        self.files = FilesPage(current is not None)
+        self.preview = PreviewPage()
+        self.result_page = ResultPage()
+        for page in (self.files, self.preview, self.result_page):
+            self.addPage(page)
+        self.resize(900, 560)
+
+    def imported(self) -> Project | None:
+        return self.result_page.project if self.result_page.done else None
+
+    def into_current(self) -> bool:
+        return self.files.into_current.isChecked()
+

@@ -1,0 +1,247 @@
+"""The workbench window: panes in docks around the map, menus, undo/redo, selection kept in step."""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+
+from ..domain.commands import Command, MovePractice
+from ..domain.findings import Finding
+from .about import show_about
+from .autosave import Autosaver
+from .document import Document
+from .file_actions import FileActions
+from .map_pane import MapPane
+from .models.findings_model import FindingsModel
+from .models.networks_model import NetworksModel
+from .models.practices_model import PracticesModel
+from .network_actions import NetworkActions
+from .panes.findings_pane import FindingsPane
+from .panes.networks_pane import NetworksPane
+from .panes.practices_pane import PracticesPane
+from .presentation import set_presentation
+from .properties_pane import PropertiesPane
+from .settings import app_settings
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document, presentation: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setAccessibleName("PCN Desktop")
+        self.document = document
+        self.practices_model = PracticesModel()
+        self.networks_model = NetworksModel()
+        self.findings_model = FindingsModel()
+        self.networks_model.practicesDropped.connect(self.move_practices)
+
+        self.map_pane = MapPane(self)
+        self.setCentralWidget(self.map_pane)
+        self.practices_pane = PracticesPane(self.practices_model, self)
+        self.networks_pane = NetworksPane(self.networks_model, self)
+        self.findings_pane = FindingsPane(self.findings_model, self)
+        self.properties_pane = PropertiesPane(self.push, self)
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("practices", "Practices", self.practices_pane, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("networks", "Networks", self.networks_pane, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("properties", "Network properties", self.properties_pane, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("findings", "Findings", self.findings_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.files = FileActions(self)
+        self.network_actions = NetworkActions(self)
+        self.practices_pane.add_actions(self.network_actions.practice_actions)
+        self.networks_pane.add_actions(self.network_actions.network_actions)
+        self.practices_pane.practiceSelected.connect(self.select_practice)
+        self.networks_pane.networkSelected.connect(self.select_network)
+        self.findings_pane.findingActivated.connect(self.go_to_finding)
+        self.map_pane.bridge.practiceSelected.connect(self.select_practice)
+        self.map_pane.bridge.networkSelected.connect(self._network_clicked_on_map)
+
+        self.summary = QLabel(self)
+        self.summary.setAccessibleName("Project summary")
+        self.statusBar().addPermanentWidget(self.summary)
+        # one group, one pair of actions, whichever document is open
+        self.undo_group = QUndoGroup(self)
+        self.presentation_action = QAction("&Presentation mode", self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence("F11"))
+        self.presentation_action.toggled.connect(self.set_presentation)
+        self.autosaver = Autosaver(lambda: self.document, parent=self)
+        self.set_document(document)
+        self._build_menus()
+        self.resize(1400, 900)
+        self._sized = self._restore_layout()
+        if presentation:
+            self.presentation_action.setChecked(True)
+
+    # --- layout ------------------------------------------------------------------------------
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{key}")          # saveState needs stable names
+        dock.setAccessibleName(f"{title} pane")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        return dock
+
+    def _default_sizes(self) -> None:
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.docks["practices"], self.docks["properties"]], [470, 340], horizontal)
+        self.resizeDocks([self.docks["practices"], self.docks["networks"]], [430, 430], vertical)
+        self.resizeDocks([self.docks["findings"]], [230], vertical)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001 — QShowEvent
+        super().showEvent(event)
+        if not self._sized:               # first run: dock sizes need the shown window's size
+            self._sized = True
+            self._default_sizes()
+
+    def _restore_layout(self) -> bool:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.sync()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.files.new, self.files.open])
+        file_menu.addMenu(self.files.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.files.save, self.files.save_as])
+        file_menu.addSeparator()
+        self.import_export_menu(file_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.files.quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addActions(self.network_actions.practice_actions)
+
+        networks = bar.addMenu("&Networks")
+        networks.addActions(self.network_actions.network_actions)
+
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.presentation_action)
+        redraw = view.addAction("Redraw &map")
+        redraw.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        redraw.triggered.connect(self.map_pane.render)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&About PCN Desktop", lambda: show_about(self))
+
+    def import_export_menu(self, menu: QMenu) -> None:
+        """Import and export entries (filled by the import/export module)."""
+        from .import_export import add_import_export_actions   # noqa: PLC0415 — avoids a cycle
+        add_import_export_actions(self, menu)
+
+    # --- the document ------------------------------------------------------------------------
+    def set_document(self, document: Document) -> None:
+        old = self.document
+        self.document = document
+        for model in (self.practices_model, self.networks_model, self.findings_model):
+            model.set_document(document)
+        self.properties_pane.set_document(document)
+        self.map_pane.set_document(document)
+        document.changed.connect(self._update_summary)
+        document.dirtyChanged.connect(self.setWindowModified)
+        document.pathChanged.connect(self._update_title)
+        self.undo_group.addStack(document.stack)
+        self.undo_group.setActiveStack(document.stack)
+        if old is not document:
+            self.undo_group.removeStack(old.stack)
+            old.deleteLater()
+        self.setWindowModified(document.dirty)
+        self._update_title()
+        self._update_summary(None)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.title}[*] — PCN Desktop")
+
+    def _update_summary(self, _touched: object) -> None:
+        project = self.document.project
+        errors = sum(1 for f in self.document.current_findings if f.severity.value == "error")
+        unassigned = len(project.unassigned())
+        self.summary.setText(f"{len(project.practices):,} practices · {len(project.networks):,} networks · "
+                             f"{unassigned:,} unassigned · {errors:,} errors")
+
+    # --- edits -------------------------------------------------------------------------------
+    def push(self, command: Command) -> bool:
+        try:
+            self.document.push(command)
+        except (KeyError, ValueError) as exc:
+            QMessageBox.warning(self, "Edit refused", str(exc).strip("'\""))
+            return False
+        return True
+
+    def move_practices(self, codes: list[str], network_id: str | None) -> None:
+        project = self.document.project
+        commands: list[Command] = [MovePractice(c, network_id) for c in codes
+                                   if c in project.practices and project.networks_of(c) != ([network_id] if network_id else [])]
+        if not commands:
+            return
+        target = project.networks[network_id].name if network_id else "no network"
+        label = f"Move {len(commands)} practices to {target}" if len(commands) > 1 else None
+        try:
+            self.document.push_many(commands, label or commands[0].label)
+        except (KeyError, ValueError) as exc:
+            QMessageBox.warning(self, "Move refused", str(exc).strip("'\""))
+
+    # --- selection kept in step --------------------------------------------------------------
+    def select_practice(self, code: str) -> None:
+        self.practices_pane.select_practice(code)
+        net = self.document.project.network_of(code)
+        if net is not None:
+            self.networks_pane.select_network(net.id)
+            self.properties_pane.show_network(net.id)
+        self.map_pane.highlight("practice", code)
+
+    def select_network(self, network_id: str) -> None:
+        self.networks_pane.select_network(network_id)
+        self.properties_pane.show_network(network_id)
+        net = self.document.project.networks.get(network_id)
+        if net is not None:
+            self.map_pane.highlight("network", net.key)
+
+    def _network_clicked_on_map(self, key: str) -> None:
+        net = self.document.project.find_network(key)
+        if net is not None:
+            self.select_network(net.id)
+
+    def go_to_finding(self, finding: Finding) -> None:
+        if finding.practice and finding.practice in self.document.project.practices:
+            self.select_practice(finding.practice)
+            self.docks["practices"].raise_()
+        if finding.network_id and finding.network_id in self.document.project.networks:
+            self.select_network(finding.network_id)
+
+    # --- view --------------------------------------------------------------------------------
+    def set_presentation(self, on: bool) -> None:
+        set_presentation(self, on)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_layout()
+        Autosaver.discard()
+        event.accept()

@@ -1,0 +1,201 @@
+"""The map pane: the offline Leaflet map (``reports.map_html.render_map``) in a QWebEngineView,
+talking to the window both ways.
+
+Map -> window: a QWebChannel bridge object; the page's script calls its slots with a code.
+Window -> map: after an edit the pane restyles the touched practices and networks with
+``runJavaScript``; a full re-render (in a worker, debounced) is the fallback when the page
+cannot take an incremental update, and the answer to a whole-project change.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from ..reports.map_html import map_html
+from ..reports.map_layers import build_map_data
+from .map_updates import can_update, select_script, update_payload, update_script
+from .document import Document
+from .workers import Progress, Task, start
+
+RERENDER_DELAY_MS = 1500
+DRAWN_POLL_MS = 100
+# Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
+# "has drawn" test that does not depend on how the map module names its layers.
+DRAWN_JS = ("(function(){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
+            " .leaflet-overlay-pane canvas');return p.length;})()")
+
+
+BRIDGE_NAME = "pcnBridge"        # the name maps/pcn_map.js looks for on the web channel
+
+
+class MapBridge(QObject):
+    """Registered on the page's web channel; the map's script calls ``select(kind, code)``."""
+
+    practiceSelected = Signal(str)    # ODS code
+    networkSelected = Signal(str)     # the network's key (ODS code, else name)
+    areaSelected = Signal(str)
+
+    @Slot(str, str)
+    def select(self, kind: str, code: str) -> None:
+        signal = {"practice": self.practiceSelected, "network": self.networkSelected,
+                  "area": self.areaSelected}.get(kind)
+        if signal is not None:
+            signal.emit(code)
+
+
+class MapPane(QWidget):
+    drawn = Signal()             # the page has loaded and Leaflet has drawn its layers
+    renderFailed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.view = QWebEngineView(self)
+        self.view.setAccessibleName("Map of practices and networks")
+        settings = self.view.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        self.bridge = MapBridge(self)
+        self.channel = QWebChannel(self)
+        self.channel.registerObject(BRIDGE_NAME, self.bridge)
+        self.view.page().setWebChannel(self.channel)
+        self.view.loadFinished.connect(self._on_loaded)
+        self.status = QLabel("Drawing the map…", self)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status.setAccessibleName("Map status")
+        self.status.setWordWrap(True)
+        layout = QStackedLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view)
+        self._layout = layout
+        self._dir = Path(tempfile.mkdtemp(prefix="pcn-map-"))
+        self._serial = 0
+        self._task: Task | None = None
+        self._pending = False
+        self.is_drawn = False
+        self.layer_count = 0
+        self.colours: dict[str, str] = {}
+        self.shown: dict[str, str | None] = {}      # practice -> network id as the page draws it
+        self.incremental_updates = 0
+        self._polls = 0
+        self._rerender = QTimer(self)
+        self._rerender.setSingleShot(True)
+        self._rerender.setInterval(RERENDER_DELAY_MS)
+        self._rerender.timeout.connect(self.render)
+
+    def closeEvent(self, event: Any) -> None:   # noqa: ANN401 — Qt event
+        shutil.rmtree(self._dir, ignore_errors=True)
+        super().closeEvent(event)
+
+    # --- rendering -------------------------------------------------------------------------
+    def set_document(self, document: Document) -> None:
+        if self.document is not None:
+            self.document.changed.disconnect(self._on_changed)
+        self.document = document
+        document.changed.connect(self._on_changed)
+        self.render()
+
+    def render(self) -> None:
+        """Render the HTML in a worker; edits made meanwhile trigger one more render."""
+        if self.document is None:
+            return
+        if self._task is not None:
+            self._pending = True
+            return
+        self._serial += 1
+        out = self._dir / f"map-{self._serial}.html"
+        document = self.document
+        revision = document.project.revision
+        findings = list(document.current_findings)
+
+        def work(progress: Progress) -> tuple[Path, int, dict[str, str], dict[str, str | None]]:
+            progress(0, 0, "Drawing the map")
+            project = document.project
+            # build_map_data + map_html are what render_map does; kept apart here so the
+            # pane keeps the network colours for restyling practices after a move
+            data = build_map_data(project, findings)
+            shown = {c: (ids[0] if (ids := project.networks_of(c)) else None) for c in project.practices}
+            out.write_text(map_html(project, data), encoding="utf-8")
+            return out, revision, data.colours, shown
+
+        self._task = start(Task(work))
+        self._task.signals.finished.connect(self._on_rendered)
+        self._task.signals.failed.connect(self._on_failed)
+
+    def _on_rendered(self, result: tuple[Path, int, dict[str, str], dict[str, str | None]]) -> None:
+        path, revision, colours, shown = result
+        self._task = None
+        if self._pending or revision != self.document.project.revision:
+            self._pending = False
+            self.render()                 # an edit landed while drawing: draw again
+            if revision != self.document.project.revision and self.is_drawn:
+                return                    # keep showing the current page until then
+        self.is_drawn = False
+        self._polls = 0
+        self.colours, self.shown = colours, shown
+        # Leaflet fits its bounds to the size the page has while loading: a hidden view
+        # (size 0) gives NaN coordinates, so the view is shown before the load starts
+        self._layout.setCurrentWidget(self.view)
+        self.view.load(QUrl.fromLocalFile(str(path)))
+
+    def _on_failed(self, exc: Exception, _trace: str) -> None:
+        self._task = None
+        if self._pending or (self.document and isinstance(exc, RuntimeError)):
+            # most likely an edit changed the project mid-render (dict changed size): retry
+            self._pending = False
+            self.render()
+            return
+        self.status.setText(f"The map could not be drawn: {exc}")
+        self._layout.setCurrentWidget(self.status)
+        self.renderFailed.emit(str(exc))
+
+    def _on_loaded(self, ok: bool) -> None:
+        if not ok:
+            self.status.setText("The map page failed to load.")
+            self._layout.setCurrentWidget(self.status)
+            return
+        self._layout.setCurrentWidget(self.view)
+        self._poll_drawn()
+
+    def _poll_drawn(self) -> None:
+        def answer(count: Any) -> None:
+            self._polls += 1
+            if isinstance(count, (int, float)) and count > 0:
+                self.layer_count = int(count)
+                self.is_drawn = True
+                self.drawn.emit()
+            elif self._polls < 100:       # ~10 s, then give up quietly: the page is shown anyway
+                QTimer.singleShot(DRAWN_POLL_MS, self._poll_drawn)
+        self.view.page().runJavaScript(DRAWN_JS, 0, answer)
+
+    # --- incremental updates -----------------------------------------------------------------
+    def _on_changed(self, touched: frozenset[str] | None) -> None:
+        if touched is None:
+            self.render()
+            return
+        project = self.document.project
+        if not self.is_drawn or not can_update(self.colours, project, touched):
+            self._rerender.start()        # debounced: a burst of edits draws once
+            return
+        payload = update_payload(project, touched, self.shown, self.colours, self.document.current_findings)
+
+        def applied(ok: Any) -> None:
+            if ok is True:
+                self.incremental_updates += 1
+            else:                         # the page could not take it: redraw once things settle
+                self._rerender.start()
+        self.view.page().runJavaScript(update_script(payload), 0, applied)
+
+    def highlight(self, kind: str, code: str) -> None:
+        """Show the selected practice or network on the map (no-op before it has drawn)."""
+        if self.is_drawn:
+            self.view.page().runJavaScript(select_script(kind, code), 0)

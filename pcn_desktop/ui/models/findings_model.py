@@ -1,0 +1,103 @@
+"""Every rule finding, one row each. After an edit only the findings that went away are
+removed and the new ones appended (the view's proxy keeps the order), so a move among
+thousands of findings costs a few rows, not a reset."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ...domain.findings import Finding, Severity
+from ..document import Document
+from .networks_model import ERROR_COLOUR, WARNING_COLOUR
+
+COLUMNS = ("Severity", "Rule", "Network", "Practice", "Finding")
+SEVERITY, RULE, NETWORK, PRACTICE, MESSAGE = range(5)
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def finding_key(f: Finding) -> tuple[Any, ...]:
+    # value may be unhashable in principle; the message already carries the figure
+    return (f.rule, f.severity, f.network_id, f.network, f.practice, f.area, f.message)
+
+
+class FindingsModel(QAbstractTableModel):
+    def __init__(self, document: Document | None = None) -> None:
+        super().__init__()
+        self.document: Document | None = None
+        self._rows: list[Finding] = []
+        if document is not None:
+            self.set_document(document)
+
+    def set_document(self, document: Document) -> None:
+        if self.document is not None:
+            self.document.changed.disconnect(self.on_changed)
+        self.document = document
+        document.changed.connect(self.on_changed)
+        self.beginResetModel()
+        self._rows = list(document.all_findings())
+        self.endResetModel()
+
+    def on_changed(self, touched: frozenset[str] | None) -> None:
+        new = self.document.all_findings()
+        if touched is None:
+            self.beginResetModel()
+            self._rows = list(new)
+            self.endResetModel()
+            return
+        wanted = {finding_key(f): f for f in new}
+        have = {finding_key(f) for f in self._rows}
+        gone = [i for i, f in enumerate(self._rows) if finding_key(f) not in wanted]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+        added = [f for k, f in wanted.items() if k not in have]
+        if added:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        f = self._rows[index.row()]
+        col = index.column()
+        if role == FINDING_ROLE:
+            return f
+        if role == SORT_ROLE:
+            return (f.severity.rank, f.rule, f.network, f.practice, f.message)[col]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (f.severity.value.capitalize(), f.rule, f.network, f.practice, f.message)[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == SEVERITY:
+            return {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}.get(f.severity)
+        return None
+
+    def finding_at(self, row: int) -> Finding:
+        return self._rows[row]
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs, so removal is one signal per run."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r - 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs

@@ -1,0 +1,187 @@
+"""The networks table: each network's live total against the minimum and a state badge.
+
+Totals and states are cached per network and recomputed only for the networks an edit
+touched; created and dissolved networks become inserted and removed rows, never a reset.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt,
+                            Signal)
+from PySide6.QtGui import QColor
+
+from ...domain.rules.engine import RULES
+from ..document import Document
+from .practices_model import PRACTICE_MIME
+
+COLUMNS = ("Network", "Code", "Practices", "List size", "Against minimum", "State")
+NAME, CODE, COUNT, SIZE, MARGIN, STATE = range(6)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+RATIO_ROLE = Qt.ItemDataRole.UserRole + 3      # list size / minimum, for the bar delegate
+
+ERROR_COLOUR, WARNING_COLOUR, OK_COLOUR = QColor("#c62828"), QColor("#b26a00"), QColor("#2e7d32")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NetworksModel(QAbstractTableModel):
+    practicesDropped = Signal(list, str)      # practice codes, target network id
+
+    def __init__(self, document: Document | None = None) -> None:
+        super().__init__()
+        self.document: Document | None = None
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._cache: dict[str, tuple[int, int, int, int]] = {}   # id -> (members, size, errors, warnings)
+        self._global_nets: set[str] = set()
+        if document is not None:
+            self.set_document(document)
+
+    def set_document(self, document: Document) -> None:
+        if self.document is not None:
+            self.document.changed.disconnect(self.on_changed)
+        self.document = document
+        document.changed.connect(self.on_changed)
+        self.beginResetModel()
+        self._ids = [n.id for n in document.project.sorted_networks()]
+        self._reindex()
+        self._cache = {nid: self._compute(nid) for nid in self._ids}
+        self._global_nets = self._global_finding_networks()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._row = {nid: i for i, nid in enumerate(self._ids)}
+
+    def _compute(self, nid: str) -> tuple[int, int, int, int]:
+        assert self.document is not None
+        errors, warnings = self.document.network_state(nid)
+        return (len(self.document.project.members(nid)), self.document.network_size(nid), errors, warnings)
+
+    def on_changed(self, touched: frozenset[str] | None) -> None:
+        if touched is None:
+            self.set_document(self.document)
+            return
+        networks = self.document.project.networks
+        for nid in [n for n in self._ids if n in touched and n not in networks]:
+            row = self._row[nid]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self._cache.pop(nid, None)
+            self._reindex()
+            self.endRemoveRows()
+        for nid in sorted(n for n in touched if n in networks and n not in self._row):
+            row = len(self._ids)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.append(nid)          # the view's proxy puts it in order
+            self._row[nid] = row
+            self._cache[nid] = self._compute(nid)
+            self.endInsertRows()
+        # project-wide findings (e.g. double membership) can name untouched networks too
+        now_global = self._global_finding_networks()
+        for nid in touched | now_global | self._global_nets:
+            if nid in self._row:
+                self._cache[nid] = self._compute(nid)
+                row = self._row[nid]
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._global_nets = now_global
+
+    def _global_finding_networks(self) -> set[str]:
+        return {f.network_id for f in self.document.current_findings
+                if f.network_id and not RULES[f.rule].per_network}
+
+    # --- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if section == MARGIN and self.document is not None:
+                return f"Against {self.document.settings.minimum_list:,}"
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.document is None:
+            return None
+        nid = self._ids[index.row()]
+        if role == ID_ROLE:
+            return nid
+        net = self.document.project.networks[nid]
+        members, size, errors, warnings = self._cache[nid]
+        minimum = self.document.settings.minimum_list
+        col = index.column()
+        if role == RATIO_ROLE:
+            return size / minimum if minimum else 1.0
+        if role == SORT_ROLE:
+            return (net.name.lower(), net.code, members, size, size - minimum, (-errors, -warnings))[col]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == NAME:
+                return net.name
+            if col == CODE:
+                return net.code
+            if col == COUNT:
+                return str(members)
+            if col == SIZE:
+                return f"{size:,}"
+            if col == MARGIN:
+                margin = size - minimum
+                text = f"{margin:+,}".replace("-", "\u2212")
+                return text + (" (exempt)" if net.exemption and margin < 0 else "")
+            if col == STATE:
+                return _badge_text(errors, warnings)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == STATE:
+                return ERROR_COLOUR if errors else WARNING_COLOUR if warnings else OK_COLOUR
+            if col == MARGIN and size < minimum and not net.exemption:
+                return ERROR_COLOUR
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COUNT, SIZE, MARGIN):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            found = self.document.findings.for_network(nid)
+            return "\n".join(f.message for f in found) or f"{net.name}: no findings"
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == STATE:
+            return _badge_text(errors, warnings)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDropEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return [PRACTICE_MIME]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        return data.hasFormat(PRACTICE_MIME) and parent.isValid()
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        codes = [c for c in bytes(data.data(PRACTICE_MIME)).decode("utf-8").splitlines() if c]
+        self.practicesDropped.emit(codes, self._ids[parent.row()])
+        return False      # the move is a command; the practices model is not asked to delete rows
+
+    # --- lookups ---------------------------------------------------------------------------
+    def row_of(self, network_id: str) -> int:
+        return self._row.get(network_id, -1)
+
+    def id_at(self, row: int) -> str:
+        return self._ids[row]
+
+    def cached(self, network_id: str) -> tuple[int, int, int, int]:
+        return self._cache[network_id]
+
+
+def _badge_text(errors: int, warnings: int) -> str:
+    if errors:
+        return f"\u2716 {errors} error{'s' if errors != 1 else ''}" + (f", {warnings} warn." if warnings else "")
+    if warnings:
+        return f"\u26a0 {warnings} warning{'s' if warnings != 1 else ''}"
+    return "\u2714 OK"

@@ -1,0 +1,141 @@
+"""The practices table: code, name, list size, network, status — one row per practice.
+
+Rows keep a cached network id so an edit can find the rows it affects without a scan:
+the members of the touched networks now, plus the rows that were in them before.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+
+from ..document import Document
+
+PRACTICE_MIME = "application/x-pcn-practice-codes"
+COLUMNS = ("Code", "Name", "List size", "Network", "Status")
+CODE, NAME, SIZE, NETWORK, STATUS = range(5)
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PracticesModel(QAbstractTableModel):
+    def __init__(self, document: Document | None = None) -> None:
+        super().__init__()
+        self.document: Document | None = None
+        self._codes: list[str] = []
+        self._row: dict[str, int] = {}
+        self._net: list[str | None] = []            # cached network id per row
+        self._rows_of_net: dict[str | None, set[int]] = {}
+        if document is not None:
+            self.set_document(document)
+
+    def set_document(self, document: Document) -> None:
+        if self.document is not None:
+            self.document.changed.disconnect(self.on_changed)
+        self.document = document
+        document.changed.connect(self.on_changed)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        project = self.document.project if self.document else None
+        self._codes = sorted(project.practices) if project else []
+        self._row = {c: i for i, c in enumerate(self._codes)}
+        self._net = [self._network_id(c) for c in self._codes]
+        self._rows_of_net = {}
+        for i, nid in enumerate(self._net):
+            self._rows_of_net.setdefault(nid, set()).add(i)
+        self.endResetModel()
+
+    def _network_id(self, code: str) -> str | None:
+        assert self.document is not None
+        ids = self.document.project.networks_of(code)
+        return ids[0] if ids else None
+
+    def on_changed(self, touched: frozenset[str] | None) -> None:
+        if touched is None or set(self.document.project.practices) != set(self._row):
+            self._rebuild()
+            return
+        project = self.document.project
+        rows: set[int] = set()
+        for nid in touched:
+            rows |= self._rows_of_net.get(nid, set())
+            rows |= {self._row[c] for c in project.members(nid) if c in self._row}
+        for row in sorted(rows):
+            new = self._network_id(self._codes[row])
+            old = self._net[row]
+            if new != old:
+                self._rows_of_net.get(old, set()).discard(row)
+                self._rows_of_net.setdefault(new, set()).add(row)
+                self._net[row] = new
+            # one signal per row: rows of a network are scattered through the code order
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # --- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._codes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.document is None:
+            return None
+        code = self._codes[index.row()]
+        col = index.column()
+        if role == CODE_ROLE:
+            return code
+        project = self.document.project
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
+            practice = project.practices[code]
+            if col == CODE:
+                return code
+            if col == NAME:
+                return practice.name
+            if col == SIZE:
+                size = self.document.practice_size(code)
+                return size if role == SORT_ROLE else f"{size:,}"
+            if col == NETWORK:
+                nid = self._net[index.row()]
+                return project.networks[nid].name if nid in project.networks else "(unassigned)"
+            if col == STATUS:
+                return "Closed" if project.is_closed(code) else practice.status.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == NETWORK and self._net[index.row()] is None:
+            return Qt.GlobalColor.darkRed
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return [PRACTICE_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        codes = sorted({self._codes[i.row()] for i in indexes if i.isValid()})
+        mime = QMimeData()
+        mime.setData(PRACTICE_MIME, "\n".join(codes).encode("utf-8"))
+        mime.setText("\n".join(codes))
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    # --- lookups for the window ------------------------------------------------------------
+    def row_of(self, code: str) -> int:
+        return self._row.get(code, -1)
+
+    def code_at(self, row: int) -> str:
+        return self._codes[row]
+
+    def network_id_at(self, row: int) -> str | None:
+        return self._net[row]

@@ -1,0 +1,1 @@
+"""Dockable panes of the main window, one small widget each."""

@@ -1,0 +1,75 @@
+"""Findings pane: every rule finding; double-click goes to its practice or network."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...domain.findings import Finding
+from ..models.findings_model import SORT_ROLE, FindingsModel
+from .table import SortProxy, make_table
+
+
+class SeverityProxy(SortProxy):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(SORT_ROLE, parent)
+        self.severity = ""
+
+    def set_severity(self, severity: str) -> None:
+        self.severity = severity
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        if self.severity:
+            text = self.sourceModel().index(row, 0, parent).data()
+            if text.lower() != self.severity:
+                return False
+        return super().filterAcceptsRow(row, parent)
+
+
+class FindingsPane(QWidget):
+    findingActivated = Signal(object)        # Finding
+
+    def __init__(self, model: FindingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = SeverityProxy(self)
+        self.proxy.setSourceModel(model)
+        self.severity = QComboBox(self)
+        self.severity.setAccessibleName("Show findings of severity")
+        for label, value in (("All findings", ""), ("Errors", "error"), ("Warnings", "warning"), ("Information", "info")):
+            self.severity.addItem(label, value)
+        self.severity.currentIndexChanged.connect(lambda _i: self.proxy.set_severity(self.severity.currentData()))
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter findings")
+        self.filter.setAccessibleName("Filter findings")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Findings count")
+        self.view = make_table(self.proxy, "Findings table", self)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        for col, width in enumerate((80, 170, 120, 80)):
+            self.view.setColumnWidth(col, width)
+        self.view.doubleClicked.connect(self._activated)
+        self.view.activated.connect(self._activated)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_count)
+        top = QHBoxLayout()
+        top.addWidget(self.severity)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self._update_count()
+
+    def _update_count(self, *_args: object) -> None:
+        rows = [self.model.finding_at(r) for r in range(self.model.rowCount())]
+        errors = sum(1 for f in rows if f.severity.value == "error")
+        self.count.setText(f"{errors:,} errors, {len(rows) - errors:,} other")
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            finding: Finding = self.model.finding_at(self.proxy.mapToSource(index).row())
+            self.findingActivated.emit(finding)

@@ -1,0 +1,55 @@
+"""A sortable, filterable table view over a source model, shared by the panes."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts on the model's sort role (numbers as numbers), filters on any column's text."""
+
+    def __init__(self, sort_role: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(sort_role)
+        self.setFilterKeyColumn(-1)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(True)
+
+
+def make_table(proxy: QSortFilterProxyModel, name: str, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setAccessibleName(name)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    # fixed row heights: with 6,500 rows, per-row size hints would cost a full pass per change
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def select_source_row(view: QTableView, proxy: QSortFilterProxyModel, row: int) -> bool:
+    """Select and scroll to a source-model row; False if the filter hides it."""
+    if row < 0:
+        return False
+    source = proxy.sourceModel().index(row, 0)
+    index = proxy.mapFromSource(source)
+    if not index.isValid():
+        return False
+    view.selectRow(index.row())
+    view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+    return True
+
+
+def selected_source_rows(view: QTableView, proxy: QSortFilterProxyModel) -> list[int]:
+    rows = {proxy.mapToSource(i).row() for i in view.selectionModel().selectedRows()}
+    return sorted(rows)
+
+
+def current_source_row(view: QTableView, proxy: QSortFilterProxyModel) -> int:
+    index: QModelIndex = view.currentIndex()
+    return proxy.mapToSource(index).row() if index.isValid() else -1

@@ -1,0 +1,60 @@
+"""Per-user settings: QSettings in an INI file under the config dir, recent files, recovery path.
+
+Tests (and portable installs) set PCN_DESKTOP_CONFIG_DIR so nothing touches a user's own settings.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+MAX_RECENT = 8
+
+
+def config_dir() -> Path:
+    override = os.environ.get("PCN_DESKTOP_CONFIG_DIR")
+    if override:
+        path = Path(override)
+    else:
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
+        path = Path(base or Path.home() / ".pcn-desktop")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def app_settings() -> QSettings:
+    return QSettings(str(config_dir() / "pcn-desktop.ini"), QSettings.Format.IniFormat)
+
+
+def recovery_path() -> Path:
+    """Where autosave writes: one file, so a crash leaves at most one thing to offer back."""
+    return config_dir() / "recovery.pcnproj"
+
+
+def recovery_info_path() -> Path:
+    """Beside the recovery file: the path of the project it was saved from (empty if untitled)."""
+    return config_dir() / "recovery.txt"
+
+
+def recent_files() -> list[str]:
+    value = app_settings().value("recentFiles", [])
+    if isinstance(value, str):       # QSettings returns a bare string for a one-item list
+        value = [value]
+    return [str(v) for v in value or [] if v]
+
+
+def add_recent_file(path: str) -> list[str]:
+    files = [path] + [f for f in recent_files() if f != path]
+    files = files[:MAX_RECENT]
+    settings = app_settings()
+    settings.setValue("recentFiles", files)
+    settings.sync()
+    return files
+
+
+def autosave_minutes() -> int:
+    try:
+        return max(1, int(app_settings().value("autosaveMinutes", 5)))
+    except (TypeError, ValueError):
+        return 5

@@ -1,0 +1,110 @@
+"""Long work off the UI thread: a QRunnable running a plain function, with progress and Cancel.
+
+The function receives a ``Progress`` to report to and to ask whether the user cancelled;
+it runs on QThreadPool and its result or exception comes back to the UI thread by signal.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class Cancelled(Exception):
+    """Raised inside a task when the user pressed Cancel."""
+
+
+class Progress:
+    """Given to the task function: ``progress(done, total, text)`` reports, and raises
+    ``Cancelled`` once the user has cancelled, so long loops stop at their next report."""
+
+    def __init__(self, signals: "TaskSignals") -> None:
+        self._signals = signals
+        self.cancelled = False
+
+    def __call__(self, done: int, total: int = 0, text: str = "") -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self._signals.progress.emit(int(done), int(total), text)
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
+
+
+class TaskSignals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object, str)       # exception, traceback text
+    cancelled = Signal()
+
+
+class Task(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = TaskSignals()
+        self.progress = Progress(self.signals)
+        self.setAutoDelete(False)       # the caller keeps it until its signals have been handled
+
+    def cancel(self) -> None:
+        self.progress.cancelled = True
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 — every failure is reported to the user
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            if self.progress.cancelled:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.finished.emit(result)
+
+
+_running: set[Task] = set()
+
+
+def start(task: Task) -> Task:
+    """Run on the global pool, keeping a reference until the task reports back."""
+    _running.add(task)
+    for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
+        signal.connect(lambda *_a, t=task: _running.discard(t))
+    QThreadPool.globalInstance().start(task)
+    return task
+
+
+def run_with_progress(parent: QWidget, title: str, fn: Callable[[Progress], Any],
+                      on_done: Callable[[Any], None], on_error: Callable[[Exception, str], None]) -> Task:
+    """Start ``fn`` in the pool behind a modal progress dialog with a Cancel button."""
+    dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAccessibleName(f"{title} progress")
+    task = Task(fn)
+    dialog.canceled.connect(task.cancel)
+
+    def progress(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done if total else 0)
+        if text:
+            dialog.setLabelText(text)
+
+    def finish(result: Any) -> None:
+        dialog.reset()
+        on_done(result)
+
+    def fail(exc: Exception, text: str) -> None:
+        dialog.reset()
+        on_error(exc, text)
+
+    task.signals.progress.connect(progress)
+    task.signals.finished.connect(finish)
+    task.signals.failed.connect(fail)
+    task.signals.cancelled.connect(dialog.reset)
+    return start(task)
