@@ -39,8 +39,6 @@ def generate_sample(seed: int = SAMPLE_SEED) -> Project:
     outline = geo.build_outline(rng)
     areas = geo.seed_points(rng, outline)
     geo.tessellate(areas, outline)
-    geo.assign_places(areas)
-    geo.name_areas(areas)
     practices = people.place_practices(rng, outline)
     pop = people.populations(rng, areas)
     dist = people.distances_km(areas, practices)
@@ -48,11 +46,13 @@ def generate_sample(seed: int = SAMPLE_SEED) -> Project:
     plans, unassigned = nets.design(practices, people.expected_lists(dist, attract, pop))
     attract = nets.calibrate(plans, unassigned, dist, attract, pop)
     counts = people.draw_registrations(rng, dist, attract, pop)
+    nets.assign_places(areas, counts, plans)
+    geo.name_areas(areas)
 
     project = Project()
     project.name = PROJECT_NAME
     latest = LIST_DATES[-1]
-    for a in areas:
+    for a in sorted(areas, key=lambda a: a.code):
         project.areas[a.code] = SmallArea(a.code, a.name, geo.km_to_wgs84(a.cell), a.place)
     for p in practices:
         lon, lat = geo.km_point_to_lonlat(p.x, p.y)

@@ -50,15 +50,6 @@ SETTLEMENTS: tuple[Settlement, ...] = (
 )
 RURAL_AREAS = 78
 
-# Local authorities ("places"): each area goes to the nearest anchor after an additive weight
-# (a power diagram), so borders follow area edges as LSOAs nest in districts.
-LOCAL_AUTHORITIES: tuple[tuple[str, float, float, float], ...] = (
-    ("Ashbridge", -10.0, -5.0, 0.0),
-    ("Wyreford", -4.0, 12.0, 4.0),
-    ("Calder Fells", 12.0, -2.0, 0.0),
-)
-
-
 @dataclass
 class AreaDraft:
     seed: tuple[float, float]       # km
@@ -147,13 +138,6 @@ def tessellate(drafts: list[AreaDraft], outline: Polygon) -> None:
         neighbour.cell = merged if merged.geom_type == "Polygon" else neighbour.cell
 
 
-def assign_places(drafts: list[AreaDraft]) -> None:
-    for d in drafts:
-        x, y = d.seed
-        d.place = min(LOCAL_AUTHORITIES,
-                      key=lambda la: math.hypot(x - la[1], y - la[2]) - la[3])[0]
-
-
 def name_areas(drafts: list[AreaDraft], first_code: int = 1) -> None:
     """ONS style: areas grouped in fives into MSOA-like blocks numbered north to south within
     each district, named "<district> 003B", coded E0199xxxx (a range no real LSOA uses)."""
@@ -172,7 +156,6 @@ def name_areas(drafts: list[AreaDraft], first_code: int = 1) -> None:
                 ordered.append(d)
     for i, d in enumerate(ordered):
         d.code = f"E0199{first_code + i:04d}"
-    drafts.sort(key=lambda d: d.code)
 
 
 def _hilbert(p: tuple[float, float], order: int = 10) -> int:

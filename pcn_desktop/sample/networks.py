@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .geography import AreaDraft
 from .people import PracticeDraft, expected_lists
 
 COMPASS = ("East", "North", "West", "South")
+
+# Local authorities ("places"). Networks formed mostly within districts, so an area lies in the
+# district of the network most of its residents are registered with; two networks straddle a
+# district border, as some real ones do: (north of y km -> first district, else second).
+PLACE_OF_NETWORK = {"wyreford": "Wyreford", "calderby": "Calder Fells", "fellside": "Calder Fells"}
+STRADDLING = {"hollinbeck": (8.0, "Wyreford", "Calder Fells"), "ashbridge-north": (3.5, "Wyreford", "Ashbridge")}
 
 
 @dataclass
@@ -111,3 +118,16 @@ def calibrate(plans: list[NetworkPlan], unassigned: int, dist: np.ndarray, attra
         if not off:
             return a
     raise RuntimeError("the sample's networks could not be brought within their size bands")
+
+
+def assign_places(areas: list[AreaDraft], counts: np.ndarray, plans: list[NetworkPlan]) -> None:
+    """Each area's district, from the network that registers most of its residents."""
+    plan_of = {i: plan for plan in plans for i in plan.members}
+    for a, row in zip(areas, counts):
+        leader = plan_of.get(int(np.argmax(row)))
+        key = leader.key if leader else "ashbridge"      # the unassigned practice is in Ashbridge
+        if key in STRADDLING:
+            y, north, south = STRADDLING[key]
+            a.place = north if a.seed[1] > y else south
+        else:
+            a.place = PLACE_OF_NETWORK.get(key, "Ashbridge")
