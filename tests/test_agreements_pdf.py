@@ -44,6 +44,9 @@ def test_valid_network_lists_members_sizes_director_payee(riverside) -> None:
     assert "St Anne’s Medical Centre" in text                 # "’" printed as text
     assert "£131,676.00" in text and "£221,929.00" in text    # workforce plan, "£" printed
     assert "Paramedic" not in text                            # a what-if scenario is not the plan
+    # Schedule 4 from the funding model: 2024/25 core funding, registered part, £2.218 x 34,100
+    assert "£75,633.80" in text
+    assert "Contract year" in text and "2024/25" in text
     assert "DRAFT" not in text
     assert not printed.draft
 

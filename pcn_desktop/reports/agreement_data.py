@@ -57,7 +57,8 @@ class RoleRow:
 class FundingLine:
     stream: str
     basis: str
-    amount: float
+    amount: float | None           # None: the model does not know the rate or an input
+    kind: str = "payment"          # "payment" to the network, "entitlement" (ARRS), "practices"
 
 
 @dataclass
@@ -172,7 +173,7 @@ def gather(project: Project, network_id: str, funding: "FundingProvider | None" 
         # Payments use lists counted on 1 January; the contract year they fund starts on
         # 1 April of that year.
         effective = date(counting.year, 4, 1).isoformat()
-    year = str(opts.get("funding_year") or _contract_year(effective))
+    year = str(opts.get("funding_year") or _default_year(project) or _contract_year(effective))
     provider = funding or default_funding_provider()
     lines, note = provider(project, network_id, year)
     texts = {str(k): str(v) for k, v in (opts.get("schedules") or {}).items()}
@@ -197,6 +198,11 @@ FundingProvider = Callable[[Project, str, str], tuple[list[FundingLine], str]]
 def default_funding_provider() -> FundingProvider:
     from .agreement_funding import funding_lines
     return funding_lines
+
+
+def _default_year(project: Project) -> str:
+    from .agreement_funding import default_year
+    return default_year(project)
 
 
 def _contract_year(effective_iso: str) -> str:

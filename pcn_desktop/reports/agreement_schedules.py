@@ -21,6 +21,10 @@ def money(amount: float) -> str:
     return f"£{amount:,.2f}"
 
 
+def _amount(value: float | None) -> str:
+    return "not known" if value is None else money(value)
+
+
 def member_table(data: AgreementData) -> Flowable:
     rows: list[list[object]] = [[m.code, m.name or "(name not recorded)", f"{m.list_size:,}",
                                  long_date(m.counted) or "not counted"] for m in data.members]
@@ -89,26 +93,36 @@ def schedule_4(t: ClauseTemplate, d: AgreementData) -> list[Flowable]:
                                                  ["Contract year", d.funding_year or "not set"]],
                        [0.30 * W, 0.70 * W]),
             Paragraph("Payments to the network", s["h2"])]
-    total = sum(line.amount for line in d.funding)
-    if d.funding:
-        rows: list[list[object]] = [[f.stream, f.basis, money(f.amount)] for f in d.funding]
-        rows.append(["Total", "", money(total)])
-        out.append(data_table(["Payment", "Basis", "Annual amount"], rows,
-                              [0.32 * W, 0.46 * W, 0.22 * W], align_right={2}, total_row=True))
+    payments = [f for f in d.funding if f.kind == "payment"]
+    total = sum(f.amount for f in payments if f.amount is not None)
+    if payments:
+        rows: list[list[object]] = [[f.stream, f.basis, _amount(f.amount)] for f in payments]
+        rows.append(["Total known payments", "", money(total)])
+        out.append(data_table(["Payment", "Basis", "Amount"], rows,
+                              [0.30 * W, 0.50 * W, 0.20 * W], align_right={2}, total_row=True))
+    others = [f for f in d.funding if f.kind != "payment"]
+    if others:
+        out.append(Paragraph("Additional roles entitlement, and payments made to each practice "
+                             "directly", s["h2"]))
+        out.append(data_table(["Entitlement or payment", "Basis", "Amount"],
+                              [[f.stream + (" (to each practice)" if f.kind == "practices" else ""),
+                                f.basis, _amount(f.amount)] for f in others],
+                              [0.30 * W, 0.50 * W, 0.20 * W], align_right={2}))
     out.append(Paragraph(escape(d.funding_note), s["small"]))
     out.append(Paragraph("Each member's share of the combined list", s["h2"]))
     rows = []
     for m in d.members:
         share = m.list_size / d.total_list if d.total_list else 0.0
         row: list[object] = [m.code, m.name, f"{m.list_size:,}", f"{share:.2%}"]
-        if d.funding:
+        if payments:
             row.append(money(total * share))
         rows.append(row)
-    header = ["ODS code", "Practice", "List", "Share"] + (["Share of payments"] if d.funding else [])
-    widths = ([0.13, 0.43, 0.14, 0.12, 0.18] if d.funding else [0.15, 0.53, 0.17, 0.15])
+    header = ["ODS code", "Practice", "List", "Share"] + (["Share of payments"] if payments else [])
+    widths = ([0.13, 0.43, 0.14, 0.12, 0.18] if payments else [0.15, 0.53, 0.17, 0.15])
     out.append(data_table(header, rows, [w * W for w in widths], align_right={2, 3, 4}))
     planned = sum(r.annual_cost for r in d.workforce)
     if d.workforce:
+        out.append(Spacer(1, 2 * mm))
         out.append(Paragraph(f"Planned annual cost of the additional roles in Schedule 5: "
                              f"{money(planned)}.", s["body"]))
     out.append(Paragraph("Locally agreed arrangements", s["h2"]))
