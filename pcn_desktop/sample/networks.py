@@ -122,10 +122,14 @@ def calibrate(plans: list[NetworkPlan], unassigned: int, dist: np.ndarray, attra
 
 def assign_places(areas: list[AreaDraft], counts: np.ndarray, plans: list[NetworkPlan]) -> None:
     """Each area's district, from the network that registers most of its residents."""
-    plan_of = {i: plan for plan in plans for i in plan.members}
-    for a, row in zip(areas, counts):
-        leader = plan_of.get(int(np.argmax(row)))
-        key = leader.key if leader else "ashbridge"      # the unassigned practice is in Ashbridge
+    keys = [p.key for p in plans] + ["unassigned"]
+    by_network = np.zeros((counts.shape[0], len(keys)), dtype=np.int64)
+    by_network[:, -1] = counts.sum(axis=1)
+    for k, plan in enumerate(plans):
+        by_network[:, k] = counts[:, plan.members].sum(axis=1)
+        by_network[:, -1] -= by_network[:, k]
+    for a, row in zip(areas, by_network):
+        key = keys[int(np.argmax(row))]                  # the unassigned practice is in Ashbridge
         if key in STRADDLING:
             y, north, south = STRADDLING[key]
             a.place = north if a.seed[1] > y else south
