@@ -75,11 +75,14 @@ def _records(path: Path, handle) -> Iterator[tuple[int, list[str]]]:
 def first_rows(path: Path, count: int = 6) -> list[list[str]] | None:
     """The first few records, or None when the file is not readable as CSV text."""
     def take(records: Iterator[tuple[int, list[str]]]) -> list[list[str]]:
-        out = []
-        for _, row in records:
-            out.append(row)
-            if len(out) >= count:
-                break
+        out: list[list[str]] = []
+        try:
+            for _, row in records:
+                out.append(row)
+                if len(out) >= count:
+                    break
+        except ImportRefused:
+            pass              # a malformed record: the reader will refuse it with its row
         return out
     try:
         return read_text_rows(path, take)
