@@ -68,6 +68,24 @@
     legend.addTo(map);
   }
 
+  // A view loaded before it is shown has no size yet, and fitting bounds into 0 x 0 px
+  // gives NaN coordinates; wait for the first real size instead.
+  function fitWhenSized(map, bounds) {
+    var size = map.getSize();
+    if (size.x > 0 && size.y > 0) {
+      map.fitBounds(bounds, { padding: [16, 16] });
+      return;
+    }
+    var timer = setInterval(function () {
+      map.invalidateSize(false);
+      var s = map.getSize();
+      if (s.x > 0 && s.y > 0) {
+        clearInterval(timer);
+        map.fitBounds(bounds, { padding: [16, 16] });
+      }
+    }, 100);
+  }
+
   global.pcnInstall = function (map, layers, options) {
     options = options || {};
     global.pcnMap = map;
@@ -86,26 +104,37 @@
     L.control.scale({ imperial: false }).addTo(map);
     addLegend(map, options.legendHtml);
     if (options.bounds) {
-      map.fitBounds(options.bounds, { padding: [16, 16] });
+      fitWhenSized(map, options.bounds);
     }
     connectQt();
   };
 
   global.pcnFocus = function (kind, code) {
-    var found = null;
+    // A network's own outline when drawn; else everything carrying its code (the small
+    // areas assigned to it), so the view covers the whole network, not its first area.
+    // No animation: Leaflet ignores a new view asked for while a zoom is still animating.
+    var own = null, bounds = null, point = null;
     eachFeatureLayer(function (layer, name) {
       var p = layer.feature && layer.feature.properties;
-      if (!found && p && p.kind === kind && p.code === code && name !== "findings") {
-        found = layer;
+      if (!p || p.kind !== kind || p.code !== code || name === "findings") { return; }
+      if (name === "networks" || name === "practices") { own = own || layer; }
+      if (layer.getBounds) {
+        bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
+      } else {
+        point = point || layer;
       }
     });
-    if (!found) { return false; }
-    if (found.getBounds) {
-      global.pcnMap.fitBounds(found.getBounds(), { padding: [16, 16] });
+    var target = own || point;
+    if (own && own.getBounds) {
+      global.pcnMap.fitBounds(own.getBounds(), { padding: [16, 16], animate: false });
+    } else if (own || (point && !bounds)) {
+      global.pcnMap.setView(target.getLatLng(), Math.max(global.pcnMap.getZoom(), 13), { animate: false });
+    } else if (bounds) {
+      global.pcnMap.fitBounds(bounds, { padding: [16, 16], animate: false });
     } else {
-      global.pcnMap.setView(found.getLatLng(), Math.max(global.pcnMap.getZoom(), 13));
+      return false;
     }
-    if (found.openTooltip) { found.openTooltip(); }
+    if (target && target.openTooltip) { target.openTooltip(); }
     return true;
   };
 

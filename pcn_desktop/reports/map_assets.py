@@ -53,7 +53,10 @@ def _inline_css_images(css: str, base: Path) -> str:
 def _load(folder: str) -> MapAssets:
     base = Path(folder)
     css = _inline_css_images(_read(base, LEAFLET_CSS), base.joinpath(*LEAFLET_CSS[:-1]))
-    return MapAssets(_read(base, LEAFLET_JS), css, _read(base, JQUERY_JS), _read(base, PCN_MAP_JS))
+    # The source-map comment would make a browser's developer tools look for a file that
+    # is not shipped.
+    leaflet = re.sub(r"^//# sourceMappingURL=.*$", "", _read(base, LEAFLET_JS), flags=re.M)
+    return MapAssets(leaflet, css, _read(base, JQUERY_JS), _read(base, PCN_MAP_JS))
 
 
 def map_assets(folder: Path | None = None) -> MapAssets:
