@@ -29,12 +29,16 @@ class Vote:
         return self.patients / self.total if self.total else 0.0
 
 
-def practice_networks(project: Project, idx: AreaIndex) -> tuple[list[str], np.ndarray]:
-    """Network ids in tie-break order, and each registered practice's position in it (-1: none)."""
+def practice_networks(project: Project, idx: AreaIndex, practices: np.ndarray | None = None
+                      ) -> tuple[list[str], np.ndarray]:
+    """Network ids in tie-break order, and each registered practice's position in it (-1: none).
+    With ``practices`` (indices), only those are looked up; the rest stay -1."""
     order = [n.id for n in project.sorted_networks()]
     rank = {nid: i for i, nid in enumerate(order)}
     net_of = np.full(len(idx.practice_codes), -1, dtype=np.int64)
-    for i, code in enumerate(idx.practice_codes):
+    wanted = range(len(idx.practice_codes)) if practices is None else practices.tolist()
+    for i in wanted:
+        code = idx.practice_codes[i]
         nets = project.networks_of(code)
         if nets:
             net_of[i] = min(rank[n] for n in nets if n in rank)
@@ -43,14 +47,19 @@ def practice_networks(project: Project, idx: AreaIndex) -> tuple[list[str], np.n
 
 def plurality(project: Project, idx: AreaIndex, areas: np.ndarray | None = None) -> dict[str, Vote]:
     """Votes for every area (or the area indices given) that has registered patients."""
-    order, net_of = practice_networks(project, idx)
     if areas is None:
         rows = np.flatnonzero(idx.reg_area >= 0)
         wanted = np.flatnonzero(idx.residents > 0)
+        order, net_of = practice_networks(project, idx)
     else:
         wanted = np.unique(np.asarray(areas, dtype=np.int64))
-        chunks = [idx.rows_by_area[a] for a in wanted.tolist() if a in idx.rows_by_area]
-        rows = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
+        # the neighbours too, in case a tie needs them
+        near = [wanted] + [idx.tree.query(idx.geoms[a]) for a in wanted.tolist() if idx.geoms[a] is not None]
+        chunks = [idx.rows_by_area[a] for a in np.unique(np.concatenate(near)).tolist() if a in idx.rows_by_area]
+        every = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
+        order, net_of = practice_networks(project, idx, np.unique(idx.reg_practice[every]))
+        mine = [idx.rows_by_area[a] for a in wanted.tolist() if a in idx.rows_by_area]
+        rows = np.concatenate(mine) if mine else np.empty(0, dtype=np.int64)
     ua, uk, sums = _sums(idx, net_of, rows, len(order) + 1)
     votes: dict[str, Vote] = {}
     if len(ua):

@@ -50,20 +50,49 @@ def hand_edits(project: Project) -> dict[str, str | None]:
     return {a: now.get(a) for a in set(built) | set(now) if now.get(a) != built.get(a)}
 
 
-# --- the reverse index: network -> its areas, rebuilt once per project revision ------------
-_BY_NET: "weakref.WeakKeyDictionary[Project, tuple[int, int, dict[str, list[str]]]]" = weakref.WeakKeyDictionary()
+# --- the reverse index: network -> its areas ---------------------------------------------
+# Kept in step by this module's own changes; anything else that edits area_assignments (the
+# AssignArea command) is noticed by comparing against a snapshot (one C-level dict compare).
+@dataclass
+class _ByNetwork:
+    stamp: tuple[int, int]
+    snapshot: dict[str, str]
+    by_net: dict[str, set[str]]
 
 
-def areas_by_network(project: Project) -> dict[str, list[str]]:
+_BY_NET: "weakref.WeakKeyDictionary[Project, _ByNetwork]" = weakref.WeakKeyDictionary()
+
+
+def _reverse(project: Project) -> _ByNetwork:
     cached = _BY_NET.get(project)
-    stamp = (project.revision, len(project.area_assignments))
-    if cached is not None and cached[:2] == stamp:
-        return cached[2]
-    out: dict[str, list[str]] = {}
-    for area, nid in project.area_assignments.items():
-        out.setdefault(nid, []).append(area)
-    _BY_NET[project] = (*stamp, out)
-    return out
+    now = project.area_assignments
+    stamp = (project.revision, len(now))
+    if cached is not None and (cached.stamp == stamp or cached.snapshot == now):
+        cached.stamp = stamp
+        return cached
+    by_net: dict[str, set[str]] = {}
+    for area, nid in now.items():
+        by_net.setdefault(nid, set()).add(area)
+    cached = _BY_NET[project] = _ByNetwork(stamp, dict(now), by_net)
+    return cached
+
+
+def areas_by_network(project: Project) -> dict[str, set[str]]:
+    return _reverse(project).by_net
+
+
+def _set_assignment(project: Project, area: str, nid: str | None) -> None:
+    """Change one area's network, keeping the reverse index in step."""
+    rev = _reverse(project)
+    old = project.area_assignments.get(area)
+    if old is not None:
+        rev.by_net.get(old, set()).discard(area)
+        del project.area_assignments[area]
+        del rev.snapshot[area]
+    if nid is not None:
+        project.area_assignments[area] = nid
+        rev.snapshot[area] = nid
+        rev.by_net.setdefault(nid, set()).add(area)
 
 
 # --- BNG geometry of stored boundaries, kept so measures never re-project what we built ----
@@ -95,11 +124,24 @@ def dissolve(idx: AreaIndex, groups: dict[str, list[str]]) -> dict[str, Any]:
     """Union each group's areas (BNG). Areas without polygons are skipped."""
     out: dict[str, Any] = {}
     for nid, codes in groups.items():
-        geoms = idx.geoms[idx.indices(codes)]
+        geoms = idx.geoms[np.sort(idx.indices(codes))]
         geoms = geoms[shapely.is_geometry(geoms)]
         if len(geoms):
-            out[nid] = shapely.union_all(geoms)
+            out[nid] = union_areas(geoms)
     return out
+
+
+def union_areas(geoms: np.ndarray) -> Any:
+    """Union of small areas. Areas from one tessellation share edges exactly, so the fast
+    coverage union is tried first; if its result is invalid or its area is not the sum of the
+    parts (overlapping or mismatched edges), the full overlay union is used instead."""
+    if len(geoms) == 1:
+        return geoms[0]
+    fast = shapely.coverage_union_all(geoms)
+    total = float(shapely.area(geoms).sum())
+    if shapely.is_valid(fast) and abs(fast.area - total) <= 1e-9 * max(total, 1.0):
+        return fast
+    return shapely.union_all(geoms)
 
 
 def _decide(votes: dict[str, Vote], min_share: float) -> tuple[dict[str, str], dict[str, tuple[str, float]]]:
@@ -137,7 +179,7 @@ def build_from_registrations(project: Project, min_share: float = 0.0, reset_edi
     edited_nets = {n for a, n in kept.items() if n} | {built[a] for a in kept if a in built}
     project.touch()
     groups = areas_by_network(project)
-    for nid in [n for n in project.boundaries if n not in groups]:
+    for nid in [n for n in project.boundaries if not groups.get(n)]:
         del project.boundaries[nid]
     for nid, geom in dissolve(idx, groups).items():
         store_boundary(project, nid, geom, "edited" if nid in edited_nets else "registrations", when)
@@ -178,6 +220,7 @@ def follow_moves(project: Project, touched: Iterable[str]) -> set[str]:
     touched = set(touched)
     groups = areas_by_network(project)
     affected: set[int] = set()
+    _reverse(project)                      # note any hand edits before this module changes things
     for nid in touched:
         affected.update(idx.indices(groups.get(nid, [])).tolist())
         for code in project.members(nid):
@@ -209,10 +252,7 @@ def follow_moves(project: Project, touched: Iterable[str]) -> set[str]:
         if edited or new == old_built:
             continue
         changed |= {n for n in (now.get(code), new) if n}
-        if new is None:
-            now.pop(code, None)
-        else:
-            now[code] = new
+        _set_assignment(project, code, new)
     if changed:
         project.touch()
         refresh_boundaries(project, changed, provenance=None)

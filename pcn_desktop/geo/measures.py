@@ -20,6 +20,7 @@ from ..domain.model import Project
 from ..domain.settings import RuleSettings
 from .areas import AreaIndex, area_index
 from .boundaries import areas_by_network, boundary_bng
+from .crs import lonlat_to_bng
 
 
 # --- pure measures ----------------------------------------------------------------------
@@ -177,7 +178,8 @@ class GeoMeasures:
         ids, tree, geoms = self._boundaries()
         prov = {n: self.project.boundaries[n].provenance for n in ids}
         imported_me = prov.get(nid, "").startswith("imported")
-        outline = filled(parts)
+        # A network dissolved from areas can only enclose another inside one of its holes.
+        outline = filled(parts) if (out.holes or imported_me) else None
         if outline is not None:
             for k in tree.query(outline.buffer(1.0), predicate="contains").tolist():
                 if ids[k] != nid:
@@ -210,12 +212,14 @@ def _patients(out: NetworkGeo, project: Project, idx: AreaIndex, nid: str, mine:
 
 
 def _practices_outside(project: Project, idx: AreaIndex, nid: str, geom: Any) -> list[str]:
-    outside = []
-    for code in sorted(project.members(nid)):
-        site = idx.practice_site(project, code)
-        if site is not None and not shapely.dwithin(geom, site, 1.0):
-            outside.append(code)
-    return outside
+    codes = [c for c in sorted(project.members(nid)) if c in project.practices and project.practices[c].has_location]
+    if not codes:
+        return []
+    lon = np.array([project.practices[c].longitude for c in codes], dtype=float)
+    lat = np.array([project.practices[c].latitude for c in codes], dtype=float)
+    x, y = lonlat_to_bng(lon, lat)
+    far = ~shapely.dwithin(geom, shapely.points(x, y), 1.0)
+    return [c for c, f in zip(codes, far.tolist()) if f]
 
 
 _MEASURES: "weakref.WeakKeyDictionary[Project, GeoMeasures]" = weakref.WeakKeyDictionary()
