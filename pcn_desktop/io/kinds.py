@@ -34,6 +34,7 @@ KIND_MODULES: list[str] = [
     "pcn_desktop.io.populations",
     "pcn_desktop.io.mapping",
     "pcn_desktop.io.areas",
+    "pcn_desktop.io.workforce_csv",
 ]
 
 # Apply order: catalogue, then networks and memberships, list sizes, registrations, areas.
