@@ -53,6 +53,10 @@ def loaded(qtbot, tmp_path):
     assert done.args == [True]
     view.show()
     yield project, view, bridge
+    # Delete the page now, not at interpreter exit after the web profile has gone.
+    view.close()
+    view.page().deleteLater()
+    qtbot.wait(50)
 
 
 def test_leaflet_draws_every_polygon(qtbot, loaded):
