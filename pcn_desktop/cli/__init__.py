@@ -19,6 +19,7 @@ VERBS: list[str] = [
     "import_files",
     "validate",
     "boundaries",
+    "map",
     "export",
     "agreements",
     "funding",
