@@ -8,13 +8,14 @@ it cut to four columns as one gzip CSV per postcode area
 northing in British National Grid, EPSG:27700, no header). Quality 90 rows carry 0,0, which
 means "no coordinates". We only use the package's data files, not its lookup code, because
 that parses whole files row by row; here only the areas a project needs are decompressed,
-each is searched as bytes, the eastings/northings found are converted to WGS84 in one
+each is binary-searched as bytes, the eastings/northings found are converted to WGS84 in one
 vectorised pyproj call, and each area is cached for the life of the process.
 """
 from __future__ import annotations
 
 import gzip
 import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -41,28 +42,70 @@ def postcode_area(postcode: str) -> str:
     return "".join(letters[:2]).lower()
 
 
+class _Area:
+    """One postcode area's rows as bytes, binary-searched by byte offset (no index to build).
+
+    The files are sorted by postcode except in a few border areas made of several sorted
+    runs (England/Wales/Scotland); a postcode the binary search misses is looked for with a
+    plain scan, so the answer never depends on the order, only the speed does.
+    """
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob                                   # starts with b"\n"
+
+    def _line(self, newline: int) -> tuple[bytes, int]:
+        """(postcode, end of line) for the line after the newline at ``newline``."""
+        end = self.blob.find(b"\n", newline + 1)
+        end = len(self.blob) if end < 0 else end
+        comma = self.blob.find(b",", newline + 1, end)
+        return self.blob[newline + 1:comma if comma >= 0 else end], end
+
+    def line_at(self, postcode: bytes) -> bytes | None:
+        blob = self.blob
+        lo, hi = 0, len(blob)                              # search newlines in [lo, hi)
+        while lo < hi:
+            newline = blob.rfind(b"\n", lo, (lo + hi) // 2 + 1)
+            if newline < 0:
+                newline = lo
+            key, end = self._line(newline)
+            if key == postcode:
+                return blob[newline + 1:end]
+            if key < postcode:
+                lo = end
+            else:
+                hi = newline
+        at = blob.find(b"\n" + postcode + b",")
+        if at < 0:
+            return None
+        end = blob.find(b"\n", at + 1)
+        return blob[at + 1:end if end >= 0 else len(blob)]
+
+
 @lru_cache(maxsize=None)
-def _area_bytes(area: str) -> bytes:
+def _area(area: str) -> _Area:
     folder = data_dir()
     path = folder / f"{area}.csv.gz" if folder else None
     if path is None or not path.exists():
-        return b""
-    return b"\n" + gzip.decompress(path.read_bytes())
+        return _Area(b"")
+    return _Area(b"\n" + gzip.decompress(path.read_bytes()))
 
 
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """BNG easting/northing of each postcode found with real coordinates."""
     found: dict[str, tuple[int, int]] = {}
-    for postcode in sorted(set(postcodes)):
+    wanted = sorted(set(postcodes))
+    areas = sorted({postcode_area(p) for p in wanted} - {""})
+    if len(areas) > 4:                         # zlib releases the GIL: decompress areas side by side
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(_area, areas))
+    for postcode in wanted:
         area = postcode_area(postcode)
         if not area:
             continue
-        blob = _area_bytes(area)
-        at = blob.find(b"\n" + postcode.encode("ascii", "replace") + b",")
-        if at < 0:
+        line = _area(area).line_at(postcode.encode("ascii", "replace"))
+        if line is None:
             continue
-        end = blob.find(b"\n", at + 1)
-        fields = blob[at + 1:end if end >= 0 else len(blob)].split(b",")
+        fields = line.split(b",")
         try:
             easting, northing = int(fields[2]), int(fields[3])
         except (IndexError, ValueError):
