@@ -15,7 +15,7 @@ from ..domain.model import Project
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
                     "list_date", "postcode", "latitude", "longitude", "commissioner"]
-AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name"]
+AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name", "share"]
 GEO_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
 
@@ -47,13 +47,15 @@ def write_practices_csv(project: Project, path: str | os.PathLike[str]) -> int:
 
 
 def area_rows(project: Project) -> list[dict[str, Any]]:
+    from ..geo.export import area_rows as geo_rows   # share: the network's part of the area's patients
+    shares = {r["area_code"]: r["share"] for r in geo_rows(project)}
     rows = []
     for code in sorted(project.areas):
         area = project.areas[code]
         net = project.networks.get(project.area_assignments.get(code, ""))
         rows.append({"area_code": code, "area_name": area.name,
                      "network_code": net.code if net else "", "network_name": net.name if net else "",
-                     "geometry": area.geometry})
+                     "share": shares.get(code, ""), "geometry": area.geometry})
     return rows
 
 
@@ -76,12 +78,22 @@ def write_boundaries(project: Project, path: str | os.PathLike[str]) -> int:
         raise ExportError("the project has no network boundaries: build them with `pcn-desktop boundaries`")
     if path.suffix.lower() not in GEO_DRIVERS:
         raise ExportError(f"{path}: boundaries are polygons; write .gpkg or .geojson")
+    from ..geo.export import SCALARS
+    from ..geo.measures import network_measures
+    from ..settings import rule_settings_for
+    settings = rule_settings_for(project)
+    at = settings.counting_date(project.list_dates())
+    measures = network_measures(project, settings)
     rows = []
     for net in project.sorted_networks():
         b = project.boundaries.get(net.id)
         if b is not None:
+            m = measures.get(net.id, {})
             rows.append({"network_code": net.code, "network_name": net.name, "provenance": b.provenance,
-                         "built": b.built.isoformat() if b.built else "", "geometry": b.geometry})
+                         "built": b.built.isoformat() if b.built else "",
+                         "list_size": project.network_list_size(net.id, at),
+                         **{k: m.get(k) for k in SCALARS}, "places": "; ".join(m.get("places", [])),
+                         "geometry": b.geometry})
     _write_geo(path, rows)
     return len(rows)
 
