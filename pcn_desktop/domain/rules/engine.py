@@ -91,6 +91,7 @@ class FindingsCache:
         self.settings = settings
         self._per_network: dict[str, list[Finding]] = {}
         self._global: list[Finding] = []
+        self._sorted: list[Finding] | None = None
         self.refresh()
 
     def refresh(self, touched: Iterable[str] | None = None) -> list[Finding]:
@@ -114,10 +115,14 @@ class FindingsCache:
             self._per_network.setdefault(nid, [])
         full = context_for(self.project, self.settings)
         self._global = [f for r in global_rules for f in r.check(self.project, full)]
+        self._sorted = None
         return self.findings()
 
     def findings(self) -> list[Finding]:
-        return sort_findings([f for fs in self._per_network.values() for f in fs] + self._global)
+        # Sorted once per refresh: views ask repeatedly, and England has thousands of findings.
+        if self._sorted is None:
+            self._sorted = sort_findings([f for fs in self._per_network.values() for f in fs] + self._global)
+        return self._sorted
 
     def for_network(self, network_id: str) -> list[Finding]:
         mine = list(self._per_network.get(network_id, []))
