@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 pytest.importorskip("PySide6.QtPdf")
 
-from PySide6.QtCore import QSize  # noqa: E402
+from PySide6.QtCore import QSize, QThreadPool  # noqa: E402
 from PySide6.QtPdf import QPdfDocument  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 
@@ -59,6 +59,8 @@ def test_export_all_runs_off_the_ui_thread(qtbot, tmp_path) -> None:
         task = dialog.export_all(tmp_path)
         assert task is not None
         assert not dialog.export_button.isEnabled()          # busy until it reports back
+    # the signal arrives while run() is still returning on the pool thread
+    assert QThreadPool.globalInstance().waitForDone(10000)
     names = sorted(p.name for p in blocker.args[0])
     assert names == ["U00001.pdf", "U00002.pdf", "U00003.pdf", "registration-pack.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == names
@@ -73,6 +75,7 @@ def test_cancel_stops_between_agreements(qtbot, tmp_path) -> None:
     with qtbot.waitSignal(dialog.export_finished, timeout=60000) as blocker:
         task = dialog.export_all(tmp_path)
         task.cancel()               # before the first document finishes
+    assert QThreadPool.globalInstance().waitForDone(10000)
     written = blocker.args[0]
     assert len(written) <= 1                  # at most the one in progress when Cancel came
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)

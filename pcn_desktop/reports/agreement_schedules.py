@@ -78,7 +78,7 @@ def schedule_1(t: ClauseTemplate, d: AgreementData, map_png: bytes | None) -> li
         img = Image(io.BytesIO(map_png), width=shown, height=shown * height / width)
         out.append(KeepTogether([heading, img, Paragraph(
             "The shaded area is the network area drawn from the project's own geography; "
-            "dots mark the member practices, labelled with their ODS codes.", s["small"])]))
+            "dots mark the member practices.", s["small"])]))
     else:
         out += [heading, Paragraph("No network area or practice locations are recorded in the "
                                    "project.", s["warning"])]

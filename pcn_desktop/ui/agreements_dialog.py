@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -66,6 +66,9 @@ class AgreementsDialog(QDialog):
         self.printed: PrintedDocument | None = None
         self._buffer: QBuffer | None = None
         self._task: Task | None = None
+        # Tasks report back by signal while their run() is still returning on the pool
+        # thread; deleting a Task then crashes, so the dialog keeps every one it started.
+        self._started: list[Task] = []
         self._written: list[Path] = []
 
         self.networks = QListWidget()
@@ -209,8 +212,16 @@ class AgreementsDialog(QDialog):
         task.signals.failed.connect(self._export_failed)
         task.signals.cancelled.connect(lambda: self._export_done(None))
         self._set_exporting(True, len(project.networks) + (1 if pack else 0))
+        self._started.append(task)
         self._task = start(task)
         return self._task
+
+    def done(self, result: int) -> None:
+        """Closing waits for an export's last document so no task outlives the dialog."""
+        if self._task is not None:
+            self._task.cancel()
+        QThreadPool.globalInstance().waitForDone(30000)
+        super().done(result)
 
     def cancel_export(self) -> None:
         if self._task is not None:
