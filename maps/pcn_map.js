@@ -86,6 +86,22 @@
     }, 100);
   }
 
+  // Circle radii are pixels: right for a CCG, a carpet over a whole region. Below the
+  // zoom a CCG is seen at, shrink them by half for every two levels out (never below 1.5).
+  var FULL_SIZE_ZOOM = 11;
+  function scaleCircles(map, layers) {
+    var factor = Math.min(1, Math.max(0.15, Math.pow(2, (map.getZoom() - FULL_SIZE_ZOOM) / 2)));
+    ["practices", "findings"].forEach(function (name) {
+      if (!layers[name]) { return; }
+      layers[name].eachLayer(function (layer) {
+        var s = layer.feature && layer.feature.properties.style;
+        if (s && s.radius && layer.setRadius) {
+          layer.setRadius(Math.max(1.5, s.radius * factor));
+        }
+      });
+    });
+  }
+
   global.pcnInstall = function (map, layers, options) {
     options = options || {};
     global.pcnMap = map;
@@ -101,6 +117,7 @@
         if (p && p.kind && p.code) { send(p.kind, p.code); }
       });
     });
+    map.on("zoomend", function () { scaleCircles(map, layers); });
     L.control.scale({ imperial: false }).addTo(map);
     addLegend(map, options.legendHtml);
     if (options.bounds) {

@@ -41,10 +41,12 @@ def make_project() -> Project:
     for col in range(4):
         for row in range(3):
             code = area_code(col, row)
-            x, y = WEST + col * STEP, SOUTH + row * STEP
+            # Rounded so neighbours share their edges exactly, as ONS areas do.
+            x0, x1 = (round(WEST + c * STEP, 6) for c in (col, col + 1))
+            y0, y1 = (round(SOUTH + r * STEP, 6) for r in (row, row + 1))
             place = "Burnley" if col < 2 else "Pendle"
             project.areas[code] = SmallArea(code, f"{place} 00{row}{chr(65 + col)}",
-                                            shapely.box(x, y, x + STEP, y + STEP), place)
+                                            shapely.box(x0, y0, x1, y1), place)
             project.area_assignments[code] = alpha.id if col < 2 else "south"
     for code, name, lat, lon, size, net in PRACTICES:
         project.practices[code] = Practice(code, name, latitude=lat, longitude=lon)

@@ -20,9 +20,9 @@ from folium.template import Template
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
 from .map_assets import map_assets, script_tag, style_tag
-from .map_layers import FINDING_RED, UNASSIGNED, MapData, build_map_data
+from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
-LEGEND_NETWORK_LIMIT = 25
+CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
 
 _PAGE_CSS = """
 .folium-map { background: #f3f1ea; }
@@ -99,8 +99,10 @@ def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str
     """The page for already-built ``data`` (see ``map_layers.build_map_data``)."""
     assets = map_assets()
     centre = _centre(data)
+    # Tens of thousands of SVG paths make panning crawl; a canvas draws them all at once.
+    many = len(data.areas["features"]) + len(data.practices["features"]) > CANVAS_ABOVE
     m = folium.Map(location=centre, zoom_start=11 if data.bounds else 6, tiles=None,
-                   zoom_snap=0.25)
+                   zoom_snap=0.25, prefer_canvas=many)
     # folium would link Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: none of
     # that may leave the machine, and only Leaflet (and jQuery for popups) is used.
     m.default_js = []
@@ -118,7 +120,7 @@ def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str
     layers: dict[str, folium.GeoJson] = {}
     if data.areas["features"]:
         layers["areas"] = _layer(data.areas, "Small areas", ["area", "name", "place", "network"],
-                                 ["Area", "Name", "Place", "Network"], sticky=True)
+                                 ["Area", "Name", "Place", "Network"], sticky=True, style=AREA_STYLE)
     if data.places["features"]:
         layers["places"] = _layer(data.places, "Places (local authorities)", None, None,
                                   interactive=False)
@@ -143,21 +145,27 @@ def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str
 
 
 def _layer(fc: dict, name: str, fields: list[str] | None, aliases: list[str] | None,
-           sticky: bool = False, marker: bool = False, interactive: bool = True) -> folium.GeoJson:
+           sticky: bool = False, marker: bool = False, interactive: bool = True,
+           style: dict | None = None) -> folium.GeoJson:
     # Styles travel in each feature's properties (folium applies properties.style when no
-    # style_function is given), which keeps the page small and the build fast.
+    # style_function is given), which keeps the page small and the build fast; ``style``
+    # is the layer's shared part, which Leaflet applies first.
     tooltip = folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=sticky) if fields else None
-    kwargs = {} if interactive else {"interactive": False}
+    kwargs: dict = {} if interactive else {"interactive": False}
+    if style:
+        kwargs["style"] = style
     return folium.GeoJson(fc, name=name, tooltip=tooltip, smooth_factor=0.5,
                           marker=folium.CircleMarker() if marker else None, **kwargs)
 
 
 def legend_html(data: MapData) -> str:
     rows = ["<b>Networks</b>"]
-    shown = data.legend[:LEGEND_NETWORK_LIMIT]
-    rows += [f'<i style="background:{colour}"></i>{html.escape(label)}' for label, colour in shown]
-    if len(data.legend) > len(shown):
-        rows.append(f"… and {len(data.legend) - len(shown):,} more")
+    if len(data.legend) <= len(PALETTE):
+        rows += [f'<i style="background:{colour}"></i>{html.escape(label)}' for label, colour in data.legend]
+    else:
+        # Colours repeat beyond the palette, so a list would mislead: say how they are chosen.
+        swatches = "".join(f'<i style="background:{c}"></i>' for c in PALETTE[:6])
+        rows.append(f"{swatches}{len(data.legend):,} networks, coloured so that neighbours differ")
     rows.append(f'<i style="background:{UNASSIGNED}"></i>Not in a network')
     rows.append('<i class="ring"></i>Practice with an error finding')
     rows.append('<i class="dash"></i>Network with an error finding')

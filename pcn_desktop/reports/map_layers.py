@@ -27,6 +27,8 @@ UNASSIGNED = "#8c8c8c"
 FINDING_RED = "#d00000"
 MAX_RADIUS_PX = 14.0
 MIN_RADIUS_PX = 3.0
+# What every small area shares, given once for the layer rather than on 33,000 features.
+AREA_STYLE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9}
 
 
 @dataclass
@@ -70,9 +72,10 @@ def for_display(geoms: Iterable[Any], tolerance: float) -> list[dict[str, Any] |
         return out
     simple = shapely.simplify(arr[present], tolerance, preserve_topology=True)
     rounded = shapely.transform(simple, lambda xy: np.round(xy, 5))
-    texts = shapely.to_geojson(rounded)
-    for i, text in zip(np.flatnonzero(present), texts):
-        out[i] = json.loads(text)
+    # One parse of the joined texts is several times faster than one per geometry.
+    parsed = json.loads("[" + ",".join(shapely.to_geojson(rounded).tolist()) + "]")
+    for i, geom in zip(np.flatnonzero(present), parsed):
+        out[i] = geom
     return out
 
 
@@ -90,10 +93,7 @@ def network_geometries(project: Project) -> dict[str, Any]:
         if b is not None and b.geometry is not None and not b.geometry.is_empty:
             out[nid] = b.geometry
         elif parts.get(nid):
-            # The grid (about 10 cm) closes hairline slivers between neighbouring areas, which
-            # would otherwise draw as lines inside the network.
-            out[nid] = shapely.union_all(shapely.make_valid(np.array(parts[nid], dtype=object)),
-                                         grid_size=1e-6)
+            out[nid] = shapely.union_all(shapely.make_valid(np.array(parts[nid], dtype=object)))
     return out
 
 
@@ -181,8 +181,7 @@ def _area_features(project: Project, colours: dict[str, str], tol: float) -> lis
             "kind": "network" if net else "area", "code": net.key if net else code,
             "area": code, "name": area.name or code, "place": place_of(area) or "-",
             "network": (net.name or net.key) if net else "unassigned",
-            "style": {"fillColor": fill, "fillOpacity": 0.35 if net else 0.55,
-                      "color": "#ffffff", "weight": 0.6, "opacity": 0.9}}})
+            "style": {"fillColor": fill, "fillOpacity": 0.35 if net else 0.55}}})
     return out
 
 
@@ -193,8 +192,7 @@ def _place_features(project: Project, tol: float) -> list[dict[str, Any]]:
         if place and area.geometry is not None:
             groups[place].append(area.geometry)
     names = sorted(groups)
-    merged = [shapely.union_all(shapely.make_valid(np.array(groups[n], dtype=object)), grid_size=1e-6)
-              for n in names]
+    merged = [shapely.union_all(np.array(groups[n], dtype=object)) for n in names]
     # Only the outline is drawn, so the boundary line is what gets simplified.
     geoms = for_display((g.boundary for g in merged), tol)
     return [{"type": "Feature", "geometry": g, "properties": {
