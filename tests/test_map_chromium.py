@@ -75,3 +75,19 @@ def test_highlighted_network_is_centred(tmp_path):
     assert _mean_x(whole, beta) > 680
     assert abs(_mean_x(zoomed, beta) - 600) < 25
     assert _pixels_near(zoomed, beta) > 100_000
+
+
+def test_sample_ccg_renders_every_network(tmp_path):
+    from pcn_desktop.paths import resource
+    from pcn_desktop.reports.map_layers import network_geometries, assign_colours
+    from pcn_desktop.store import load_project
+    path = resource("sample", "sample_ccg.pcnproj")
+    if not path.exists():
+        pytest.skip(f"sample CCG not built yet: {path}")
+    project = load_project(path)
+    img = _shoot(render_map(project, tmp_path / "sample.html"), tmp_path / "sample.png")
+    colours = assign_colours(project, network_geometries(project))
+    assert len(colours) == len(project.networks) == 8
+    # Each network's areas show in its tint; the smallest still covers thousands of pixels.
+    for nid, colour in colours.items():
+        assert _pixels_near(img, _blend(colour)) > 2_000, project.networks[nid].name
