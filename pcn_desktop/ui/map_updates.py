@@ -91,7 +91,18 @@ _UPDATE_JS = """
       l.setStyle({fillColor: s.colour});
     });
   }
-  if (layers.findings) {
+  if (!layers.findings) {
+    // the page was drawn with no error findings, so it has no findings layer yet
+    layers.findings = L.geoJson(null, {
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+      style: function (f) { return f.properties.style; }
+    }).addTo(window.pcnMap);
+    layers.findings.on("click", function (e) {
+      var p = e.layer && e.layer.feature && e.layer.feature.properties;
+      if (p && p.kind && p.code && window.pcnSelect) { window.pcnSelect(p.kind, p.code); }
+    });
+  }
+  {
     var stale = [];
     layers.findings.eachLayer(function (l) {
       var p = l.feature.properties;
@@ -126,6 +137,7 @@ _UPDATE_JS = """
                   opacity: 1.0}})});
       }
     });
+    if (layers.practices) { layers.practices.bringToFront(); }   // rings under the dots
   }
   return true;
 })(%s)

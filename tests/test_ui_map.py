@@ -1,0 +1,112 @@
+"""The map pane: drawn offline from the project, restyled in place after a move, and clicks
+on the map select in the tables through the QWebChannel bridge."""
+from __future__ import annotations
+
+import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
+
+import json
+
+import pytest
+
+from pcn_desktop.paths import resource
+from pcn_desktop.reports.map_layers import UNASSIGNED
+from pcn_desktop.ui.document import Document
+from pcn_desktop.ui.main_window import MainWindow
+from ui_synthetic import synthetic_project
+
+TIMEOUT = 30_000
+
+
+def js(qtbot, w: MainWindow, script: str):
+    box: list = []
+    # through JSON: objects come back from runJavaScript in a form that varies by Qt version
+    w.map_pane.view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return json.loads(box[0]) if box[0] not in (None, "") else None
+
+
+def open_window(qtbot, document: Document) -> MainWindow:
+    w = MainWindow(document)
+    w.show()
+    with qtbot.waitSignal(w.map_pane.drawn, timeout=TIMEOUT):
+        pass
+    return w
+
+
+def close(w: MainWindow) -> None:
+    w.document.stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+@pytest.fixture
+def window(qtbot):
+    w = open_window(qtbot, Document(synthetic_project(networks=3, per_network=4)))
+    yield w
+    close(w)
+
+
+def test_map_draws_areas_boundaries_and_practices(qtbot, window):
+    counts = js(qtbot, window, "pcnCounts()")
+    # 12 small areas + 3 network boundaries are polygons; 12 practices are circles
+    assert counts["polygons"] == 15
+    assert counts["circles"] == 12
+    assert window.map_pane.layer_count > 0
+
+
+def test_a_move_restyles_the_practice_without_reloading(qtbot, window):
+    w = window
+    loads: list[bool] = []
+    w.map_pane.view.loadFinished.connect(loads.append)
+    colours = w.map_pane.colours
+    w.move_practices(["P00000"], "N1")
+    qtbot.waitUntil(lambda: w.map_pane.incremental_updates == 1, timeout=10_000)
+    dot = js(qtbot, w, """(function(){var out=null; pcnLayers.practices.eachLayer(function(l){
+        if (l.feature.properties.code==='P00000') out=[l.options.fillColor, l.feature.properties.network];});
+        return out;})()""")
+    assert dot == [colours["N1"], "Network 0001"]
+    # N0 now has errors: its boundary gets a red dashed outline in the findings layer
+    red = js(qtbot, w, """(function(){var ids=[]; pcnLayers.findings.eachLayer(function(l){
+        var p=l.feature.properties; if (p.kind==='network') ids.push(p.id);}); return ids;})()""")
+    assert red == ["N0"]
+    w.move_practices(["P00000"], None)
+    qtbot.waitUntil(lambda: w.map_pane.incremental_updates == 2, timeout=10_000)
+    colour = js(qtbot, w, """(function(){var out=null; pcnLayers.practices.eachLayer(function(l){
+        if (l.feature.properties.code==='P00000') out=l.options.fillColor;}); return out;})()""")
+    assert colour == UNASSIGNED
+    assert loads == []                      # restyled in place: no new page
+
+
+def test_clicking_the_map_selects_in_the_tables(qtbot, window):
+    w = window
+    qtbot.waitUntil(lambda: js(qtbot, w, "window.pcnBridgeReady === true"), timeout=10_000)
+    js(qtbot, w, "pcnSelect('practice', 'P00005')")
+    qtbot.waitUntil(lambda: w.practices_pane.selected_codes() == ["P00005"], timeout=5_000)
+    assert w.networks_pane.current_network() == "N1"
+    js(qtbot, w, "pcnSelect('network', 'U00002')")
+    qtbot.waitUntil(lambda: w.networks_pane.current_network() == "N2", timeout=5_000)
+    assert w.properties_pane.network_id == "N2"
+
+
+def test_creating_a_network_redraws_the_whole_map(qtbot, window):
+    w = window
+    from pcn_desktop.domain.commands import CreateNetwork
+    with qtbot.waitSignal(w.map_pane.drawn, timeout=TIMEOUT):
+        w.push(CreateNetwork("Brand New", practices=["P00011"]))
+    new_id = next(n.id for n in w.document.project.networks.values() if n.name == "Brand New")
+    assert new_id in w.map_pane.colours
+
+
+def test_the_sample_ccg_map_shows_polygons_and_practices(qtbot):
+    path = resource("sample", "sample_ccg.pcnproj")
+    if not path.is_file():
+        pytest.skip(f"sample project not built yet: {path}")
+    w = open_window(qtbot, Document.open(path, untitled=True))
+    try:
+        counts = js(qtbot, w, "pcnCounts()")
+        project = w.document.project
+        assert counts["polygons"] >= len(project.areas)
+        located = sum(1 for p in project.practices.values() if p.has_location and not project.is_closed(p.code))
+        assert js(qtbot, w, "pcnLayers.practices.getLayers().length") == located
+    finally:
+        close(w)
