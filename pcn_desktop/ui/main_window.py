@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(lambda: self.document, parent=self)
         self.set_document(document)
         self._build_menus()
-        self.resize(1400, 900)
+        self._initial_size()
         self._sized = self._restore_layout()
         if presentation:
             self.presentation_action.setChecked(True)
@@ -87,11 +87,20 @@ class MainWindow(QMainWindow):
         self.docks[key] = dock
         return dock
 
+    def _initial_size(self) -> None:
+        """Most of the screen on first run (a laptop or a projector), never below 1200x760."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = max(1200, int(screen.width() * 0.94)) if screen else 1400
+        height = max(760, int(screen.height() * 0.92)) if screen else 900
+        self.resize(width, height)
+
     def _default_sizes(self) -> None:
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.resizeDocks([self.docks["practices"], self.docks["properties"]], [470, 340], horizontal)
-        self.resizeDocks([self.docks["practices"], self.docks["networks"]], [430, 430], vertical)
-        self.resizeDocks([self.docks["findings"]], [230], vertical)
+        w, h = self.width(), self.height()
+        self.resizeDocks([self.docks["practices"], self.docks["properties"]],
+                         [max(590, int(w * 0.38)), max(330, int(w * 0.21))], horizontal)
+        self.resizeDocks([self.docks["practices"], self.docks["networks"]], [h // 2, h // 2], vertical)
+        self.resizeDocks([self.docks["findings"]], [max(200, int(h * 0.27))], vertical)
 
     def showEvent(self, event) -> None:  # noqa: ANN001 — QShowEvent
         super().showEvent(event)
@@ -173,6 +182,10 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.dirty)
         self._update_title()
         self._update_summary(None)
+        # open on the first network, so the properties pane shows something useful
+        first = self.networks_pane.proxy.index(0, 0)
+        if first.isValid():
+            self.select_network(self.networks_model.id_at(self.networks_pane.proxy.mapToSource(first).row()))
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.title}[*] — PCN Desktop")

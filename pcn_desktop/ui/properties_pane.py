@@ -35,7 +35,7 @@ class OptionalDate(QWidget):
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.check = QCheckBox(label, self)
+        self.check = QCheckBox(self)      # the form row carries the label; keeps the pane narrow
         self.check.setAccessibleName(label)
         self.edit = QDateEdit(self)
         self.edit.setCalendarPopup(True)
@@ -84,7 +84,7 @@ class PropertiesPane(QScrollArea):
         for label, value in EXEMPTIONS:
             self.exemption.addItem(label, value)
         self.reason = self._line("Exemption reason")
-        self.signed = OptionalDate("Signed", body)
+        self.signed = OptionalDate("Agreement signed", body)
         self.notes = NotesEdit(body)
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(70)
@@ -94,7 +94,7 @@ class PropertiesPane(QScrollArea):
         network_form.addRow("Nominated &payee", self.payee)
         network_form.addRow("&Exemption", self.exemption)
         network_form.addRow("Reason", self.reason)
-        network_form.addRow("Agreement", self.signed)
+        network_form.addRow("Agreement signed", self.signed)
         network_form.addRow("Notes", self.notes)
 
         self.cd_name = self._line("Clinical director name")
@@ -110,7 +110,7 @@ class PropertiesPane(QScrollArea):
         self.cd_wte.setRange(0.0, 2.0)
         self.cd_wte.setDecimals(3)
         self.cd_wte.setSingleStep(0.05)
-        self.cd_start = OptionalDate("Started", body)
+        self.cd_start = OptionalDate("Clinical director started", body)
         director = QGroupBox("Clinical director", body)
         director_form = QFormLayout(director)
         director_form.addRow("Na&me", self.cd_name)
@@ -120,6 +120,10 @@ class PropertiesPane(QScrollArea):
         director_form.addRow("WTE", self.cd_wte)
         director_form.addRow("Start", self.cd_start)
 
+        # member names are long: combos must not widen the pane to fit them
+        for combo in (self.payee, self.exemption, self.cd_body, self.cd_practice):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
         layout.addLayout(network_form)

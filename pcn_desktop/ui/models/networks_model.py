@@ -101,7 +101,7 @@ class NetworksModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             if section == MARGIN and self.document is not None:
-                return f"Against {self.document.settings.minimum_list:,}"
+                return f"± {self.document.settings.minimum_list:,}"
             return COLUMNS[section]
         return None
 
@@ -131,7 +131,7 @@ class NetworksModel(QAbstractTableModel):
             if col == MARGIN:
                 margin = size - minimum
                 text = f"{margin:+,}".replace("-", "\u2212")
-                return text + (" (exempt)" if net.exemption and margin < 0 else "")
+                return text + (" exempt" if net.exemption and margin < 0 else "")
             if col == STATE:
                 return _badge_text(errors, warnings)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -181,7 +181,7 @@ class NetworksModel(QAbstractTableModel):
 
 def _badge_text(errors: int, warnings: int) -> str:
     if errors:
-        return f"\u2716 {errors} error{'s' if errors != 1 else ''}" + (f", {warnings} warn." if warnings else "")
+        return f"\u2716 {errors} error{'s' if errors != 1 else ''}"      # warnings: in the tooltip
     if warnings:
         return f"\u26a0 {warnings} warning{'s' if warnings != 1 else ''}"
     return "\u2714 OK"

@@ -48,7 +48,7 @@ class FindingsPane(QWidget):
         self.count.setAccessibleName("Findings count")
         self.view = make_table(self.proxy, "Findings table", self)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((80, 170, 120, 80)):
+        for col, width in enumerate((72, 175, 72, 72)):
             self.view.setColumnWidth(col, width)
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)

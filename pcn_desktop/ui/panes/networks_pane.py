@@ -29,7 +29,8 @@ class TotalBarDelegate(QStyledItemDelegate):
         painter.setPen(QColor("#424242"))
         painter.drawLine(tick, r.top() - 2, tick, r.bottom() + 2)
         painter.setPen(option.palette.color(option.palette.ColorRole.Text))
-        painter.drawText(r.adjusted(2, 0, -4, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        # left-aligned, so the figure sits clear of the tick at the minimum
+        painter.drawText(r.adjusted(4, 0, -4, 0), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          str(index.data(Qt.ItemDataRole.DisplayRole)))
         painter.restore()
 
@@ -52,7 +53,7 @@ class NetworksPane(QWidget):
         self.view.setItemDelegateForColumn(SIZE, TotalBarDelegate(self.view))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((220, 80, 70, 150, 120)):
+        for col, width in enumerate((175, 62, 62, 92, 108)):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         hint = QLabel("Drag practices onto a network to move them.", self)

@@ -30,10 +30,8 @@ class PracticesPane(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setColumnWidth(0, 80)
-        self.view.setColumnWidth(1, 260)
-        self.view.setColumnWidth(2, 90)
-        self.view.setColumnWidth(3, 200)
+        for col, width in enumerate((68, 200, 72, 175)):
+            self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
