@@ -50,7 +50,8 @@ def test_pane_shows_the_networks_figures(pane) -> None:
     assert "ARRS entitlement £299,502.00" in widget.arrs_label.text()
     assert widget.plan.rowCount() == 0
     assert widget.chart.pixmap() is not None and not widget.chart.pixmap().isNull()
-    # CCG tab: two networks and the total row; core 115,500 in total.
+    # CCG tab (drawn when shown): two networks and the total row; core 115,500 in total.
+    widget.tabs.setCurrentWidget(widget.ccg)
     assert widget.ccg.rowCount() == 3
     assert widget.ccg.item(2, _column(widget.ccg, "core")).text() == "115,500.00"
 

@@ -129,6 +129,8 @@ class FundingPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
 
+        self._ccg_stale = True
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.year.activated.connect(self._year_chosen)
         self.scenario.activated.connect(lambda _i: self.refresh())
         self.add_button.clicked.connect(self.add_role)
@@ -159,7 +161,9 @@ class FundingPane(QWidget):
             self.network_id = next(iter(n.id for n in self.project.sorted_networks()), None)
         self._fill_scenarios()
         self._fill_network()
-        self._fill_ccg()
+        self._ccg_stale = True            # the whole-CCG table is drawn when its tab is shown
+        if self.tabs.currentWidget() is self.ccg:
+            self._fill_ccg()
         self._fill_figures()
 
     # --- edits -----------------------------------------------------------------------
@@ -249,6 +253,10 @@ class FundingPane(QWidget):
         self.refresh()
         self.changed.emit(set(self.project.networks) if self.project else set())
 
+    def _tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.ccg and self._ccg_stale and self.policy is not None:
+            self._fill_ccg()
+
     # --- drawing ---------------------------------------------------------------------
     def _fill_years(self) -> None:
         assert self.project is not None
@@ -310,6 +318,7 @@ class FundingPane(QWidget):
 
     def _fill_ccg(self) -> None:
         assert self.project is not None and self.policy is not None
+        self._ccg_stale = False
         header, rows = summary_table(ccg_funding(self.project, self.policy, self.current_scenario()))
         self.ccg.setColumnCount(len(header))
         self.ccg.setHorizontalHeaderLabels([h.replace("_", " ") for h in header])
