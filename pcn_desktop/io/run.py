@@ -33,6 +33,7 @@ class ImportRun:
         self._by_code: dict[str, Network] = {}
         self._by_name: dict[str, Network] = {}
         self._history: set[tuple[str, str, date | None, date | None]] = set()
+        self._networks: dict[tuple[str, str, str], Network] = {}     # network() answers that cannot change
 
     # --- phases ------------------------------------------------------------------------
     def read(self) -> list[ParsedFile]:
@@ -71,6 +72,19 @@ class ImportRun:
 
     def network(self, project: Project, code: str, name: str, commissioner: str = "") -> Network:
         """The network with this ODS code, else this name; created when neither matches."""
+        args = (code, name, commissioner)
+        net = self._networks.get(args)
+        if net is None:
+            net = self._network(project, code, name, commissioner)
+            # Asked again, the same question finds the same network once the code index
+            # points at it (it is never re-pointed) or, with no code, the name index (never
+            # overwritten); not when a network found by name has another code.
+            code = code.strip().upper()
+            if (code and net.code.upper() == code) or (not code and name.strip()):
+                self._networks[args] = net
+        return net
+
+    def _network(self, project: Project, code: str, name: str, commissioner: str) -> Network:
         code = code.strip().upper()
         name = " ".join(name.split())
         net = self._by_code.get(code) if code else None

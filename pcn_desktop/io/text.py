@@ -10,8 +10,9 @@ import csv
 import re
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .errors import ImportRefused
 
@@ -70,6 +71,76 @@ def _records(path: Path, handle) -> Iterator[tuple[int, list[str]]]:
                                               "or the file is truncated") from None
         yield start, row
         start = reader.line_num + 1
+
+
+def read_records(path: Path) -> list[list[str]] | None:
+    """Every record of a UTF-8 CSV file whose records are one line each (record i is line i + 1).
+
+    This is the fast readers' input: they check it column by column. None sends them to
+    ``read_text_rows``, the streaming reader that names the exact line of any problem: a
+    malformed record, a record spanning lines (a quoted line break), or text that is not
+    UTF-8 (read there as cp1252, restarting as it always has).
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            rows = list(reader)
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return None
+    return rows if reader.line_num == len(rows) else None
+
+
+def column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
+    return list(map(itemgetter(index), rows))
+
+
+def stripped(values: Iterable[str], upper: bool = False) -> list[str]:
+    out = map(str.strip, values)
+    return list(map(str.upper, out) if upper else out)
+
+
+def all_practice_codes(codes: Sequence[str]) -> bool:
+    """True when every (stripped, upper-cased) text is an ODS practice code, as ``practice_code`` checks."""
+    return all(map(PRACTICE_CODE.fullmatch, codes))
+
+
+def date_lookup(values: Iterable[str]) -> dict[str, date | None] | None:
+    """Each distinct text -> its date as ``parse_date`` reads it (None when blank), or None
+    when any of them is not a date (the caller then finds the row with ``parse_date``)."""
+    out: dict[str, date | None] = {}
+    for raw in set(values):
+        text = raw.strip()
+        if not text:
+            out[raw] = None
+            continue
+        try:
+            parsed = _parse_date(text)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            return None
+        out[raw] = parsed
+    return out
+
+
+def count_lookup(values: Iterable[str]) -> dict[str, int] | None:
+    """Each distinct text -> its whole number as ``parse_count`` reads it, or None when any is not one."""
+    out: dict[str, int] = {}
+    for raw in set(values):
+        text = raw.strip().replace(",", "")
+        try:
+            out[raw] = int(text)
+            continue
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if not number.is_integer():
+            return None
+        out[raw] = int(number)
+    return out
 
 
 def first_rows(path: Path, count: int = 6) -> list[list[str]] | None:
