@@ -76,14 +76,22 @@
       map.fitBounds(bounds, { padding: [16, 16] });
       return;
     }
-    var timer = setInterval(function () {
+    pendingFit = setInterval(function () {
       map.invalidateSize(false);
       var s = map.getSize();
       if (s.x > 0 && s.y > 0) {
-        clearInterval(timer);
+        cancelPendingFit();
         map.fitBounds(bounds, { padding: [16, 16] });
       }
     }, 100);
+  }
+
+  var pendingFit = null;
+  function cancelPendingFit() {
+    if (pendingFit !== null) {
+      clearInterval(pendingFit);
+      pendingFit = null;
+    }
   }
 
   // Circle radii are pixels: right for a CCG, a carpet over a whole region. Below the
@@ -127,6 +135,8 @@
   };
 
   global.pcnFocus = function (kind, code) {
+    cancelPendingFit();                   // a view asked for wins over the opening fit
+    if (global.pcnMap.getSize().x === 0) { global.pcnMap.invalidateSize(false); }
     // A network's own outline when drawn; else everything carrying its code (the small
     // areas assigned to it), so the view covers the whole network, not its first area.
     // No animation: Leaflet ignores a new view asked for while a zoom is still animating.

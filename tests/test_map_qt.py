@@ -48,14 +48,31 @@ def loaded(qtbot, tmp_path):
     channel = QWebChannel(view.page())
     channel.registerObject("pcnBridge", bridge)
     view.page().setWebChannel(channel)
+    view.show()
     with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
         view.load(QUrl.fromLocalFile(str(html)))
     assert done.args == [True]
-    view.show()
     yield project, view, bridge
     # Delete the page now, not at interpreter exit after the web profile has gone.
     view.close()
     view.page().deleteLater()
+    qtbot.wait(50)
+
+
+def test_a_view_loaded_before_it_is_shown_fits_once_sized(qtbot, tmp_path):
+    html = render_map(make_project(), tmp_path / "hidden.html")
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loadFinished, timeout=20_000):
+        view.load(QUrl.fromLocalFile(str(html)))
+    view.resize(900, 700)
+    view.show()
+    page = view.page()
+    # Fitted to the 4 x 3 grid once the map has a size: centred on its middle.
+    qtbot.waitUntil(lambda: abs(json.loads(_js(qtbot, page, "JSON.stringify(pcnMap.getCenter())"))["lng"]
+                                + 2.45) < 0.002, timeout=5_000)
+    view.close()
+    page.deleteLater()
     qtbot.wait(50)
 
 
