@@ -80,7 +80,7 @@ def workforce_plan(rng: np.random.Generator, patients: int) -> list[PlannedRole]
     lines: list[PlannedRole] = []
 
     def add(role: str, wte: float, start: str = year_start, cost_factor: float = 1.0) -> None:
-        cost = round(ROLE_COSTS[role] * cost_factor * wte, 2)
+        cost = round(ROLE_COSTS[role] * cost_factor, 2)   # a full-time post: the model pro-rates by WTE
         lines.append(PlannedRole(role, wte, start, year_end, cost))
 
     for k in range(pharmacists):
