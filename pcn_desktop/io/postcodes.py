@@ -27,12 +27,11 @@ import os
 import re
 import sys
 import tempfile
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
@@ -40,7 +39,7 @@ from ..domain.model import Project
 from .text import normal_postcode
 
 CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
-TABLE = np.dtype([("postcode", "S8"), ("quality", "i2"), ("easting", "i4"), ("northing", "i4")])
+TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
 # What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
 # (numpy compares byte strings without their trailing NULs); group 1 is its area.
 _KEY = re.compile(r"(?=[\x01-\x09\x0b-\x2b\x2d-\x7f]{1,8}\Z)([A-Za-z]{1,2})")
@@ -84,27 +83,41 @@ def postcode_cache_dir() -> Path:
 def _parse(blob: bytes) -> np.ndarray:
     """An area's CSV as a table sorted by postcode (the files are sorted except a few border areas)."""
     try:
-        table = np.loadtxt(io.BytesIO(blob), delimiter=",", dtype=TABLE, ndmin=1)
+        table = np.loadtxt(io.BytesIO(blob), delimiter=",", dtype=TABLE, usecols=(0, 2, 3), ndmin=1)
     except ValueError:                               # a damaged line: keep the good ones
         rows = []
         for line in blob.splitlines():
             fields = line.split(b",")
             try:
-                rows.append((fields[0], int(fields[1]), int(fields[2]), int(fields[3])))
+                rows.append((fields[0], int(fields[2]), int(fields[3])))
             except (IndexError, ValueError):
                 continue
         table = np.array(rows, dtype=TABLE)
     return table[np.argsort(table["postcode"], kind="stable")]
 
 
-_tables: dict[str, np.ndarray] = {}           # area -> table, for the life of the process
+class _Area(NamedTuple):
+    keys: np.ndarray              # sorted postcodes as integers (see _as_int)
+    eastings: np.ndarray          # 0 with northing 0 when OS gives no coordinates
+    northings: np.ndarray
 
 
-def _area(area: str) -> np.ndarray:
-    table = _tables.get(area)
-    if table is None:
-        table = _tables[area] = _load(area)
-    return table
+def _as_int(postcodes: np.ndarray) -> np.ndarray:
+    """S8 postcodes as big-endian integers: the same order and equality as the bytes (NUL
+    padded), and numpy searches integers many times faster than byte strings."""
+    return postcodes.view(">u8").astype(np.uint64)
+
+
+_tables: dict[str, _Area] = {}           # area -> table, for the life of the process
+
+
+def _area(area: str) -> _Area:
+    found = _tables.get(area)
+    if found is None:
+        table = _load(area)
+        found = _tables[area] = _Area(_as_int(np.ascontiguousarray(table["postcode"])),
+                                      table["easting"].copy(), table["northing"].copy())
+    return found
 
 
 def _load(area: str) -> np.ndarray:
@@ -117,9 +130,9 @@ def _load(area: str) -> np.ndarray:
     saved = cache / f"{area}-{stat.st_size}-{stat.st_mtime_ns}.npy"
     try:
         table = np.load(saved, allow_pickle=False)
-        if table.dtype == TABLE:
+        if table.dtype == TABLE and table.ndim == 1:
             return table
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError):
         pass                                          # absent or damaged: parse again
     table = _parse(gzip.decompress(source.read_bytes()))
     _save(cache, saved, table)
@@ -128,6 +141,7 @@ def _load(area: str) -> np.ndarray:
 
 def _save(cache: Path, target: Path, table: np.ndarray) -> None:
     """Write atomically (temp file + rename) so a crash or a second process never leaves half a table."""
+    temp = None
     try:
         cache.mkdir(parents=True, exist_ok=True)
         for old in cache.glob(f"{target.name.split('-')[0]}-*.npy"):
@@ -137,32 +151,40 @@ def _save(cache: Path, target: Path, table: np.ndarray) -> None:
             np.save(handle, table, allow_pickle=False)
         os.replace(temp, target)
     except OSError:
-        pass
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
 
 
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """BNG easting/northing of each postcode found with real coordinates."""
-    by_area: dict[str, list[str]] = defaultdict(list)
-    for postcode in set(postcodes):
-        key = _KEY.match(postcode)
-        if key:
-            by_area[key.group(1).lower()].append(postcode)
-    cold = [a for a in by_area if a not in _tables]
+    wanted = list(filter(_KEY.match, set(postcodes)))
+    if not wanted:
+        return {}
+    keys = np.array(wanted, dtype="S8")
+    # The area is the first one or two letters, lower-cased as the files are named.
+    head = keys.view(np.uint8).reshape(len(keys), 8)[:, :2] | 0x20
+    second = np.where((head[:, 1] >= ord("a")) & (head[:, 1] <= ord("z")), head[:, 1], 0)
+    code = head[:, 0].astype(np.int32) * 256 + second
+    order = np.argsort(code, kind="stable")
+    starts = np.flatnonzero(np.diff(code[order], prepend=-1))
+    groups = {bytes(head[order[i]][:1 + bool(second[order[i]])]).decode(): order[i:j]
+              for i, j in zip(starts.tolist(), [*starts[1:].tolist(), len(order)])}
+    cold = [a for a in groups if a not in _tables]
     if len(cold) > 4:                  # zlib and numpy release the GIL: read areas side by side
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(_area, cold))
-    found: dict[str, tuple[int, int]] = {}
-    for area, wanted in by_area.items():
+    numbers = _as_int(keys)
+    eastings, northings = np.zeros(len(keys), np.int32), np.zeros(len(keys), np.int32)
+    for area, rows in groups.items():
         table = _area(area)
-        if not len(table):
-            continue
-        keys = np.array(wanted, dtype="S8")
-        row = table[np.minimum(np.searchsorted(table["postcode"], keys), len(table) - 1)]
-        # quality 90: 0,0 means no coordinates
-        hit = (row["postcode"] == keys) & ((row["easting"] != 0) | (row["northing"] != 0))
-        found.update(zip(compress(wanted, hit.tolist()),
-                         zip(row["easting"][hit].tolist(), row["northing"][hit].tolist())))
-    return found
+        if len(table.keys):
+            mine = numbers[rows]
+            at = np.minimum(np.searchsorted(table.keys, mine), len(table.keys) - 1)
+            found = table.keys[at] == mine
+            eastings[rows] = np.where(found, table.eastings[at], 0)
+            northings[rows] = np.where(found, table.northings[at], 0)
+    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
+    return dict(zip(compress(wanted, hit.tolist()), zip(eastings[hit].tolist(), northings[hit].tolist())))
 
 
 def _round6(values: np.ndarray) -> list[float]:
@@ -199,12 +221,14 @@ def _lat_longs(normal: Iterable[str]) -> dict[str, tuple[float, float]]:
 def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     """Give coordinates to the named practices that have a postcode and none yet.
     Returns the codes that remain without coordinates."""
-    wanted = [project.practices[c] for c in codes if c in project.practices]
-    todo = [p for p in wanted if not p.has_location and p.postcode.strip()]
+    practices = project.practices
+    wanted = [practices[c] for c in codes if c in practices]
+    # has_location, spelt out: this runs for every practice of a national import
+    todo = [p for p in wanted if (p.latitude is None or p.longitude is None) and p.postcode.strip()]
     normal = {raw: normal_postcode(raw) for raw in {p.postcode for p in todo}}
     points = _lat_longs(normal.values())
     for p in todo:
         hit = points.get(normal[p.postcode])
         if hit is not None:
             p.latitude, p.longitude = hit
-    return {p.code for p in wanted if not p.has_location}
+    return {p.code for p in wanted if p.latitude is None or p.longitude is None}
