@@ -176,5 +176,11 @@
     return counts;
   };
 
+  // After restyling circles from their properties.style (full-size radii), call this to
+  // shrink them back to the current zoom.
+  global.pcnRescale = function () {
+    if (global.pcnMap) { scaleCircles(global.pcnMap, global.pcnLayers || {}); }
+  };
+
   global.pcnSelect = send;   // lets a test (or a keyboard shortcut) select without a mouse
 }(window));
