@@ -33,7 +33,10 @@ def shared_file(*parts: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """QSettings and any per-user files go to a temp dir, never the tester's own."""
+    """QSettings, per-user files and caches go to temp dirs, never the tester's own.
+
+    The cache is shared across the session so the postcode tables are built once."""
     home = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("PCN_DESKTOP_CONFIG_DIR", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("PCN_DESKTOP_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
