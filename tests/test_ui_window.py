@@ -104,13 +104,16 @@ def test_drop_practices_on_a_network_moves_them_as_one_undo_step(window):
 def test_a_move_updates_only_the_rows_it_touched(window, qtbot):
     w = window
     changed: list[int] = []
-    w.practices_model.dataChanged.connect(lambda a, b: changed.extend(range(a.row(), b.row() + 1)))
+    columns: set[tuple[int, int]] = set()
+    w.practices_model.dataChanged.connect(lambda a, b: (changed.extend(range(a.row(), b.row() + 1)),
+                                                        columns.add((a.column(), b.column()))))
     resets: list[int] = []
     for model in (w.practices_model, w.networks_model, w.findings_model):
         model.modelReset.connect(lambda: resets.append(1))
     w.move_practices(["P00000"], "N1")
-    # the 4 + 4 practices of the two touched networks, each once; P00000 among them
+    # the 4 + 4 practices of the two touched networks, each once (network column only)
     assert sorted(changed) == list(range(0, 8))
+    assert columns == {(pm.NETWORK, pm.NETWORK)}
     assert resets == []
 
 

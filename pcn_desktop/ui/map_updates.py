@@ -66,31 +66,35 @@ _UPDATE_JS = """
 (function (u) {
   var layers = window.pcnLayers;
   if (!layers || !window.pcnMap) { return false; }
-  var withShape = {};
-  var netLayer = {};
-  if (layers.networks) {
-    layers.networks.eachLayer(function (l) {
-      var p = l.feature.properties;
-      withShape[p.id] = true;
-      netLayer[p.id] = l;
-      var n = u.networks[p.id];
-      if (n) { Object.assign(p, {name: n.name, ods: n.ods, code: n.code, list_size: n.list_size,
-                                 members: n.members, findings: n.findings, errors: n.errors}); }
-    });
+  // index the layers once per page: with England's 6,500 practices a scan per move shows
+  var index = window.pcnUpdateIndex;
+  if (!index) {
+    index = window.pcnUpdateIndex = {nets: {}, dots: {}};
+    if (layers.networks) {
+      layers.networks.eachLayer(function (l) { index.nets[l.feature.properties.id] = l; });
+    }
+    if (layers.practices) {
+      layers.practices.eachLayer(function (l) { index.dots[l.feature.properties.code] = l; });
+    }
   }
-  var dots = {};
-  if (layers.practices) {
-    layers.practices.eachLayer(function (l) {
-      var p = l.feature.properties;
-      var s = u.practices[p.code];
-      if (!s) { return; }
-      dots[p.code] = l;
-      p.network = s.network;
-      p.findings = s.findings;
-      p.style.fillColor = s.colour;
-      l.setStyle({fillColor: s.colour});
-    });
-  }
+  var netLayer = index.nets;
+  var dots = index.dots;
+  Object.keys(u.networks).forEach(function (id) {
+    var l = netLayer[id];
+    var n = u.networks[id];
+    if (l) { Object.assign(l.feature.properties, {name: n.name, ods: n.ods, code: n.code,
+      list_size: n.list_size, members: n.members, findings: n.findings, errors: n.errors}); }
+  });
+  Object.keys(u.practices).forEach(function (code) {
+    var l = dots[code];
+    var s = u.practices[code];
+    if (!l) { return; }
+    var p = l.feature.properties;
+    p.network = s.network;
+    p.findings = s.findings;
+    p.style.fillColor = s.colour;
+    l.setStyle({fillColor: s.colour});
+  });
   if (!layers.findings) {
     // the page was drawn with no error findings, so it has no findings layer yet
     layers.findings = L.geoJson(null, {
@@ -129,7 +133,7 @@ _UPDATE_JS = """
       var s = u.practices[code];
       var dot = dots[code];
       if (!dot) { return; }
-      var flagNet = s.netId && s.netErrors > 0 && !withShape[s.netId];
+      var flagNet = s.netId && s.netErrors > 0 && !netLayer[s.netId];
       if (s.findings > 0 || flagNet) {
         var f = dot.feature;
         add({type: "Feature", geometry: f.geometry, properties: Object.assign({}, f.properties, {

@@ -11,8 +11,8 @@ from ...domain.findings import Finding, Severity
 from ..document import Document
 from .networks_model import ERROR_COLOUR, WARNING_COLOUR
 
-COLUMNS = ("Severity", "Rule", "Network", "Practice", "Finding")
-SEVERITY, RULE, NETWORK, PRACTICE, MESSAGE = range(5)
+COLUMNS = ("Severity", "Finding", "Network", "Practice", "Rule")
+SEVERITY, MESSAGE, NETWORK, PRACTICE, RULE = range(5)     # the message first: it says the most
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -81,9 +81,9 @@ class FindingsModel(QAbstractTableModel):
         if role == FINDING_ROLE:
             return f
         if role == SORT_ROLE:
-            return (f.severity.rank, f.rule, f.network, f.practice, f.message)[col]
+            return (f.severity.rank, f.message, f.network, f.practice, f.rule)[col]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (f.severity.value.capitalize(), f.rule, f.network, f.practice, f.message)[col]
+            return (f.severity.value.capitalize(), f.message, f.network, f.practice, f.rule)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == SEVERITY:
             return {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}.get(f.severity)
         return None

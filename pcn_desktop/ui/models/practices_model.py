@@ -70,8 +70,11 @@ class PracticesModel(QAbstractTableModel):
                 self._rows_of_net.get(old, set()).discard(row)
                 self._rows_of_net.setdefault(new, set()).add(row)
                 self._net[row] = new
-            # one signal per row: rows of a network are scattered through the code order
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            # Only the network column can change through a network edit (a move, a rename);
+            # naming just that cell spares the sorted proxy a re-sort unless it sorts on it.
+            # One signal per row: the rows of a network are scattered through the code order.
+            cell = self.index(row, NETWORK)
+            self.dataChanged.emit(cell, cell)
 
     # --- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:

@@ -5,7 +5,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain.findings import Finding
-from ..models.findings_model import SORT_ROLE, FindingsModel
+from ..models.findings_model import MESSAGE, RULE, SORT_ROLE, FindingsModel
 from .table import SortProxy, make_table
 
 
@@ -48,8 +48,12 @@ class FindingsPane(QWidget):
         self.count.setAccessibleName("Findings count")
         self.view = make_table(self.proxy, "Findings table", self)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((72, 175, 72, 72)):
+        for col, width in enumerate((72, 400, 72, 72)):
             self.view.setColumnWidth(col, width)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(MESSAGE, header.ResizeMode.Stretch)
+        self.view.setColumnWidth(RULE, 170)
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
