@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWizard
 
+from ..io.exports import write_areas, write_boundaries, write_practices_csv
 from ..reports.map_html import render_map
 from .document import Document
 from .import_wizard import ImportWizard
@@ -26,6 +27,15 @@ def add_import_export_actions(window: "MainWindow", menu: QMenu) -> None:
     exports = menu.addMenu("&Export")
     exports.setObjectName("exportMenu")
     window.export_menu = exports
+    # the same writers `pcn-desktop export` and `pcn-desktop map` call
+    add_export(window, exports, "&Practices and networks (CSV)…", "CSV (*.csv)", ".csv",
+               lambda project, path, _f, _p: write_practices_csv(project, path))
+    add_export(window, exports, "&Areas and networks (CSV)…", "CSV (*.csv)", ".csv",
+               lambda project, path, _f, _p: write_areas(project, path))
+    add_export(window, exports, "Areas with their networks (&GeoPackage)…", "GeoPackage (*.gpkg)", ".gpkg",
+               lambda project, path, _f, _p: write_areas(project, path))
+    add_export(window, exports, "Network &boundaries (GeoPackage)…", "GeoPackage (*.gpkg)", ".gpkg",
+               lambda project, path, _f, _p: write_boundaries(project, path))
     add_export(window, exports, "Map as &HTML…", "Map (*.html)", ".html",
                lambda project, path, findings, _p: render_map(project, path, findings=findings))
 

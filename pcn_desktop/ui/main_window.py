@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 from ..domain.commands import Command, MovePractice
 from ..domain.findings import Finding
 from .about import show_about
+from .agreements_dialog import AgreementsDialog
 from .autosave import Autosaver
 from .document import Document
 from .file_actions import FileActions
+from .funding_pane import FundingPane
 from .map_pane import MapPane
 from .models.findings_model import FindingsModel
 from .models.networks_model import NetworksModel
@@ -50,6 +52,13 @@ class MainWindow(QMainWindow):
         self._dock("networks", "Networks", self.networks_pane, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("properties", "Network properties", self.properties_pane, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("findings", "Findings", self.findings_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.funding_pane = FundingPane(push_command=self.push, parent=self)
+        self._funding_stale = True
+        funding = self._dock("funding", "Funding", self.funding_pane, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["properties"], funding)
+        self.docks["properties"].raise_()
+        funding.visibilityChanged.connect(lambda visible: visible and self._refresh_funding())
+        self.agreements_dialog: AgreementsDialog | None = None
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -147,6 +156,12 @@ class MainWindow(QMainWindow):
 
         networks = bar.addMenu("&Networks")
         networks.addActions(self.network_actions.network_actions)
+        networks.addSeparator()
+        agreements = networks.addAction("&Agreements (preview, print, export)…")
+        agreements.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        agreements.triggered.connect(self.show_agreements)
+        funding = networks.addAction("&Funding")
+        funding.triggered.connect(lambda: (self.docks["funding"].show(), self.docks["funding"].raise_()))
 
         view = bar.addMenu("&View")
         for dock in self.docks.values():
@@ -174,6 +189,11 @@ class MainWindow(QMainWindow):
         self.properties_pane.set_document(document)
         self.map_pane.set_document(document)
         document.changed.connect(self._update_summary)
+        document.changed.connect(self._funding_changed)
+        self.funding_pane.project = None      # set lazily: the pane draws only when shown
+        self._funding_stale = True
+        if self.docks["funding"].isVisible() and not self.docks["funding"].visibleRegion().isEmpty():
+            self._refresh_funding()
         document.dirtyChanged.connect(self.setWindowModified)
         document.pathChanged.connect(self._update_title)
         self.undo_group.addStack(document.stack)
@@ -192,6 +212,39 @@ class MainWindow(QMainWindow):
         first = self.networks_pane.proxy.index(0, 0)
         if first.isValid():
             self.select_network(self.networks_model.id_at(self.networks_pane.proxy.mapToSource(first).row()))
+
+    # --- funding and agreements (their own modules; the window docks and opens them) ----------
+    def _funding_visible(self) -> bool:
+        dock = self.docks["funding"]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def _funding_changed(self, touched: frozenset[str] | None) -> None:
+        # the funding tables are costly to redraw: only when the pane can be seen
+        self._funding_stale = True
+        if self._funding_visible():
+            self._refresh_funding()
+
+    def _refresh_funding(self) -> None:
+        if not self._funding_stale:
+            return
+        self._funding_stale = False
+        if self.funding_pane.project is not self.document.project:
+            self.funding_pane.set_project(self.document.project)
+        else:
+            self.funding_pane.refresh()
+        selected = self.networks_pane.current_network()
+        if selected:
+            self.funding_pane.show_network(selected)
+
+    def show_agreements(self) -> None:
+        if self.agreements_dialog is None:
+            self.agreements_dialog = AgreementsDialog(self)
+        self.agreements_dialog.set_project(self.document.project)
+        selected = self.networks_pane.current_network()
+        if selected:
+            self.agreements_dialog.select_network(selected)
+        self.agreements_dialog.show()
+        self.agreements_dialog.raise_()
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.title}[*] — PCN Desktop")
@@ -238,6 +291,8 @@ class MainWindow(QMainWindow):
     def select_network(self, network_id: str) -> None:
         self.networks_pane.select_network(network_id)
         self.properties_pane.show_network(network_id)
+        if self._funding_visible() and self.funding_pane.project is self.document.project:
+            self.funding_pane.show_network(network_id)
         net = self.document.project.networks.get(network_id)
         if net is not None:
             self.map_pane.highlight("network", net.key)

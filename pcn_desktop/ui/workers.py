@@ -48,6 +48,7 @@ class Task(QRunnable):
         self.signals = TaskSignals()
         self.progress = Progress(self.signals)
         self.setAutoDelete(False)       # the caller keeps it until its signals have been handled
+        self.returned = False           # set as run() ends: only then may the Task be dropped
 
     def cancel(self) -> None:
         self.progress.cancelled = True
@@ -64,16 +65,20 @@ class Task(QRunnable):
                 self.signals.cancelled.emit()
             else:
                 self.signals.finished.emit(result)
+        finally:
+            self.returned = True
 
 
 _running: set[Task] = set()
 
 
 def start(task: Task) -> Task:
-    """Run on the global pool, keeping a reference until the task reports back."""
+    """Run on the global pool. A reference is kept until run() has returned on its thread
+    (its signals arrive before that, so dropping it on the first signal could delete a
+    running QRunnable); finished tasks are let go the next time one starts."""
+    for done in [t for t in _running if t.returned]:
+        _running.discard(done)
     _running.add(task)
-    for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
-        signal.connect(lambda *_a, t=task: _running.discard(t))
     QThreadPool.globalInstance().start(task)
     return task
 
