@@ -32,7 +32,8 @@ class Document(QObject):
         self.project = project
         self.path: Path | None = Path(path) if path else None   # None: untitled, Save means Save As
         self.stack = QUndoStack(self)
-        self.stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
+        # a method, not a lambda: Qt drops the connection when the document is deleted
+        self.stack.cleanChanged.connect(self._clean_changed)
         self.settings = rule_settings_for(project)
         self.list_date: date | None = self.settings.counting_date(project.list_dates())
         self.findings = FindingsCache(project, self.settings)
@@ -40,6 +41,9 @@ class Document(QObject):
         self.last_edit_seconds = 0.0     # time of the last after_edit, for the benchmarks
         self.last_rules_seconds = 0.0
         self.last_views_seconds = 0.0
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirtyChanged.emit(not clean)
 
     # --- files ---------------------------------------------------------------------------
     @classmethod

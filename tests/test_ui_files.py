@@ -1,0 +1,220 @@
+"""Files and desktop conventions: untitled sample (Save means Save As, the shipped file is
+never written), unsaved-changes prompt, autosave and recovery, recent files, layout in
+QSettings under PCN_DESKTOP_CONFIG_DIR, import wizard refusals, presentation mode, About."""
+from __future__ import annotations
+
+import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from pcn_desktop.paths import resource
+from pcn_desktop.store import load_project, save_project
+from pcn_desktop.ui import app as app_module
+from pcn_desktop.ui.about import about_text
+from pcn_desktop.ui.autosave import Autosaver, pending_recovery
+from pcn_desktop.ui.document import Document
+from pcn_desktop.ui.import_export import open_import_wizard
+from pcn_desktop.ui.main_window import MainWindow
+from pcn_desktop.ui.settings import app_settings, config_dir, recent_files, recovery_path
+from ui_synthetic import synthetic_project
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def make_window(document: Document) -> MainWindow:
+    w = MainWindow(document)
+    w.show()
+    return w
+
+
+def close(w: MainWindow) -> None:
+    QThreadPool.globalInstance().waitForDone(10_000)
+    w.document.stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_no_project_opens_an_untitled_copy_of_the_sample_and_save_asks_for_a_name(monkeypatch, tmp_path):
+    sample = resource("sample", "sample_ccg.pcnproj")
+    if not sample.is_file():
+        pytest.skip(f"sample project not built yet: {sample}")
+    before = digest(sample)
+    document = app_module.open_document(None)
+    assert document.path is None and "untitled" in document.title
+    w = make_window(document)
+    try:
+        code = sorted(document.project.practices)[0]
+        w.move_practices([code], None)
+        target = tmp_path / "mine"
+        asked: list[str] = []
+
+        def save_dialog(*args, **kwargs):
+            asked.append(args[1])
+            return str(target), ""
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+        assert w.files.save.isEnabled()
+        w.files.save.trigger()
+        assert asked == ["Save project as"]
+        saved = tmp_path / "mine.pcnproj"
+        assert w.document.path == saved and not w.isWindowModified()
+        assert load_project(saved).networks_of(code) == []
+        assert digest(sample) == before                  # the shipped file is never written
+        assert str(saved.resolve()) == recent_files()[0]
+    finally:
+        close(w)
+
+
+def test_unsaved_changes_prompt_can_cancel_or_discard(monkeypatch):
+    w = make_window(Document(synthetic_project()))
+    try:
+        w.move_practices(["P00000"], "N1")
+        answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+        asked: list[str] = []
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), answers.pop(0))[1])
+        w.files.new.trigger()
+        assert len(w.document.project.practices) == 12      # cancelled: still the same project
+        w.files.new.trigger()
+        assert len(w.document.project.practices) == 0       # discarded: a new empty project
+        assert asked == ["Save the changes to Synthetic CCG (untitled)?"] * 2
+        assert w.networks_model.rowCount() == 0 and w.practices_model.rowCount() == 0
+    finally:
+        close(w)
+
+
+def test_autosave_writes_a_recovery_file_that_is_offered_on_start(monkeypatch, tmp_path):
+    path = tmp_path / "work.pcnproj"
+    save_project(synthetic_project(), path)
+    old = time.time() - 60
+    os.utime(path, (old, old))                  # saved a minute before the crash
+    w = make_window(Document.open(path))
+    try:
+        w.move_practices(["P00000"], "N2")
+        w.autosaver.save_now()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        QApplication.processEvents()
+        assert recovery_path().is_file()
+        assert pending_recovery() == (recovery_path(), str(path))
+        assert load_project(recovery_path()).networks_of("P00000") == ["N2"]
+    finally:
+        w.document.stack.setClean()
+        w.deleteLater()                         # a crash: no close, the recovery file stays
+    w2 = make_window(Document.open(path))
+    try:
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        app_module.offer_recovery(w2)
+        assert w2.document.project.networks_of("P00000") == ["N2"]
+        assert w2.document.path == path and w2.isWindowModified()
+        assert pending_recovery() is None       # taken: not offered twice
+    finally:
+        close(w2)
+
+
+def test_recovery_older_than_the_saved_project_is_not_offered(tmp_path):
+    path = tmp_path / "work.pcnproj"
+    save_project(synthetic_project(), recovery_path())
+    (config_dir() / "recovery.txt").write_text(str(path), encoding="utf-8")
+    time.sleep(0.01)
+    save_project(synthetic_project(), path)
+    assert pending_recovery() is None
+
+
+def test_layout_is_kept_in_qsettings_under_the_config_dir():
+    w = make_window(Document(synthetic_project()))
+    w.docks["findings"].hide()
+    close(w)
+    ini = config_dir() / "pcn-desktop.ini"
+    assert ini.is_file() and os.environ["PCN_DESKTOP_CONFIG_DIR"] in str(ini)
+    assert app_settings().value("window/state") is not None
+    w2 = make_window(Document(synthetic_project()))
+    try:
+        assert not w2.docks["findings"].isVisible()
+        assert w2.docks["networks"].isVisible()
+    finally:
+        close(w2)
+
+
+def test_import_wizard_shows_a_refusal_by_file_row_and_problem(qtbot, tmp_path):
+    bad = tmp_path / "mapping.csv"
+    bad.write_text("practice_code,network_name,practice_name\nP00000,Network 0000,A\n12345,Network 0001,B\n",
+                   encoding="utf-8")
+    w = make_window(Document(synthetic_project()))
+    try:
+        wizard = open_import_wizard(w, [str(bad)])
+        wizard.next()
+        page = wizard.preview
+        qtbot.waitUntil(lambda: page.task is None, timeout=10_000)
+        assert page.run is None and page.refusal is not None
+        assert page.refusal.row == 3
+        assert page.table.item(0, 0).text() == str(bad)
+        assert page.table.item(0, 1).text() == "3"
+        assert "12345" in page.table.item(0, 2).text()
+        assert not page.isComplete()
+        wizard.reject()
+        assert len(w.document.project.practices) == 12 and not w.isWindowModified()
+    finally:
+        close(w)
+
+
+def test_import_wizard_imports_into_a_copy_and_swaps_it_in(qtbot, tmp_path):
+    good = tmp_path / "mapping.csv"
+    good.write_text("practice_code,network_name\nP00000,Network 0002\n", encoding="utf-8")
+    w = make_window(Document(synthetic_project()))
+    try:
+        original = w.document.project
+        wizard = open_import_wizard(w, [str(good)])
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.preview.run is not None, timeout=10_000)
+        assert wizard.preview.table.item(0, 1).text()          # the kind it recognised
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.result_page.done, timeout=10_000)
+        assert original.networks_of("P00000") == ["N0"]       # the open project untouched so far
+        wizard.accept()
+        assert w.document.project is not original
+        assert w.document.project.networks_of("P00000") == ["N2"]
+        assert w.isWindowModified()
+        assert w.networks_model.index(w.networks_model.row_of("N2"), 3).data() == "43,000"
+    finally:
+        close(w)
+
+
+def test_presentation_mode_enlarges_the_type_and_back():
+    w = make_window(Document(synthetic_project()))
+    try:
+        base = QApplication.font().pointSizeF()
+        w.presentation_action.setChecked(True)
+        assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+        assert w.practices_pane.view.verticalHeader().defaultSectionSize() > 0
+        w.presentation_action.setChecked(False)
+        assert QApplication.font().pointSizeF() == pytest.approx(base)
+    finally:
+        close(w)
+
+
+def test_about_names_the_version_and_the_attributions():
+    from pcn_desktop import __version__
+    text = about_text()
+    assert f"PCN Desktop {__version__}" in text
+    for needed in ("Open Government", "Code-Point Open", "Leaflet", "BSD-2-Clause", "National Statistics"):
+        assert needed in text
+
+
+def test_widgets_have_accessible_names():
+    w = make_window(Document(synthetic_project()))
+    try:
+        names = {w.practices_pane.view.accessibleName(), w.networks_pane.view.accessibleName(),
+                 w.findings_pane.view.accessibleName(), w.map_pane.view.accessibleName(),
+                 w.properties_pane.name.accessibleName(), w.practices_pane.filter.accessibleName()}
+        assert "" not in names and len(names) == 6
+    finally:
+        close(w)
