@@ -27,6 +27,7 @@ from .document import Document  # noqa: E402
 from .main_window import MainWindow  # noqa: E402
 
 SCREENSHOT_TIMEOUT_MS = 30_000
+SETTLE_MS = 150
 PANES = ("window", "map", "findings", "networks", "practices", "properties")
 
 
@@ -108,8 +109,8 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
                   f"saved {out} anyway", file=sys.stderr)
         app.exit(status if ok else 1)
 
-    # a short settle after Leaflet's first paint lets the tiles of the SVG layer finish
-    window.map_pane.drawn.connect(lambda: QTimer.singleShot(400, lambda: grab(0)))
+    # Leaflet's layers exist once drawn fires; a short settle lets Chromium composite them
+    window.map_pane.drawn.connect(lambda: QTimer.singleShot(SETTLE_MS, lambda: grab(0)))
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
     QTimer.singleShot(timeout_ms, lambda: grab(1))
 

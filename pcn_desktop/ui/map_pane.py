@@ -30,8 +30,12 @@ RERENDER_DELAY_MS = 1500
 DRAWN_POLL_MS = 100
 # Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
 # "has drawn" test that does not depend on how the map module names its layers.
+# While Leaflet animates the first fit-to-bounds its SVG is drawn for the old view, so the
+# check also waits for the map (window.pcnMap when the page names it) to stop moving.
 DRAWN_JS = ("(function(){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
-            " .leaflet-overlay-pane canvas');return p.length;})()")
+            " .leaflet-overlay-pane canvas');var m=window.pcnMap;"
+            "if(m&&(m._animatingZoom||(m._panAnim&&m._panAnim._inProgress)))return 0;"
+            "return p.length;})()")
 
 
 BRIDGE_NAME = "pcnBridge"        # the name maps/pcn_map.js looks for on the web channel

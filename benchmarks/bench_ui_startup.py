@@ -1,0 +1,112 @@
+"""Cold start to a drawn window: `pcn-desktop --screenshot` beside bare PySide6 windows
+started the same way (a fresh process that shows a window, grabs it to PNG and exits).
+
+Baselines, measured in the same run:
+  * bare QMainWindow;
+  * bare QMainWindow holding a QWebEngineView that loads a one-line local page (Chromium's
+    own start-up, which the app cannot avoid: its map is a web page).
+Target: the app within 2x of the web-engine baseline. Median of --runs runs each.
+Uses Xvfb when xvfb-run is on PATH (as the screenshots do), else the offscreen platform.
+
+    .venv/bin/python benchmarks/bench_ui_startup.py [--runs 3] [PROJECT]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+BARE = r'''
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+from PySide6.QtCore import QTimer
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.setCentralWidget(QLabel("bare")); w.resize(1400, 900); w.show()
+def grab():
+    w.grab().save(sys.argv[1]); app.exit(0)
+QTimer.singleShot(0, grab)
+sys.exit(app.exec())
+'''
+
+BARE_WEB = r'''
+import os, sys, tempfile
+import PySide6.QtWebEngineWidgets
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QTimer, QUrl
+app = QApplication(sys.argv[:1])
+page = os.path.join(tempfile.mkdtemp(), "p.html")
+open(page, "w").write("<html><body><svg><path d='M0 0L10 10'/></svg></body></html>")
+w = QMainWindow(); view = QWebEngineView(); w.setCentralWidget(view); w.resize(1400, 900); w.show()
+def loaded(ok):
+    QTimer.singleShot(0, lambda: (w.grab().save(sys.argv[1]), app.exit(0 if ok else 1)))
+view.loadFinished.connect(loaded)
+view.load(QUrl.fromLocalFile(page))
+sys.exit(app.exec())
+'''
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=180)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", nargs="?", help="project file (default: the sample CCG)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    out = Path(tempfile.mkdtemp(prefix="pcn-start-"))
+    env = dict(os.environ, PCN_DESKTOP_CONFIG_DIR=str(out / "config"))
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    prefix: list[str] = []
+    if shutil.which("xvfb-run"):
+        prefix = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24"]
+        platform = "Xvfb"
+    else:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        platform = "offscreen"
+    (out / "bare.py").write_text(BARE, encoding="utf-8")
+    (out / "bare_web.py").write_text(BARE_WEB, encoding="utf-8")
+    app_cmd = [PYTHON, "-m", "pcn_desktop.cli", "--screenshot", str(out / "app.png")]
+    if args.project:
+        app_cmd.insert(3, args.project)
+    commands = {
+        "bare QMainWindow": [PYTHON, str(out / "bare.py"), str(out / "bare.png")],
+        "bare QMainWindow + QWebEngineView": [PYTHON, str(out / "bare_web.py"), str(out / "web.png")],
+        "pcn-desktop --screenshot (map drawn)": app_cmd,
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):                 # interleaved, so drift hits all three alike
+        for name, cmd in commands.items():
+            times[name].append(timed(prefix + cmd, env))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"Cold start to a drawn window ({platform}, median of {args.runs}, includes the X server "
+          f"start when under Xvfb):")
+    for name, value in median.items():
+        print(f"  {name:40s} {value:6.2f} s   (runs: {', '.join(f'{v:.2f}' for v in times[name])})")
+    app = median["pcn-desktop --screenshot (map drawn)"]
+    bare = median["bare QMainWindow"]
+    web = median["bare QMainWindow + QWebEngineView"]
+    print(f"  ratio app / bare QMainWindow:          {app / bare:.2f}x")
+    print(f"  ratio app / bare with QWebEngineView:  {app / web:.2f}x  (target: within 2x)")
+    shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
