@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from pcn_desktop.paths import resource
 from pcn_desktop.store import load_project, save_project
-from pcn_desktop.ui import app as app_module
+from pcn_desktop.ui import startup as app_module
 from pcn_desktop.ui.about import about_text
 from pcn_desktop.ui.autosave import Autosaver, pending_recovery
 from pcn_desktop.ui.document import Document

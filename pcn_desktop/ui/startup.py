@@ -1,0 +1,102 @@
+"""What the window needs to start: the document to open, the recovery offer, the screenshot.
+
+Kept apart from ``app.py`` so that ``app.run`` can start Chromium's processes before these
+(and the data stack they import: SQLAlchemy, shapely, folium) are loaded.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..domain.model import Project
+from ..paths import resource
+from ..store import ProjectFileError
+from .autosave import Autosaver, pending_recovery
+from .document import Document
+from .main_window import MainWindow
+
+SCREENSHOT_TIMEOUT_MS = 30_000
+SETTLE_MS = 150
+PANES = ("window", "map", "findings", "networks", "practices", "properties")
+
+
+def sample_document() -> Document:
+    """An untitled copy of the sample CCG (or an empty project when it is not installed)."""
+    path = resource("sample", "sample_ccg.pcnproj") if _has_resources() else None
+    if path is not None and path.is_file():
+        document = Document.open(path, untitled=True)
+        document.project.name = document.project.name or "Sample CCG"
+        return document
+    return Document(Project())
+
+
+def _has_resources() -> bool:
+    try:
+        resource()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def open_document(project_path: str | None) -> Document:
+    if project_path:
+        return Document.open(project_path)
+    return sample_document()
+
+
+def offer_recovery(window: MainWindow) -> None:
+    found = pending_recovery()
+    if found is None:
+        return
+    path, origin = found
+    answer = QMessageBox.question(
+        window, "Recover unsaved work",
+        f"PCN Desktop closed without saving changes{' to ' + origin if origin else ''}. "
+        "Restore them from the recovery file?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    if answer == QMessageBox.StandardButton.Yes:
+        try:
+            document = Document.open(path, untitled=True)
+        except ProjectFileError as exc:
+            QMessageBox.warning(window, "Recovery failed", str(exc))
+            return
+        if origin:
+            document.path = Path(origin)
+            document.pathChanged.emit()
+        window.set_document(document)
+        document.mark_dirty()
+    Autosaver.discard()
+
+
+def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
+                          timeout_ms: int = SCREENSHOT_TIMEOUT_MS) -> None:
+    """Save a PNG once the map has drawn (or at the timeout), then quit with 0 (1 on timeout)."""
+    app = QApplication.instance()
+
+    def grab(status: int) -> None:
+        if getattr(grab, "done", False):
+            return
+        grab.done = True  # type: ignore[attr-defined]
+        app.processEvents()
+        target = window if pane == "window" else pane_widget(window, pane)
+        ok = target.grab().save(out)
+        if not ok:
+            print(f"pcn-desktop: could not write {out}", file=sys.stderr)
+        elif status:
+            print(f"pcn-desktop: the map had not drawn after {timeout_ms / 1000:g} s; "
+                  f"saved {out} anyway", file=sys.stderr)
+        app.exit(status if ok else 1)
+
+    # Leaflet's layers exist once drawn fires; a short settle lets Chromium composite them
+    window.map_pane.drawn.connect(lambda: QTimer.singleShot(SETTLE_MS, lambda: grab(0)))
+    window.map_pane.renderFailed.connect(lambda _m: grab(1))
+    QTimer.singleShot(timeout_ms, lambda: grab(1))
+
+
+def pane_widget(window: MainWindow, pane: str):  # noqa: ANN201 — a QWidget
+    if pane == "map":
+        return window.map_pane
+    return window.docks[pane]
