@@ -40,3 +40,28 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("PCN_DESKTOP_CONFIG_DIR", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
     monkeypatch.setenv("PCN_DESKTOP_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _web_pages_deleted_before_qt_exits():
+    """Delete every window (and so every QWebEnginePage) before the QApplication goes.
+
+    QtWebEngine crashes at exit when its profile is released while a page still exists
+    ("Release of profile requested but WebEnginePage still not deleted"), which would turn a
+    green run into exit status 139.
+    """
+    yield
+    import sys
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
