@@ -218,3 +218,20 @@ def test_widgets_have_accessible_names():
         assert "" not in names and len(names) == 6
     finally:
         close(w)
+
+
+def test_build_boundaries_runs_in_a_worker_and_redraws(qtbot):
+    project = synthetic_project()
+    project.area_assignments.clear()             # not built yet
+    w = make_window(Document(project))
+    try:
+        from pcn_desktop.ui.boundary_actions import build_boundaries
+        build_boundaries(w)
+        qtbot.waitUntil(lambda: len(w.document.project.area_assignments) == 12, timeout=10_000)
+        qtbot.waitUntil(lambda: w.isWindowModified(), timeout=5_000)
+        # each square area's only registrations are its own practice's: it goes to that network
+        assert w.document.project.area_assignments["E00000000"] == "N0"
+        assert w.document.project.area_assignments["E00000011"] == "N2"
+        assert set(w.document.project.boundaries) == {"N0", "N1", "N2"}
+    finally:
+        close(w)

@@ -35,7 +35,10 @@ def synthetic_project(networks: int = 3, per_network: int = 4, areas: bool = Tru
             project.add_membership(Membership(code, nid))
             if areas:
                 acode = f"E0{k:07d}"
-                project.areas[acode] = SmallArea(acode, f"Area {k}", box(lon, lat, lon + 0.015, lat + 0.01), "Place")
+                # neighbours' shared edges from the same expression, so they are noded exactly
+                cell = box(-2.50 + col * 0.015, 53.70 + row * 0.01, -2.50 + (col + 1) * 0.015,
+                           53.70 + (row + 1) * 0.01)
+                project.areas[acode] = SmallArea(acode, f"Area {k}", cell, "Place")
                 project.area_assignments[acode] = nid
                 project.registrations[LIST_DATE][(code, acode)] = 8000 + 500 * i
         net.director = ClinicalDirector(f"Dr {n}", practice_code=codes[0], professional_body="GMC",

@@ -11,6 +11,7 @@ from ..domain.commands import Command, MovePractice
 from ..domain.findings import Finding
 from .about import show_about
 from .autosave import Autosaver
+from .boundary_actions import build_boundaries
 from .document import Document
 from .file_actions import FileActions
 from .funding_pane import FundingPane
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         networks = bar.addMenu("&Networks")
         networks.addActions(self.network_actions.network_actions)
         networks.addSeparator()
+        boundaries = networks.addAction("Build &boundaries from registrations")
+        boundaries.triggered.connect(lambda: build_boundaries(self))
         agreements = networks.addAction("&Agreements (preview, print, export)…")
         agreements.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         agreements.triggered.connect(self.show_agreements)
