@@ -235,3 +235,25 @@ def test_build_boundaries_runs_in_a_worker_and_redraws(qtbot):
         assert set(w.document.project.boundaries) == {"N0", "N1", "N2"}
     finally:
         close(w)
+
+
+def test_funding_pane_is_docked_and_its_edits_go_on_the_window_undo_stack(qtbot):
+    from pcn_desktop.domain.model import PlannedRole
+    from pcn_desktop.funding.commands import AddPlannedRole
+    w = make_window(Document(synthetic_project()))
+    try:
+        dock = w.docks["funding"]
+        dock.show()
+        dock.raise_()
+        qtbot.waitUntil(lambda: w.funding_pane.project is w.document.project, timeout=5_000)
+        role = PlannedRole("Clinical pharmacist", 1.0, "2020-04", "2021-03", 45_000.0)
+        w.funding_pane.push(AddPlannedRole("N1", role))
+        assert w.document.project.workforce["N1"] == [role]
+        assert w.undo_action.text() == "&Undo Add Clinical pharmacist"
+        assert w.isWindowModified()
+        w.undo_action.trigger()
+        assert w.document.project.workforce["N1"] == []
+        assert w.findChild(type(w.funding_pane)) is w.funding_pane
+        assert any(a.text().startswith("&Agreements") for a in w.menuBar().actions()[2].menu().actions())
+    finally:
+        close(w)
