@@ -153,7 +153,8 @@ def test_import_wizard_shows_a_refusal_by_file_row_and_problem(qtbot, tmp_path):
         wizard = open_import_wizard(w, [str(bad)])
         wizard.next()
         page = wizard.preview
-        qtbot.waitUntil(lambda: page.task is None, timeout=10_000)
+        # the first read imports every importer (geopandas, openpyxl...): slow on a busy machine
+        qtbot.waitUntil(lambda: page.task is None, timeout=60_000)
         assert page.run is None and page.refusal is not None
         assert page.refusal.row == 3
         assert page.table.item(0, 0).text() == str(bad)
@@ -174,10 +175,10 @@ def test_import_wizard_imports_into_a_copy_and_swaps_it_in(qtbot, tmp_path):
         original = w.document.project
         wizard = open_import_wizard(w, [str(good)])
         wizard.next()
-        qtbot.waitUntil(lambda: wizard.preview.run is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: wizard.preview.run is not None, timeout=60_000)
         assert wizard.preview.table.item(0, 1).text()          # the kind it recognised
         wizard.next()
-        qtbot.waitUntil(lambda: wizard.result_page.done, timeout=10_000)
+        qtbot.waitUntil(lambda: wizard.result_page.done, timeout=60_000)
         assert original.networks_of("P00000") == ["N0"]       # the open project untouched so far
         wizard.accept()
         assert w.document.project is not original

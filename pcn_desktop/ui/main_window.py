@@ -5,7 +5,7 @@ import gc
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QScrollArea, QWidget
 
 from ..domain.commands import Command, MovePractice
 from ..domain.findings import Finding
@@ -54,7 +54,12 @@ class MainWindow(QMainWindow):
         self._dock("findings", "Findings", self.findings_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.funding_pane = FundingPane(push_command=self.push, parent=self)
         self._funding_stale = True
-        funding = self._dock("funding", "Funding", self.funding_pane, Qt.DockWidgetArea.RightDockWidgetArea)
+        # scrolled, so the pane's wide tables do not force the right-hand docks wider
+        funding_scroll = QScrollArea(self)
+        funding_scroll.setWidgetResizable(True)
+        funding_scroll.setWidget(self.funding_pane)
+        funding_scroll.setAccessibleName("Funding pane")
+        funding = self._dock("funding", "Funding", funding_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["properties"], funding)
         self.docks["properties"].raise_()
         funding.visibilityChanged.connect(lambda visible: visible and self._refresh_funding())

@@ -53,7 +53,7 @@ class FindingsPane(QWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(MESSAGE, header.ResizeMode.Stretch)
-        self.view.setColumnWidth(RULE, 170)
+        self.view.setColumnWidth(RULE, 120)   # the message gets the room; the rule id is a tooltip away
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
