@@ -33,3 +33,19 @@ def maps_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def config_dir() -> Path:
+    """The per-user folder for settings, recovery files, policy additions and templates.
+
+    One definition for the window, the command line and the reports, so they never drift.
+    PCN_DESKTOP_CONFIG_DIR wins (tests and portable installs).
+    """
+    override = os.environ.get("PCN_DESKTOP_CONFIG_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "PCN Desktop"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "PCN Desktop"
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"

@@ -11,27 +11,20 @@ The config dir is ``PCN_DESKTOP_CONFIG_DIR`` when set, else the platform's per-u
 from __future__ import annotations
 
 import os
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from ..paths import resource
+from ..paths import config_dir, resource
 from .policy import Policy, PolicyError, parse_policy
 
 OVERRIDES_NAME = "funding_overrides.toml"
 
 
 def user_config_dir() -> Path:
-    if os.environ.get("PCN_DESKTOP_CONFIG_DIR"):
-        return Path(os.environ["PCN_DESKTOP_CONFIG_DIR"])
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "PCN Desktop"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "PCN Desktop"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"
+    return config_dir()
 
 
 def shipped_policy_dir() -> Path:

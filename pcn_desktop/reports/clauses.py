@@ -7,15 +7,13 @@ never half-merged with ours). Every error names the file, the clause and the pro
 """
 from __future__ import annotations
 
-import os
 import string
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from ..paths import resource
+from ..paths import config_dir, resource
 
 SCHEDULE_NUMBERS = ("1", "2", "3", "4", "5", "6", "7")
 
@@ -40,21 +38,6 @@ class ClauseTemplate:
     clauses: tuple[Clause, ...]
     schedules: Mapping[str, Mapping[str, str]]   # "1".."7" -> {"title", "intro", "local"}
     signature_text: str
-
-
-def config_dir() -> Path:
-    """The per-user folder; PCN_DESKTOP_CONFIG_DIR wins (tests and portable installs).
-
-    Plain Python so the command line finds the same override as the window without Qt.
-    """
-    override = os.environ.get("PCN_DESKTOP_CONFIG_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home())) / "pcn-desktop"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Preferences" / "pcn-desktop"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"
 
 
 def user_template_path() -> Path:

@@ -4,21 +4,17 @@ Tests (and portable installs) set PCN_DESKTOP_CONFIG_DIR so nothing touches a us
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
+
+from ..paths import config_dir as paths_config_dir
 
 MAX_RECENT = 8
 
 
 def config_dir() -> Path:
-    override = os.environ.get("PCN_DESKTOP_CONFIG_DIR")
-    if override:
-        path = Path(override)
-    else:
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-        path = Path(base or Path.home() / ".pcn-desktop")
+    path = paths_config_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
