@@ -178,7 +178,7 @@ class MapPane(QWidget):
                 self.is_drawn = True
                 self.drawn.emit()
             elif self._polls < 100:       # ~10 s, then give up quietly: the page is shown anyway
-                QTimer.singleShot(DRAWN_POLL_MS, self._poll_drawn)
+                QTimer.singleShot(DRAWN_POLL_MS, self, self._poll_drawn)   # dropped if the pane goes
         self.view.page().runJavaScript(DRAWN_JS, 0, answer)
 
     # --- incremental updates -----------------------------------------------------------------

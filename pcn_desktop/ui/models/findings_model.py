@@ -82,8 +82,11 @@ class FindingsModel(QAbstractTableModel):
             return f
         if role == SORT_ROLE:
             return (f.severity.rank, f.message, f.network, f.practice, f.rule)[col]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return (f.severity.value.capitalize(), f.message, f.network, f.practice, f.rule)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole message and its rule, wherever the pane is too narrow to show them.
+            return f"{f.message}\n\n{f.severity.value.capitalize()} · rule {f.rule}"
         if role == Qt.ItemDataRole.ForegroundRole and col == SEVERITY:
             return {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}.get(f.severity)
         return None

@@ -5,7 +5,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain.findings import Finding
-from ..models.findings_model import MESSAGE, RULE, SORT_ROLE, FindingsModel
+from ..models.findings_model import MESSAGE, NETWORK, PRACTICE, RULE, SEVERITY, SORT_ROLE, FindingsModel
 from .table import SortProxy, make_table
 
 
@@ -48,12 +48,14 @@ class FindingsPane(QWidget):
         self.count.setAccessibleName("Findings count")
         self.view = make_table(self.proxy, "Findings table", self)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((72, 400, 72, 72)):
-            self.view.setColumnWidth(col, width)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
+        # The message gets the room: the short columns take what their text needs, and the
+        # rule id, which analysts look up less often, is in every row's tooltip.
+        for col in (SEVERITY, NETWORK, PRACTICE):
+            header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MESSAGE, header.ResizeMode.Stretch)
-        self.view.setColumnWidth(RULE, 120)   # the message gets the room; the rule id is a tooltip away
+        self.view.setColumnHidden(RULE, True)
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
