@@ -57,10 +57,18 @@ def main() -> None:
     funding = best(lambda: ccg_funding(project, policy))
     checks = best(lambda: evaluate(project, settings, rules=rules))
     one = best(lambda: ccg_funding(project, policy).networks[0], repeat=1)
+    # what a move re-checks: the funding rules for the two networks it touched, many times
+    # over (one look at the policy files per evaluation, not per rule)
+    pair = ["n0", "n1"]
+    move = best(lambda: [evaluate(project, settings, scope=pair, rules=rules) for _ in range(100)]) / 100
+    pair_baseline = best(lambda: [[project.network_list_size(n, policy.list_date) for n in pair]
+                                  for _ in range(100)]) / 100
     print(f"{NETWORKS} networks, {NETWORKS * PER_NETWORK} practices, {NETWORKS * 4} planned roles")
     print(f"baseline: sum every network's list      {baseline * 1000:8.1f} ms")
     print(f"ccg_funding (all networks, 2023/24)     {funding * 1000:8.1f} ms  ({funding / baseline:5.1f} x baseline)")
     print(f"funding rules over all networks         {checks * 1000:8.1f} ms  ({checks / baseline:5.1f} x baseline)")
+    print(f"baseline: sum two networks' lists       {pair_baseline * 1000:8.3f} ms")
+    print(f"funding rules for two networks (a move) {move * 1000:8.3f} ms  ({move / pair_baseline:5.1f} x baseline)")
     print(f"(first full computation incl. policy load {one * 1000:.1f} ms)")
 
 

@@ -67,25 +67,59 @@ def read_overrides() -> dict[str, dict[str, Any]]:
     return data
 
 
-def _signature() -> tuple[tuple[str, int, int], ...]:
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def _signature() -> Signature:
+    """Every policy file and the overrides file, by path, mtime and size: about twenty
+    file-system calls, so callers that ask often (the rules) ask once per refresh."""
     paths = _policy_files() + [overrides_path()]
     stats = [(p, p.stat()) for p in paths if p.exists()]
     return tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats)
 
 
-_cache: tuple[tuple[tuple[str, int, int], ...], dict[str, Policy]] | None = None
+_cache: tuple[Signature, dict[str, Policy]] | None = None
+# parsed TOML per file, keyed by (path, mtime, size): an override written from the Funding
+# settings reparses the overrides, not every year's table
+_raw: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+reloads = 0           # how many times the tables were rebuilt (tests and benchmarks read it)
 
 
-def load_policies() -> dict[str, Policy]:
-    """Every contract year's policy with the user's overrides applied, reread when a file changes."""
+def invalidate() -> None:
+    """Forget the loaded tables: the next ``load_policies`` rereads what changed."""
     global _cache
+    _cache = None
+    _raw.clear()
+
+
+def _read_cached(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
+    hit = _raw.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = _read_toml(path)
+    _raw[str(path)] = (stamp, data)
+    return data
+
+
+def load_policies(check: bool = True) -> dict[str, Policy]:
+    """Every contract year's policy with the user's overrides applied, reread when a file changes.
+
+    ``check=False`` trusts the tables already loaded (no file-system calls) when there are any."""
+    global _cache, reloads
+    if not check and _cache is not None:
+        return _cache[1]
     sig = _signature()
     if _cache is not None and _cache[0] == sig:
         return _cache[1]
-    overrides = read_overrides()
+    stamps = {path: (mtime, size) for path, mtime, size in sig}
+    over = overrides_path()
+    overrides = read_overrides() if str(over) not in stamps else _read_cached(over, stamps[str(over)])
+    for year, table in overrides.items():
+        if not isinstance(table, dict):
+            raise PolicyError(f"{over}: {year}: expected a table of figure ids and values")
     raw: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in _policy_files():      # user files come last, so they replace shipped ones
-        data = _read_toml(path)
+        data = _read_cached(path, stamps[str(path)]) if str(path) in stamps else _read_toml(path)
         year = data.get("year")
         if not isinstance(year, str):
             raise PolicyError(f"{path}: year: missing (a contract year like \"2019/20\")")
@@ -95,9 +129,21 @@ def load_policies() -> dict[str, Policy]:
         try:
             policies[year] = parse_policy(data, str(path), overrides.get(year))
         except PolicyError as exc:
-            raise PolicyError(str(exc).replace("user overrides for", f"{overrides_path()}: user overrides for")) from None
+            raise PolicyError(str(exc).replace("user overrides for", f"{over}: user overrides for")) from None
     _cache = (sig, dict(sorted(policies.items())))
+    reloads += 1
     return _cache[1]
+
+
+def project_policy(settings: dict[str, Any], check: bool = True) -> Policy:
+    """The policy for a project's contract year, from one look at the files."""
+    policies = load_policies(check)
+    if not policies:
+        raise PolicyError(f"no policy files in {shipped_policy_dir()} or {user_policy_dir()}")
+    year = str(settings.get("contract_year") or list(policies)[-1])
+    if year not in policies:
+        raise PolicyError(f"no policy file for contract year {year} (have: {', '.join(policies)})")
+    return policies[year]
 
 
 def available_years() -> list[str]:
@@ -113,8 +159,9 @@ def latest_year() -> str:
 
 def policy_for(year: str | None = None) -> Policy:
     """The policy for a contract year (the latest when None)."""
+    if not year:
+        return project_policy({})
     policies = load_policies()
-    year = year or latest_year()
     if year not in policies:
         raise PolicyError(f"no policy file for contract year {year} (have: {', '.join(policies)})")
     return policies[year]
@@ -143,6 +190,9 @@ def set_override(year: str, figure_id: str, value: float | None) -> Path:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     os.replace(tmp, path)
+    # explicit: a rewrite within the file system's mtime resolution, same size, would pass
+    # the signature check unnoticed
+    invalidate()
     try:
         load_policies()
     except PolicyError:
@@ -150,5 +200,6 @@ def set_override(year: str, figure_id: str, value: float | None) -> Path:
             path.unlink()
         else:
             path.write_bytes(before)
+        invalidate()
         raise
     return path

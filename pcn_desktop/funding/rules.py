@@ -15,7 +15,7 @@ from .arrs import RoleResult, plan_results
 from .inputs import network_inputs
 from .months import describe_months
 from .policy import Policy, PolicyError
-from .policy_store import policy_for, project_year
+from .policy_store import project_policy
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -24,15 +24,28 @@ def _finding(rule_id: str, severity: Severity, net: Network, message: str, value
     return Finding(rule_id, severity, message, network=net.key, value=value, network_id=net.id)
 
 
-def _policy(project: Project) -> Policy | None:
-    try:
-        return policy_for(project_year(project.settings))
-    except PolicyError:
-        return None      # reported once by funding-year-unknown
+_MEMO = "funding.policy"
+
+
+def _loaded(project: Project, ctx: Context) -> tuple[Policy | None, PolicyError | None]:
+    """The project's policy, looked up once per refresh: the files are checked for changes
+    then, not by each rule (an override written from Funding settings invalidates at once)."""
+    memo = ctx.memo.get(_MEMO)
+    if memo is None:
+        try:
+            memo = (project_policy(project.settings), None)
+        except PolicyError as exc:
+            memo = (None, exc)
+        ctx.memo[_MEMO] = memo
+    return memo
+
+
+def _policy(project: Project, ctx: Context) -> Policy | None:
+    return _loaded(project, ctx)[0]      # an unknown year is reported once by funding-year-unknown
 
 
 def _plans(project: Project, ctx: Context) -> Iterator[tuple[Network, Policy, list[RoleResult]]]:
-    policy = _policy(project)
+    policy = _policy(project, ctx)
     if policy is None:
         return
     for net in ctx.networks(project):
@@ -46,10 +59,9 @@ def _plans(project: Project, ctx: Context) -> Iterator[tuple[Network, Policy, li
 @rule("funding-year-unknown", ERROR, per_network=False)
 def funding_year_unknown(project: Project, ctx: Context) -> Iterator[Finding]:
     """The project's contract year has a readable policy file."""
-    try:
-        policy_for(project_year(project.settings))
-    except PolicyError as exc:
-        yield Finding("funding-year-unknown", ERROR, str(exc), value=project.settings.get("contract_year"))
+    error = _loaded(project, ctx)[1]
+    if error is not None:
+        yield Finding("funding-year-unknown", ERROR, str(error), value=project.settings.get("contract_year"))
 
 
 @rule("arrs-plan-invalid", ERROR)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import importlib
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..findings import Finding, Severity, sort_findings
 from ..model import Network, Project
@@ -19,11 +19,16 @@ from ..settings import RuleSettings
 @dataclass(frozen=True)
 class Context:
     """What a rule may read besides the project: thresholds, the counting date, and the
-    networks in scope (None = all) so that one move re-checks only what it touched."""
+    networks in scope (None = all) so that one move re-checks only what it touched.
+
+    ``memo`` lives for one evaluation (one refresh): rules keep there what every rule of a
+    refresh can share and must not re-read per rule, such as the funding policy tables, whose
+    files are checked for changes once per refresh rather than once per rule."""
 
     settings: RuleSettings
     list_date: date | None
     scope: frozenset[str] | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def networks(self, project: Project) -> Iterator[Network]:
         if self.scope is None:
@@ -113,7 +118,7 @@ class FindingsCache:
                 self._per_network.setdefault(f.network_id, []).append(f)
         for nid in scope:
             self._per_network.setdefault(nid, [])
-        full = context_for(self.project, self.settings)
+        full = replace(ctx, scope=None)        # same counting date and memo, whole project
         self._global = [f for r in global_rules for f in r.check(self.project, full)]
         self._sorted = None
         return self.findings()
