@@ -122,3 +122,41 @@ def test_settings_refuse_bad_values_by_name():
         RuleSettings.from_mapping({"minimum_list": "many"})
     with pytest.raises(SettingsError, match="unknown setting 'colour'"):
         RuleSettings.from_mapping({"colour": 1})
+
+
+def test_several_networks_index_stays_right_through_moves_and_undo():
+    from pcn_desktop.domain.commands import CommandStack, DissolveNetwork, MergeNetworks, MovePractice
+    p = Project()
+    a = network(p, "North", {"A00001": 30000, "A00002": 2000})
+    b = network(p, "South", {"A00003": 31000, "A00004": 1000})
+    c = network(p, "East", {"A00005": 33000})
+    p.add_membership(Membership("A00002", b.id))
+    p.add_membership(Membership("A00002", c.id))
+    p.add_membership(Membership("A00003", c.id))
+
+    def several():
+        brute = {code for code in p.practices if len(p.networks_of(code)) > 1}
+        assert p.in_several_networks() == brute
+        return sorted((f.practice, f.value) for f in evaluate(p, SETTINGS)
+                      if f.rule == "practice-in-several-networks")
+
+    assert several() == [("A00002", 3), ("A00003", 2)]
+    stack = CommandStack(p)
+    stack.push(MovePractice("A00002", a.id))              # ends all three, joins North only
+    assert several() == [("A00003", 2)]
+    stack.push(MovePractice("A00003", None))
+    assert several() == []
+    stack.push(MergeNetworks(a.id, b.id))
+    stack.push(DissolveNetwork(c.id))
+    assert several() == []
+    stack.undo()
+    stack.undo()
+    assert several() == []
+    stack.undo()
+    assert several() == [("A00003", 2)]
+    stack.undo()
+    assert several() == [("A00002", 3), ("A00003", 2)]
+    stack.redo()
+    assert several() == [("A00003", 2)]
+    p.remove_membership("A00003", b.id)
+    assert several() == []

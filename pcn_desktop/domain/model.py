@@ -150,6 +150,7 @@ class Project:
         self._history: list[Membership] = []            # ended memberships, kept for the record
         self._current: dict[str, dict[str, Membership]] = defaultdict(dict)  # practice -> net -> m
         self._members: dict[str, set[str]] = defaultdict(set)                # net -> practices
+        self._several: set[str] = set()     # practices currently in more than one network
         self.revision = 0                                # bumped by every change; views compare it
 
     # --- memberships -------------------------------------------------------------------
@@ -162,16 +163,27 @@ class Project:
         if m.end is not None:
             self._history.append(m)
             return
-        self._current[m.practice_code][m.network_id] = m
+        by_net = self._current[m.practice_code]
+        by_net[m.network_id] = m
         self._members[m.network_id].add(m.practice_code)
+        if len(by_net) > 1:
+            self._several.add(m.practice_code)
 
     def remove_membership(self, practice_code: str, network_id: str) -> Membership | None:
         m = self._current.get(practice_code, {}).pop(network_id, None)
         if m is not None:
             self._members[network_id].discard(practice_code)
-            if not self._current[practice_code]:
+            left = len(self._current[practice_code])
+            if not left:
                 del self._current[practice_code]
+            if left <= 1:
+                self._several.discard(practice_code)
         return m
+
+    def in_several_networks(self) -> set[str]:
+        """Practices currently a member of more than one network (an error the rules report);
+        kept by add/remove_membership so the check costs nothing when there are none."""
+        return self._several
 
     def members(self, network_id: str) -> set[str]:
         """ODS codes of the network's current members."""

@@ -164,7 +164,7 @@ def practice_unassigned(project: Project, ctx: Context) -> Iterator[Finding]:
 @rule("practice-in-several-networks", ERROR, per_network=False)
 def practice_in_several_networks(project: Project, ctx: Context) -> Iterator[Finding]:
     """A practice is a member of exactly one network at a time."""
-    for code in sorted(project.practices):
+    for code in sorted(c for c in project.in_several_networks() if c in project.practices):
         ids = project.networks_of(code)
         if len(ids) > 1:
             names = sorted(project.networks[i].name for i in ids)
