@@ -1,13 +1,12 @@
-"""Alembic glue: the schema's revision, stamping new files, upgrading old ones."""
+"""Alembic glue: the migrations' head revision and upgrading old files. Imported only to migrate
+(and by tests): opening and saving a current file do without Alembic (see reading.py)."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
@@ -26,14 +25,6 @@ def head_revision() -> str:
     if head is None:
         raise RuntimeError(f"no migrations found in {MIGRATIONS}")
     return head
-
-
-def revision_of(conn: Any) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
-
-
-def stamp_head(conn: Any) -> None:
-    MigrationContext.configure(conn).stamp(ScriptDirectory.from_config(alembic_config()), head_revision())
 
 
 def upgrade_to_head(engine: Engine) -> None:

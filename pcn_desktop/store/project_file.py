@@ -12,23 +12,22 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections import defaultdict
-from datetime import date
+from contextlib import closing
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from shapely import wkb
-from sqlalchemy import Engine, create_engine, delete, event, insert, select
+from ..domain.model import Project
+from .reading import SCHEMA_REVISION, read_project, revision_of, sqlite_rows
 
-from ..domain.model import (AuditEntry, Boundary, ClinicalDirector, Membership, Network, PlannedRole,
-                            Practice, PracticeStatus, Project, SmallArea)
-from . import models as m
-from .migrations_runner import head_revision, revision_of, stamp_head, upgrade_to_head
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
+# SQLAlchemy, Alembic and the models are imported where a save, a migration or a database URL
+# needs them: opening a current project file reads it with sqlite3 alone (see reading.py).
 Progress = Callable[[str], None]
-TABLES_IN_ORDER = [m.ProjectMeta, m.PracticeRow, m.ListSizeRow, m.SmallAreaRow, m.RegistrationRow,
-                   m.NetworkRow, m.MembershipRow, m.ClinicalDirectorRow, m.BoundaryRow,
-                   m.AreaAssignmentRow, m.WorkforceRow, m.AuditRow]
+TABLES_IN_ORDER = ["project_meta", "practice", "list_size", "small_area", "registration", "network",
+                   "membership", "clinical_director", "boundary", "area_assignment", "workforce_plan",
+                   "audit_log"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -40,7 +39,9 @@ def is_database_url(target: str | os.PathLike[str]) -> bool:
     return "://" in str(target)
 
 
-def sqlite_engine(path: Path) -> Engine:
+def sqlite_engine(path: Path) -> "Engine":
+    from sqlalchemy import create_engine, event  # noqa: PLC0415 — see the note on imports
+
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
@@ -52,14 +53,17 @@ def sqlite_engine(path: Path) -> Engine:
 # ---------------------------------------------------------------------------------------
 def save_project(project: Project, target: str | os.PathLike[str]) -> None:
     """Save everything; on failure the previous file (or database content) is untouched."""
+    from sqlalchemy import create_engine, delete  # noqa: PLC0415 — see the note on imports
+
+    from . import models as m  # noqa: PLC0415
     if is_database_url(target):
         engine = create_engine(str(target))
         try:
             m.Base.metadata.create_all(engine)
             with engine.begin() as conn:
                 stamp_head(conn)
-                for table in reversed(TABLES_IN_ORDER):
-                    conn.execute(delete(table))
+                for name in reversed(TABLES_IN_ORDER):
+                    conn.execute(delete(m.Base.metadata.tables[name]))
                 _write_rows(conn, project)
         finally:
             engine.dispose()
@@ -87,13 +91,27 @@ def save_project(project: Project, target: str | os.PathLike[str]) -> None:
         raise
 
 
+def stamp_head(conn: Any) -> None:
+    """Record the schema revision as Alembic would (its own table, one row), in plain SQL so
+    that saving does not import Alembic; a test checks Alembic reads the stamp back."""
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
+                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    conn.exec_driver_sql("DELETE FROM alembic_version")
+    conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (SCHEMA_REVISION,))
+
+
 def _write_rows(conn: Any, project: Project) -> None:
+    from shapely import wkb  # noqa: PLC0415 — see the note on imports
+    from sqlalchemy import insert  # noqa: PLC0415
+
+    from . import models as m  # noqa: PLC0415
+
     def put(model: type, rows: list[dict[str, Any]]) -> None:
         if rows:
             conn.execute(insert(model), rows)
 
     meta = {"name": project.name, "settings": json.dumps(project.settings, default=str),
-            "format": head_revision()}
+            "format": SCHEMA_REVISION}
     put(m.ProjectMeta, [{"key": k, "value": v} for k, v in meta.items()])
     put(m.PracticeRow, [dict(code=p.code, name=p.name, address="\n".join(p.address), postcode=p.postcode,
                              latitude=p.latitude, longitude=p.longitude, status=p.status.value,
@@ -135,6 +153,7 @@ def load_project(source: str | os.PathLike[str]) -> Project:
     """Open a project file (or database URL). Older formats are migrated in a temporary copy;
     the file itself changes only when the user saves."""
     if is_database_url(source):
+        from sqlalchemy import create_engine  # noqa: PLC0415 — see the note on imports
         engine = create_engine(str(source))
         try:
             with engine.connect() as conn:
@@ -147,29 +166,24 @@ def load_project(source: str | os.PathLike[str]) -> Project:
     with open(path, "rb") as fh:
         if fh.read(16) != SQLITE_MAGIC:
             raise ProjectFileError(f"{path}: not a PCN Desktop project (not an SQLite database)")
-    engine = sqlite_engine(path)
     try:
-        with engine.connect() as conn:
+        with closing(sqlite3.connect(path)) as conn:
             revision = revision_of(conn)
-    except Exception as exc:
+            if revision == SCHEMA_REVISION:
+                try:
+                    return read_project(sqlite_rows(conn))
+                except Exception as exc:
+                    raise ProjectFileError(f"{path}: damaged or incomplete project file ({exc})") from None
+    except sqlite3.Error as exc:
         raise ProjectFileError(f"{path}: cannot be read ({exc})") from None
-    finally:
-        engine.dispose()
     if revision is None:
         raise ProjectFileError(f"{path}: not a PCN Desktop project (no schema version)")
-    if revision != head_revision():
-        return _load_migrated_copy(path)
-    engine = sqlite_engine(path)
-    try:
-        with engine.connect() as conn:
-            return _read(conn)
-    except Exception as exc:
-        raise ProjectFileError(f"{path}: damaged or incomplete project file ({exc})") from None
-    finally:
-        engine.dispose()
+    return _load_migrated_copy(path)
 
 
 def _load_migrated_copy(path: Path) -> Project:
+    from .migrations_runner import upgrade_to_head  # noqa: PLC0415 — Alembic only to migrate
+
     with tempfile.TemporaryDirectory() as tmpdir:
         copy = Path(tmpdir) / path.name
         shutil.copy2(path, copy)
@@ -185,39 +199,19 @@ def _load_migrated_copy(path: Path) -> Project:
 
 
 def _read(conn: Any) -> Project:
-    project = Project()
-    meta = {r.key: r.value for r in conn.execute(select(m.ProjectMeta))}
-    project.name = meta.get("name", "Untitled")
-    project.settings = json.loads(meta.get("settings") or "{}")
-    for r in conn.execute(select(m.PracticeRow)):
-        project.practices[r.code] = Practice(
-            r.code, r.name, tuple(r.address.split("\n")) if r.address else (), r.postcode,
-            r.latitude, r.longitude, PracticeStatus(r.status), r.opened, r.closed, r.commissioner)
-    for r in conn.execute(select(m.ListSizeRow)):
-        project.list_sizes[r.practice_code][r.counted_at] = r.patients
-    for r in conn.execute(select(m.SmallAreaRow)):
-        project.areas[r.code] = SmallArea(r.code, r.name, wkb.loads(r.geometry) if r.geometry else None, r.place)
-    regs: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
-    for r in conn.execute(select(m.RegistrationRow)):
-        regs[r.counted_at][(r.practice_code, r.area_code)] = r.patients
-    project.registrations.update(regs)
-    for r in conn.execute(select(m.NetworkRow)):
-        project.add_network(Network(r.id, r.name, r.code, r.commissioner, r.exemption, r.exemption_reason,
-                                    r.nominated_payee, r.agreement_signed, r.notes))
-    for r in conn.execute(select(m.MembershipRow).order_by(m.MembershipRow.id)):
-        project.add_membership(Membership(r.practice_code, r.network_id, r.start, r.end))
-    for r in conn.execute(select(m.ClinicalDirectorRow)):
-        project.networks[r.network_id].director = ClinicalDirector(
-            r.name, r.practice_code, r.professional_body, r.registration_number, r.wte, r.start)
-    for r in conn.execute(select(m.BoundaryRow)):
-        project.boundaries[r.network_id] = Boundary(r.network_id, wkb.loads(r.geometry), r.provenance, r.built)
-    for r in conn.execute(select(m.AreaAssignmentRow)):
-        project.area_assignments[r.area_code] = r.network_id
-    for r in conn.execute(select(m.WorkforceRow).order_by(m.WorkforceRow.id)):
-        project.workforce[r.network_id].append(PlannedRole(r.role, r.wte, r.start, r.end, r.annual_cost, r.scenario))
-    project.audit = [AuditEntry(r.what, r.old, r.new, r.when, r.who)
-                     for r in conn.execute(select(m.AuditRow).order_by(m.AuditRow.id))]
-    return project
+    """Read through a SQLAlchemy connection (a database URL or a migrated copy)."""
+    from sqlalchemy import select  # noqa: PLC0415 — see the note on imports
+
+    from . import models as m  # noqa: PLC0415
+    tables = m.Base.metadata.tables
+
+    def rows(table: str, columns: tuple[str, ...], order_by: str | None = None) -> Iterable[tuple[Any, ...]]:
+        t = tables[table]
+        query = select(*(t.c[c] for c in columns))
+        if order_by:
+            query = query.order_by(t.c[order_by])
+        return (tuple(r) for r in conn.execute(query))
+    return read_project(rows)
 
 
 def _fsync(path: Path) -> None:
