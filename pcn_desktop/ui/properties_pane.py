@@ -8,11 +8,13 @@ from typing import Any, Callable
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from ..domain.commands import Command, SetDirector, SetNetworkField
 from ..domain.model import ClinicalDirector
+from ..geo.commands import MAX_EXPECTED_PARTS, SetExpectedParts
+from ..geo.rules import expected_parts
 from .document import Document
 
 EXEMPTIONS = (("None", ""), ("Rural", "rural"), ("Sparse population", "sparse"),
@@ -88,6 +90,15 @@ class PropertiesPane(QScrollArea):
         self.notes = NotesEdit(body)
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(70)
+        self.parts = QSpinBox(body)
+        self.parts.setAccessibleName("Allowed boundary parts")
+        self.parts.setRange(1, MAX_EXPECTED_PARTS)
+        self.parts.setKeyboardTracking(False)      # one undo step per value, not per keystroke
+        self.parts.setToolTip(
+            "How many separate pieces this network's boundary may have before the contiguity "
+            "check reports it.\nLeave at 1 for a network that should be one piece; raise it for "
+            "a network legitimately in several pieces, e.g. a rural network split by moorland, "
+            "an estuary or islands.")
         network_form = QFormLayout()
         network_form.addRow("&Name", self.name)
         network_form.addRow("&Code", self.code)
@@ -96,6 +107,7 @@ class PropertiesPane(QScrollArea):
         network_form.addRow("Reason", self.reason)
         network_form.addRow("Agreement signed", self.signed)
         network_form.addRow("Notes", self.notes)
+        network_form.addRow("Allowed p&arts", self.parts)
 
         self.cd_name = self._line("Clinical director name")
         self.cd_body = QComboBox(body)
@@ -137,6 +149,7 @@ class PropertiesPane(QScrollArea):
         self.reason.editingFinished.connect(lambda: self._set("exemption_reason", self.reason.text().strip()))
         self.signed.editingFinished.connect(lambda: self._set("agreement_signed", self.signed.value()))
         self.notes.editingFinished.connect(lambda: self._set("notes", self.notes.toPlainText()))
+        self.parts.valueChanged.connect(self._set_parts)
         for w in (self.cd_name, self.cd_number):
             w.editingFinished.connect(self._set_director)
         self.cd_body.activated.connect(lambda _i: self._set_director())
@@ -193,6 +206,7 @@ class PropertiesPane(QScrollArea):
             self.signed.set_value(net.agreement_signed)
             if self.notes.toPlainText() != net.notes:
                 self.notes.setPlainText(net.notes)
+            self.parts.setValue(expected_parts(project, net.id))
             d = net.director or ClinicalDirector("")
             self.cd_name.setText(d.name)
             self.cd_body.setCurrentText(d.professional_body)
@@ -212,6 +226,12 @@ class PropertiesPane(QScrollArea):
                 self.name.setText(net.name)    # a network keeps a name
             return
         self.push(SetNetworkField(self.network_id, field, value))
+
+    def _set_parts(self, value: int) -> None:
+        if self._filling or self.network_id is None:
+            return
+        if value != expected_parts(self.document.project, self.network_id):
+            self.push(SetExpectedParts(self.network_id, value))
 
     def _set_director(self) -> None:
         if self._filling or self.network_id is None:
