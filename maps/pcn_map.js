@@ -9,6 +9,9 @@
  *   record window.pcnLastSelection: the same file works offline anywhere.
  * - Python can call pcnFocus(kind, code) to zoom to a practice or network, and
  *   pcnCounts() to see what was drawn.
+ * - pcnBuild(elementId, spec) draws the page reports/map_html.py writes: spec holds the
+ *   view, an optional tile layer and the overlays (GeoJSON with each feature's style in
+ *   properties.style, the tooltip's fields and labels), then calls pcnInstall.
  */
 (function (global) {
   "use strict";
@@ -71,9 +74,10 @@
   // A view loaded before it is shown has no size yet, and fitting bounds into 0 x 0 px
   // gives NaN coordinates; wait for the first real size instead.
   function fitWhenSized(map, bounds) {
+    // No animation: the opening view is where the map starts, not a journey to watch.
     var size = map.getSize();
     if (size.x > 0 && size.y > 0) {
-      map.fitBounds(bounds, { padding: [16, 16] });
+      map.fitBounds(bounds, { padding: [16, 16], animate: false });
       return;
     }
     pendingFit = setInterval(function () {
@@ -81,7 +85,7 @@
       var s = map.getSize();
       if (s.x > 0 && s.y > 0) {
         cancelPendingFit();
-        map.fitBounds(bounds, { padding: [16, 16] });
+        map.fitBounds(bounds, { padding: [16, 16], animate: false });
       }
     }, 100);
   }
@@ -109,6 +113,67 @@
       });
     });
   }
+
+  // Leaflet's own CircleMarker defaults, which each practice's properties.style overrides.
+  var CIRCLE = { radius: 10, color: "#3388ff", weight: 3, opacity: 1.0, fill: false,
+                 fillColor: "#3388ff", fillOpacity: 0.2 };
+
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function tooltipTable(fields, aliases) {
+    return function (layer) {
+      var p = (layer.feature && layer.feature.properties) || {};
+      var rows = fields.map(function (field, i) {
+        var v = p[field];
+        v = v === null || v === undefined ? "" : (typeof v === "object" ? JSON.stringify(v) : v);
+        return "<tr><th>" + escapeHtml(aliases[i]) + "</th><td>" + escapeHtml(v) + "</td></tr>";
+      });
+      var div = L.DomUtil.create("div");
+      div.innerHTML = "<table>" + rows.join("") + "</table>";
+      return div;
+    };
+  }
+
+  function overlay(spec) {
+    var shared = spec.style || {};
+    var options = {
+      smoothFactor: 0.5,
+      // the layer's shared style first, then the feature's own
+      style: function (f) { return L.extend({}, shared, f.properties && f.properties.style); }
+    };
+    if (spec.interactive === false) { options.interactive = false; }
+    if (spec.marker) {
+      options.pointToLayer = function (f, latlng) { return L.circleMarker(latlng, L.extend({}, CIRCLE)); };
+    }
+    var layer = L.geoJson(spec.data, options);
+    if (spec.fields) {
+      layer.bindTooltip(tooltipTable(spec.fields, spec.aliases),
+                        { sticky: !!spec.sticky, className: "pcn-tooltip" });
+    }
+    return layer;
+  }
+
+  global.pcnBuild = function (elementId, spec) {
+    var view = spec.view;
+    var map = L.map(elementId, { center: view.center, zoom: view.zoom, zoomControl: true,
+                                 zoomSnap: view.zoomSnap, preferCanvas: !!view.preferCanvas });
+    var bases = {}, overlays = {}, layers = {};
+    if (spec.tiles) {
+      bases[spec.tiles.name] = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution,
+                                                             maxZoom: spec.tiles.maxZoom }).addTo(map);
+    }
+    spec.layers.forEach(function (s) {
+      layers[s.key] = overlay(s).addTo(map);
+      overlays[s.name] = layers[s.key];
+    });
+    L.control.layers(bases, overlays, { position: "topright", collapsed: false, autoZIndex: true }).addTo(map);
+    global.pcnInstall(map, layers, spec.install);
+    return map;
+  };
 
   global.pcnInstall = function (map, layers, options) {
     options = options || {};

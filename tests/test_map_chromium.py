@@ -21,7 +21,7 @@ from screenshot_map import find_chromium  # noqa: E402
 pytestmark = pytest.mark.skipif(find_chromium() is None,
                                 reason="no Chromium on PATH (Debian: apt-get install chromium)")
 
-BACKGROUND = (0xF3, 0xF1, 0xEA)     # .folium-map background in map_html
+BACKGROUND = (0xF3, 0xF1, 0xEA)     # .pcn-map background in map_html
 AREA_OPACITY = 0.35                 # an assigned area's fillOpacity in map_layers
 
 

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..reports.map_html import render_map    # folium loads only for this verb
+    from ..reports.map_html import render_map    # the map stack loads only for this verb
     project = open_project(args.project)
     if args.network and project.find_network(args.network) is None:
         known = ", ".join(n.key for n in project.sorted_networks()) or "none"

@@ -5,17 +5,20 @@ network boundaries), so the file opens in any browser with no network at all; an
 tile layer is added only when asked for. Inside the app a QWebEngineView loads the same
 file; ``maps/pcn_map.js`` connects clicks to Python through a QWebChannel object named
 ``pcnBridge`` (slot ``select(kind, code)``) and does nothing extra in a plain browser.
+
+The page is written here directly: one JSON description of the map and its layers, which
+``pcnBuild`` in ``maps/pcn_map.js`` turns into Leaflet layers, tooltips and the layer
+control. (It was folium's output once; writing it ourselves keeps folium, branca, jinja2
+and pandas, over a second to import, off the path from starting the app to a drawn map.)
 """
 from __future__ import annotations
 
 import html
+import json
 import os
 import tempfile
 from pathlib import Path
-
-import folium
-from branca.element import Element, MacroElement
-from folium.template import Template
+from typing import Any
 
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
@@ -25,7 +28,12 @@ from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, b
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
 
 _PAGE_CSS = """
-.folium-map { background: #f3f1ea; }
+html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
+.pcn-map { position: relative; width: 100%%; height: 100%%; background: #f3f1ea; }
+.leaflet-container { font-size: 1rem; }
+.pcn-tooltip table { margin: auto; }
+.pcn-tooltip tr { text-align: left; }
+.pcn-tooltip th { padding: 2px; padding-right: 8px; }
 .leaflet-tooltip table td { padding: 0 4px; }
 .leaflet-tooltip table td:first-child { color: #555; }
 .pcn-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
@@ -37,26 +45,6 @@ _PAGE_CSS = """
 .pcn-legend i.dash { border-top: 3px dashed %(red)s; height: 0; border-radius: 0; vertical-align: 3px; }
 .pcn-legend i.place { border-top: 2px dashed #4d4d4d; height: 0; border-radius: 0; vertical-align: 3px; }
 """ % {"red": FINDING_RED}
-
-
-class _Install(MacroElement):
-    """Calls pcnInstall once every layer exists (it is added to the map last)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        pcnInstall({{ this._parent.get_name() }}, {
-            {%- for key, layer in this.layers.items() %}
-            {{ key|tojson }}: {{ layer.get_name() }},
-            {%- endfor %}
-        }, {{ this.options|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, layers: dict[str, folium.GeoJson], options: dict) -> None:
-        super().__init__()
-        self._name = "PcnInstall"
-        self.layers = layers
-        self.options = options
 
 
 def render_map(project: Project, out_path: Path | str, findings: list[Finding] | None = None,
@@ -95,67 +83,79 @@ def _resolve(project: Project, highlight: str | Network | None) -> Network | Non
     return net
 
 
+ONLINE_TILES = {"name": "Street map (online)", "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                               "contributors", "maxZoom": 19}
+
+_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>%(title)s</title>
+<meta name="viewport" content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
+%(leaflet_css)s
+%(page_css)s
+%(leaflet_js)s
+%(pcn_js)s
+</head>
+<body>
+<div class="pcn-map" id="pcn-map"></div>
+<script>pcnBuild("pcn-map", %(spec)s);</script>
+</body>
+</html>
+"""
+
+
 def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str:
     """The page for already-built ``data`` (see ``map_layers.build_map_data``)."""
     assets = map_assets()
-    centre = _centre(data)
     # Tens of thousands of SVG paths make panning crawl; a canvas draws them all at once.
     many = len(data.areas["features"]) + len(data.practices["features"]) > CANVAS_ABOVE
-    m = folium.Map(location=centre, zoom_start=11 if data.bounds else 6, tiles=None,
-                   zoom_snap=0.25, prefer_canvas=many)
-    # folium would link Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: none of
-    # that may leave the machine, and only Leaflet (and jQuery for popups) is used.
-    m.default_js = []
-    m.default_css = []
-    header = m.get_root().header
-    header.add_child(Element(style_tag(assets.leaflet_css)), name="leaflet_css")
-    header.add_child(Element(style_tag(_PAGE_CSS)), name="pcn_css")
-    header.add_child(Element(script_tag(assets.leaflet_js)), name="leaflet")
-    header.add_child(Element(script_tag(assets.jquery_js)), name="jquery")
-    header.add_child(Element(script_tag(assets.pcn_js)), name="pcn_map")
-    m.get_root().title = f"{project.name} - PCN map"
-
-    if online_tiles:
-        folium.TileLayer("OpenStreetMap", name="Street map (online)", overlay=False).add_to(m)
-    layers: dict[str, folium.GeoJson] = {}
-    if data.areas["features"]:
-        layers["areas"] = _layer(data.areas, "Small areas", ["area", "name", "place", "network"],
-                                 ["Area", "Name", "Place", "Network"], sticky=True, style=AREA_STYLE)
-    if data.places["features"]:
-        layers["places"] = _layer(data.places, "Places (local authorities)", None, None,
-                                  interactive=False)
-    if data.networks["features"]:
-        layers["networks"] = _layer(data.networks, "Network boundaries",
-                                    ["name", "ods", "list_size", "members", "findings"],
-                                    ["Network", "ODS code", "List size", "Practices", "Findings"],
-                                    sticky=True)
-    if data.findings["features"]:
-        layers["findings"] = _layer(data.findings, "Error findings", ["name", "findings"],
-                                    ["", "Findings"], marker=True)
-    if data.practices["features"]:
-        layers["practices"] = _layer(data.practices, "Practices",
-                                     ["name", "code", "list_size", "network", "findings"],
-                                     ["Practice", "ODS code", "List size", "Network", "Error findings"],
-                                     marker=True)
-    for layer in layers.values():
-        layer.add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    _Install(layers, {"bounds": data.bounds, "legendHtml": legend_html(data)}).add_to(m)
-    return m.get_root().render()
+    spec = {
+        "view": {"center": _centre(data), "zoom": 11 if data.bounds else 6, "zoomSnap": 0.25,
+                 "preferCanvas": many},
+        "tiles": ONLINE_TILES if online_tiles else None,
+        "layers": _layers(data),
+        "install": {"bounds": data.bounds, "legendHtml": legend_html(data)},
+    }
+    return _PAGE % {
+        "title": html.escape(f"{project.name} - PCN map"),
+        "leaflet_css": style_tag(assets.leaflet_css),
+        "page_css": style_tag(_PAGE_CSS),
+        "leaflet_js": script_tag(assets.leaflet_js),
+        "pcn_js": script_tag(assets.pcn_js),
+        "spec": _script_json(spec),
+    }
 
 
-def _layer(fc: dict, name: str, fields: list[str] | None, aliases: list[str] | None,
-           sticky: bool = False, marker: bool = False, interactive: bool = True,
-           style: dict | None = None) -> folium.GeoJson:
-    # Styles travel in each feature's properties (folium applies properties.style when no
-    # style_function is given), which keeps the page small and the build fast; ``style``
-    # is the layer's shared part, which Leaflet applies first.
-    tooltip = folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=sticky) if fields else None
-    kwargs: dict = {} if interactive else {"interactive": False}
-    if style:
-        kwargs["style"] = style
-    return folium.GeoJson(fc, name=name, tooltip=tooltip, smooth_factor=0.5,
-                          marker=folium.CircleMarker() if marker else None, **kwargs)
+def _layers(data: MapData) -> list[dict[str, Any]]:
+    """The overlays, bottom to top, each with the tooltip's fields and their labels. Styles
+    travel in each feature's properties (``properties.style``), which keeps the page small;
+    a layer's ``style`` is its shared part, which Leaflet applies first."""
+    layers = []
+
+    def add(key: str, fc: dict, name: str, fields: list[str] | None = None, aliases: list[str] | None = None,
+            sticky: bool = False, marker: bool = False, interactive: bool = True,
+            style: dict | None = None) -> None:
+        if fc["features"]:
+            layers.append({"key": key, "name": name, "data": fc, "fields": fields, "aliases": aliases,
+                           "sticky": sticky, "marker": marker, "interactive": interactive, "style": style})
+
+    add("areas", data.areas, "Small areas", ["area", "name", "place", "network"],
+        ["Area", "Name", "Place", "Network"], sticky=True, style=AREA_STYLE)
+    add("places", data.places, "Places (local authorities)", interactive=False)
+    add("networks", data.networks, "Network boundaries", ["name", "ods", "list_size", "members", "findings"],
+        ["Network", "ODS code", "List size", "Practices", "Findings"], sticky=True)
+    add("findings", data.findings, "Error findings", ["name", "findings"], ["", "Findings"], marker=True)
+    add("practices", data.practices, "Practices", ["name", "code", "list_size", "network", "findings"],
+        ["Practice", "ODS code", "List size", "Network", "Error findings"], marker=True)
+    return layers
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no "</script" or "<!--" can appear in it, since
+    "<" only ever occurs inside JSON strings, where its escape means the same."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def legend_html(data: MapData) -> str:

@@ -1,0 +1,94 @@
+"""The map page written without folium: tooltips, the layer control, names that look like
+markup, and nothing heavy imported to write it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+QtWebEngineWidgets = pytest.importorskip("PySide6.QtWebEngineWidgets")   # before any QApplication
+from PySide6.QtCore import QUrl  # noqa: E402
+
+from map_project import make_project  # noqa: E402
+from pcn_desktop.reports.map_html import render_map  # noqa: E402
+
+NASTY = 'Beta </script><!-- & "Co" <b>PCN</b>'
+
+
+def _js(qtbot, page, script: str):
+    box: list = []
+    page.runJavaScript(f"JSON.stringify({script})", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return json.loads(box[0])
+
+
+@pytest.fixture
+def page(qtbot, tmp_path):
+    project = make_project()
+    project.networks["south"].name = NASTY
+    html = render_map(project, tmp_path / "map.html")
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(1000, 800)
+    view.show()
+    with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
+        view.load(QUrl.fromLocalFile(str(html)))
+    assert done.args == [True]
+    yield view.page()
+    view.close()
+    view.page().deleteLater()
+    qtbot.wait(50)
+
+
+def test_markup_in_a_name_neither_breaks_the_page_nor_becomes_markup(tmp_path):
+    project = make_project()
+    project.networks["south"].name = NASTY
+    text = render_map(project, tmp_path / "map.html").read_text(encoding="utf-8")
+    spec = text[text.index('pcnBuild("pcn-map", ') + len('pcnBuild("pcn-map", '):text.rindex(");</script>")]
+    assert "<" not in spec                                # nothing in the data can end the script
+    parsed = json.loads(spec)
+    networks = next(layer for layer in parsed["layers"] if layer["key"] == "networks")
+    assert [f["properties"]["name"] for f in networks["data"]["features"]] == ["Alpha PCN", NASTY]
+    assert [layer["key"] for layer in parsed["layers"]] == ["areas", "places", "networks", "findings",
+                                                            "practices"]
+
+
+def test_tooltips_show_the_fields_under_their_labels(qtbot, page):
+    rows = _js(qtbot, page, """(function () {
+        var out = null;
+        pcnLayers.networks.eachLayer(function (l) {
+            if (l.feature.properties.code === 'U00002') {
+                // a hover, as the mouse gives it: the tooltip belongs to the GeoJSON group
+                l.fire('mouseover', {latlng: l.getBounds().getCenter()}, true);
+                var el = pcnLayers.networks.getTooltip().getElement();
+                out = Array.prototype.map.call(el.querySelectorAll('tr'), function (tr) {
+                    return [tr.children[0].textContent, tr.children[1].textContent]; });
+                out.push(el.className.indexOf('pcn-tooltip') >= 0);
+                out.push(el.querySelectorAll('b').length);
+            }
+        });
+        return out; })()""")
+    assert rows == [["Network", NASTY], ["ODS code", "U00002"], ["List size", "12,000"],
+                    ["Practices", "2"], ["Findings", "4"], True, 0]
+
+
+def test_the_layer_control_lists_every_overlay_and_the_map_is_not_animating(qtbot, page):
+    names = _js(qtbot, page, "Array.prototype.map.call(document.querySelectorAll("
+                             "'.leaflet-control-layers-overlays label span span'), "
+                             "function (s) { return s.textContent.trim(); })")
+    assert names == ["Small areas", "Places (local authorities)", "Network boundaries", "Error findings",
+                     "Practices"]
+    # the opening fit is immediate: by the time the page has loaded the view is final
+    assert _js(qtbot, page, "pcnMap._animatingZoom === true") is False
+
+
+def test_writing_the_page_imports_no_folium_or_pandas(tmp_path):
+    script = ("import sys\nsys.path.insert(0, 'tests')\nfrom map_project import make_project\n"
+              "from pcn_desktop.reports.map_html import render_map\n"
+              f"render_map(make_project(), {str(tmp_path / 'm.html')!r})\n"
+              "print(sorted(m for m in ('folium', 'branca', 'jinja2', 'pandas') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
