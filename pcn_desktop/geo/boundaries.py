@@ -81,10 +81,12 @@ def areas_by_network(project: Project) -> dict[str, set[str]]:
     return _reverse(project).by_net
 
 
-def _set_assignment(project: Project, area: str, nid: str | None) -> None:
+def _set_assignment(project: Project, area: str, nid: str | None, journal: Journal | None = None) -> None:
     """Change one area's network, keeping the reverse index in step."""
     rev = _reverse(project)
     old = project.area_assignments.get(area)
+    if journal is not None:
+        journal.assignments.setdefault(area, old)
     if old is not None:
         rev.by_net.get(old, set()).discard(area)
         del project.area_assignments[area]
@@ -93,6 +95,53 @@ def _set_assignment(project: Project, area: str, nid: str | None) -> None:
         project.area_assignments[area] = nid
         rev.snapshot[area] = nid
         rev.by_net.setdefault(nid, set()).add(area)
+
+
+# --- the journal: what a follow-up overwrote, so that an undo puts it back exactly ------------
+@dataclass
+class Journal:
+    """The first old value of everything a boundary update overwrote (None = absent)."""
+
+    assignments: dict[str, str | None] = field(default_factory=dict)
+    built: dict[str, str | None] = field(default_factory=dict)
+    contested: dict[str, Any] = field(default_factory=dict)
+    boundaries: dict[str, tuple[Boundary | None, Any]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.assignments or self.built or self.contested or self.boundaries)
+
+    def note_boundary(self, project: Project, nid: str) -> None:
+        if nid not in self.boundaries:
+            self.boundaries[nid] = (project.boundaries.get(nid), _BNG.get(project, {}).get(nid))
+
+
+def restore(project: Project, journal: Journal) -> None:
+    """Put back what ``journal`` recorded: assignments, the build record and boundaries."""
+    for area, nid in journal.assignments.items():
+        _set_assignment(project, area, nid)
+    st = state(project)
+    for key, old_values in (("built", journal.built), ("contested", journal.contested)):
+        table = st.setdefault(key, {})
+        for code, old in old_values.items():
+            if old is None:
+                table.pop(code, None)
+            else:
+                table[code] = old
+    cache = _BNG.setdefault(project, {})
+    for nid, (boundary, bng) in journal.boundaries.items():
+        if boundary is None:
+            project.boundaries.pop(nid, None)
+            cache.pop(nid, None)
+        else:
+            project.boundaries[nid] = boundary
+            if bng is not None:
+                cache[nid] = bng
+    project.touch()
+
+
+def follows_registrations(project: Project) -> bool:
+    """Boundaries last built from registrations follow edits; imported ones stay as imported."""
+    return (project.settings.get(STATE) or {}).get("source") == "registrations"
 
 
 # --- BNG geometry of stored boundaries, kept so measures never re-project what we built ----
@@ -212,16 +261,19 @@ def build_from_registrations(project: Project, min_share: float = 0.0, reset_edi
 
 
 def refresh_boundaries(project: Project, network_ids: Iterable[str], provenance: str | None = "edited",
-                       when: datetime | None = None) -> set[str]:
+                       when: datetime | None = None, journal: Journal | None = None) -> set[str]:
     """Re-dissolve the given networks from their assigned areas (after ``AssignArea``).
 
-    ``provenance=None`` keeps each boundary's own provenance ("registrations" when new)."""
+    ``provenance=None`` keeps each boundary's own provenance ("registrations" when new).
+    ``journal`` records the boundaries replaced, for an undo."""
     when = when or datetime.now().replace(microsecond=0)
     idx = area_index(project)
     wanted = {n for n in network_ids if n in project.networks}
     groups = areas_by_network(project)
     geoms = dissolve(idx, {n: groups.get(n, []) for n in wanted})
     for nid in wanted:
+        if journal is not None:
+            journal.note_boundary(project, nid)
         if nid in geoms:
             old = project.boundaries.get(nid)
             store_boundary(project, nid, geoms[nid], provenance or (old.provenance if old else "registrations"), when)
@@ -230,16 +282,17 @@ def refresh_boundaries(project: Project, network_ids: Iterable[str], provenance:
     return wanted
 
 
-def follow_moves(project: Project, touched: Iterable[str]) -> set[str]:
+def follow_moves(project: Project, touched: Iterable[str], journal: Journal | None = None) -> set[str]:
     """After practices move, re-run the plurality only where the touched networks' members
     (or their current areas) have patients, and re-dissolve the networks that changed.
 
     Does nothing unless the boundaries were last built from registrations. Returns every
     network whose boundary changed, which the caller adds to the scope it re-checks.
+    ``journal`` records every value overwritten, for an undo (``restore``).
     """
-    st = state(project)
-    if st.get("source") != "registrations":
+    if not follows_registrations(project):
         return set()
+    st = state(project)
     idx = area_index(project)
     touched = set(touched)
     groups = areas_by_network(project)
@@ -265,19 +318,30 @@ def follow_moves(project: Project, touched: Iterable[str]) -> set[str]:
         old_built = built.get(code)
         new = new_built.get(code)
         edited = now.get(code) != old_built
+        if journal is not None and new != old_built:
+            journal.built.setdefault(code, old_built)
         if new is None:
             built.pop(code, None)
         else:
             built[code] = new
-        if code in new_contested:
-            contested[code] = list(new_contested[code])
+        old_contested = contested.get(code)
+        new_contest = list(new_contested[code]) if code in new_contested else None
+        if journal is not None and new_contest != old_contested:
+            journal.contested.setdefault(code, old_contested)
+        if new_contest is not None:
+            contested[code] = new_contest
         else:
             contested.pop(code, None)
         if edited or new == old_built:
             continue
         changed |= {n for n in (now.get(code), new) if n}
-        _set_assignment(project, code, new)
+        _set_assignment(project, code, new, journal)
+    for gone in [n for n in touched if n not in project.networks and n in project.boundaries]:
+        if journal is not None:            # a dissolved network's outline goes with it
+            journal.note_boundary(project, gone)
+        project.boundaries.pop(gone)
+        changed.add(gone)
     if changed:
         project.touch()
-        refresh_boundaries(project, changed, provenance=None)
+        refresh_boundaries(project, changed, provenance=None, journal=journal)
     return changed

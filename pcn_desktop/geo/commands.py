@@ -2,13 +2,21 @@
 
 - ``SetExpectedParts``: how many separate pieces a network's boundary may have before the
   contiguity rule reports it (a rural network split by moorland or an estuary).
+- ``FollowBoundaries``: wraps a membership edit (move, create, dissolve, merge, split) or a
+  hand edit of an area (``AssignArea``) so that boundaries built from registrations follow
+  it: the plurality re-run where the touched networks have patients, or the touched networks
+  re-dissolved. Everything that overwrote is journalled, so undo puts the areas, the build
+  record and the boundaries back exactly; redo runs the edit and the follow-up again.
+  Imported boundaries stay as imported. ``follow_geography`` wraps what needs wrapping.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..domain.commands import Command
+from ..domain.commands import (AssignArea, Command, CreateNetwork, DissolveNetwork, MergeNetworks,
+                               MovePractice, SplitNetwork)
 from ..domain.model import Project
+from .boundaries import Journal, follow_moves, follows_registrations, refresh_boundaries, restore
 from .rules import EXPECTED_PARTS
 
 MAX_EXPECTED_PARTS = 50
@@ -58,3 +66,47 @@ def _store(project: Project, nid: str, parts: int | None) -> None:
     else:
         project.settings.pop(EXPECTED_PARTS, None)
 
+
+
+MEMBERSHIP_EDITS = (MovePractice, CreateNetwork, DissolveNetwork, MergeNetworks, SplitNetwork)
+
+
+class FollowBoundaries(Command):
+    """An edit, then the boundaries brought into line with it; undone in reverse order."""
+
+    def __init__(self, inner: Command) -> None:
+        super().__init__()
+        self.inner = inner
+        self.who = inner.who
+        self.journal = Journal()
+        self.boundaries_changed: set[str] = set()
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.inner.label
+
+    def do(self, project: Project) -> set[str]:
+        touched = set(self.inner.do(project))
+        self.journal = Journal()
+        changed: set[str] = set()
+        if follows_registrations(project):
+            if isinstance(self.inner, AssignArea):
+                changed = refresh_boundaries(project, touched, journal=self.journal)
+            else:
+                changed = follow_moves(project, touched, self.journal)
+        self.boundaries_changed = changed
+        self.touched = touched | changed
+        return self.touched
+
+    def undo(self, project: Project) -> set[str]:
+        if self.journal:
+            restore(project, self.journal)
+        self.inner.undo(project)
+        return self.touched
+
+
+def follow_geography(command: Command) -> Command:
+    """The command, wrapped so boundaries follow it when it changes memberships or areas."""
+    if isinstance(command, MEMBERSHIP_EDITS + (AssignArea,)) and not isinstance(command, FollowBoundaries):
+        return FollowBoundaries(command)
+    return command
