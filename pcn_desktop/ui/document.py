@@ -72,7 +72,12 @@ class Document(QObject):
 
     # --- edits ---------------------------------------------------------------------------
     def push(self, command: Command) -> set[str]:
-        """Apply an edit and put it on the undo stack; a refusal raises before anything changes."""
+        """Apply an edit and put it on the undo stack; a refusal raises before anything changes.
+
+        Membership and area edits are wrapped so that boundaries built from registrations
+        follow them, and their undo restores the boundaries too."""
+        from ..geo.commands import follow_geography   # the geography stack loads after start-up
+        command = follow_geography(command)
         touched = command.do(self.project)
         self.stack.push(DomainUndoCommand(self, command, already_done=True))
         return touched

@@ -15,25 +15,34 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
-from ..reports.map_html import map_html
+from ..domain.findings import Finding
+from ..domain.model import Project
+from ..reports.map_html import BACKGROUND, map_html
 from ..reports.map_layers import build_map_data
 from .map_updates import can_update, select_script, update_payload, update_script
 from .document import Document
 from .workers import Progress, Task, start
 
 RERENDER_DELAY_MS = 1500
-DRAWN_POLL_MS = 100
+DRAWN_POLL_MS = 50
+# A project this small (areas + practices) gets its first page written at once, on the UI
+# thread (a few tens of ms), so Chromium loads it while the window is still being built and
+# painted; a bigger one is written in a worker so the window shows first.
+FIRST_PAGE_AT_ONCE_BELOW = 2_000
 # Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
 # "has drawn" test that does not depend on how the map module names its layers.
 # While Leaflet animates the first fit-to-bounds its SVG is drawn for the old view, so the
-# check also waits for the map (window.pcnMap when the page names it) to stop moving.
+# check also waits for the map (window.pcnMap when the page names it) to stop moving, and
+# for a view loaded before it had a size to make its opening fit (window.pcnFitPending).
 DRAWN_JS = ("(function(){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
             " .leaflet-overlay-pane canvas');var m=window.pcnMap;"
+            "if(window.pcnFitPending)return 0;"
             "if(m&&(m._animatingZoom||(m._panAnim&&m._panAnim._inProgress)))return 0;"
             "return p.length;})()")
 
@@ -54,6 +63,20 @@ class MapBridge(QObject):
                   "area": self.areaSelected}.get(kind)
         if signal is not None:
             signal.emit(code)
+
+
+def write_page(project: Project, findings: list[Finding], out: Path, revision: int) -> tuple[
+        Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]:
+    """Write the map page; returns it with the revision drawn, the network colours, each
+    practice's network as drawn and each network's boundary geometry as drawn (what
+    incremental restyling starts from)."""
+    # build_map_data + map_html are what render_map does; kept apart here so the pane keeps
+    # the network colours for restyling practices after a move
+    data = build_map_data(project, findings)
+    shown = {c: (ids[0] if (ids := project.networks_of(c)) else None) for c in project.practices}
+    outlines = {nid: b.geometry for nid, b in project.boundaries.items()}
+    out.write_text(map_html(project, data), encoding="utf-8")
+    return out, revision, data.colours, shown, outlines
 
 
 class MapPane(QWidget):
@@ -89,6 +112,8 @@ class MapPane(QWidget):
         self.layer_count = 0
         self.colours: dict[str, str] = {}
         self.shown: dict[str, str | None] = {}      # practice -> network id as the page draws it
+        self.outlines: dict[str, Any] = {}          # network id -> the boundary geometry drawn
+        self.outline_renders = 0                    # re-renders asked for by moved boundaries
         self.incremental_updates = 0
         self._polls = 0
         self._rerender = QTimer(self)
@@ -120,23 +145,20 @@ class MapPane(QWidget):
         document = self.document
         revision = document.project.revision
         findings = list(document.current_findings)
+        if self._serial == 1 and len(document.project.areas) + len(document.project.practices) < FIRST_PAGE_AT_ONCE_BELOW:
+            self._on_rendered(write_page(document.project, findings, out, revision))
+            return
 
-        def work(progress: Progress) -> tuple[Path, int, dict[str, str], dict[str, str | None]]:
+        def work(progress: Progress) -> tuple[Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]:
             progress(0, 0, "Drawing the map")
-            project = document.project
-            # build_map_data + map_html are what render_map does; kept apart here so the
-            # pane keeps the network colours for restyling practices after a move
-            data = build_map_data(project, findings)
-            shown = {c: (ids[0] if (ids := project.networks_of(c)) else None) for c in project.practices}
-            out.write_text(map_html(project, data), encoding="utf-8")
-            return out, revision, data.colours, shown
+            return write_page(document.project, findings, out, revision)
 
         self._task = start(Task(work))
         self._task.signals.finished.connect(self._on_rendered)
         self._task.signals.failed.connect(self._on_failed)
 
-    def _on_rendered(self, result: tuple[Path, int, dict[str, str], dict[str, str | None]]) -> None:
-        path, revision, colours, shown = result
+    def _on_rendered(self, result: tuple[Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]) -> None:
+        path, revision, colours, shown, outlines = result
         self._task = None
         if self._pending or revision != self.document.project.revision:
             self._pending = False
@@ -145,7 +167,7 @@ class MapPane(QWidget):
                 return                    # keep showing the current page until then
         self.is_drawn = False
         self._polls = 0
-        self.colours, self.shown = colours, shown
+        self.colours, self.shown, self.outlines = colours, shown, outlines
         # Leaflet fits its bounds to the size the page has while loading: a hidden view
         # (size 0) gives NaN coordinates, so the view is shown before the load starts
         self._layout.setCurrentWidget(self.view)
@@ -181,6 +203,25 @@ class MapPane(QWidget):
                 QTimer.singleShot(DRAWN_POLL_MS, self, self._poll_drawn)   # dropped if the pane goes
         self.view.page().runJavaScript(DRAWN_JS, 0, answer)
 
+    def frame_shows_map(self) -> bool:
+        """Whether the view's last composited frame shows the drawn page, not a blank one:
+        ``drawn`` says Leaflet has made its layers, and Chromium shows them a frame or two
+        later. Looks for the map's paper colour and a few others (areas, circles, controls)
+        in a sparse sample of pixels."""
+        image = self.view.grab().toImage()
+        w, h = image.width(), image.height()
+        if w < 8 or h < 8:
+            return False
+        paper = QColor(BACKGROUND).rgb() & 0xFFFFFF
+        seen: set[int] = set()
+        papers = 0
+        for y in range(h // 40, h, max(1, h // 20)):
+            for x in range(w // 40, w, max(1, w // 20)):
+                rgb = image.pixel(x, y) & 0xFFFFFF
+                seen.add(rgb)
+                papers += rgb == paper
+        return papers > 0 and len(seen) >= 4
+
     # --- incremental updates -----------------------------------------------------------------
     def _on_changed(self, touched: frozenset[str] | None) -> None:
         if touched is None:
@@ -190,6 +231,11 @@ class MapPane(QWidget):
         if not self.is_drawn or not can_update(self.colours, project, touched):
             self._rerender.start()        # debounced: a burst of edits draws once
             return
+        if self._outlines_moved(touched):
+            # boundaries followed the edit (or its undo): polygons are redrawn once edits
+            # settle; the practices are restyled at once below
+            self.outline_renders += 1
+            self._rerender.start()
         payload = update_payload(project, touched, self.shown, self.colours, self.document.current_findings)
 
         def applied(ok: Any) -> None:
@@ -198,6 +244,14 @@ class MapPane(QWidget):
             else:                         # the page could not take it: redraw once things settle
                 self._rerender.start()
         self.view.page().runJavaScript(update_script(payload), 0, applied)
+
+    def _outlines_moved(self, touched: frozenset[str]) -> bool:
+        boundaries = self.document.project.boundaries
+        for nid in touched:
+            b = boundaries.get(nid)
+            if (b.geometry if b is not None else None) is not self.outlines.get(nid):
+                return True
+        return False
 
     def highlight(self, kind: str, code: str) -> None:
         """Show the selected practice or network on the map (no-op before it has drawn)."""
