@@ -72,7 +72,8 @@
   }
 
   // A view loaded before it is shown has no size yet, and fitting bounds into 0 x 0 px
-  // gives NaN coordinates; wait for the first real size instead.
+  // gives NaN coordinates; wait for the first real size instead (the window's resize event,
+  // with a poll as a fallback). window.pcnFitPending tells Python the view is not final yet.
   function fitWhenSized(map, bounds) {
     // No animation: the opening view is where the map starts, not a journey to watch.
     var size = map.getSize();
@@ -80,22 +81,27 @@
       map.fitBounds(bounds, { padding: [16, 16], animate: false });
       return;
     }
-    pendingFit = setInterval(function () {
+    function tryFit() {
       map.invalidateSize(false);
       var s = map.getSize();
       if (s.x > 0 && s.y > 0) {
         cancelPendingFit();
         map.fitBounds(bounds, { padding: [16, 16], animate: false });
       }
-    }, 100);
+    }
+    global.pcnFitPending = true;
+    pendingFit = { timer: setInterval(tryFit, 100), onResize: tryFit };
+    global.addEventListener("resize", tryFit);
   }
 
   var pendingFit = null;
   function cancelPendingFit() {
     if (pendingFit !== null) {
-      clearInterval(pendingFit);
+      clearInterval(pendingFit.timer);
+      global.removeEventListener("resize", pendingFit.onResize);
       pendingFit = null;
     }
+    global.pcnFitPending = false;
   }
 
   // Circle radii are pixels: right for a CCG, a carpet over a whole region. Below the

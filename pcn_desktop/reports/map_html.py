@@ -26,10 +26,11 @@ from .map_assets import map_assets, script_tag, style_tag
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
+BACKGROUND = "#f3f1ea"        # the map's paper, where no layer is drawn
 
 _PAGE_CSS = """
 html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
-.pcn-map { position: relative; width: 100%%; height: 100%%; background: #f3f1ea; }
+.pcn-map { position: relative; width: 100%%; height: 100%%; background: %(paper)s; }
 .leaflet-container { font-size: 1rem; }
 .pcn-tooltip table { margin: auto; }
 .pcn-tooltip tr { text-align: left; }
@@ -44,7 +45,7 @@ html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
 .pcn-legend i.ring { border: 3px solid %(red)s; border-radius: 50%%; width: 8px; height: 8px; }
 .pcn-legend i.dash { border-top: 3px dashed %(red)s; height: 0; border-radius: 0; vertical-align: 3px; }
 .pcn-legend i.place { border-top: 2px dashed #4d4d4d; height: 0; border-radius: 0; vertical-align: 3px; }
-""" % {"red": FINDING_RED}
+""" % {"red": FINDING_RED, "paper": BACKGROUND}
 
 
 def render_map(project: Project, out_path: Path | str, findings: list[Finding] | None = None,

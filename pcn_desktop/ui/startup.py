@@ -19,7 +19,8 @@ from .document import Document
 from .main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 30_000
-SETTLE_MS = 150
+FRAME_POLL_MS = 15          # after the map has drawn, how often to look for it on screen
+SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
 PANES = ("window", "map", "findings", "networks", "practices", "properties")
 
 
@@ -90,8 +91,14 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
                   f"saved {out} anyway", file=sys.stderr)
         app.exit(status if ok else 1)
 
-    # Leaflet's layers exist once drawn fires; a short settle lets Chromium composite them
-    window.map_pane.drawn.connect(lambda: QTimer.singleShot(SETTLE_MS, lambda: grab(0)))
+    # Leaflet's layers exist once drawn fires; Chromium composites them a frame or two later
+    def when_on_screen(waited: int = 0) -> None:
+        if window.map_pane.frame_shows_map() or waited >= SETTLE_MAX_MS:
+            grab(0)
+        else:
+            QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
+
+    window.map_pane.drawn.connect(lambda: when_on_screen())
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
     QTimer.singleShot(timeout_ms, lambda: grab(1))
 
