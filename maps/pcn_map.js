@@ -165,8 +165,16 @@
 
   global.pcnBuild = function (elementId, spec) {
     var view = spec.view;
-    var map = L.map(elementId, { center: view.center, zoom: view.zoom, zoomControl: true,
-                                 zoomSnap: view.zoomSnap, preferCanvas: !!view.preferCanvas });
+    var map = L.map(elementId, { zoomControl: true, zoomSnap: view.zoomSnap, preferCanvas: !!view.preferCanvas });
+    // Start at the fitted view when the page already has a size, so the layers are drawn
+    // once, where they stay (pcnInstall's own fit is then no change); else at the centre.
+    var size = map.getSize();
+    var bounds = spec.install && spec.install.bounds;
+    if (bounds && size.x > 0 && size.y > 0) {
+      map.fitBounds(bounds, { padding: [16, 16], animate: false });
+    } else {
+      map.setView(view.center, view.zoom);
+    }
     var bases = {}, overlays = {}, layers = {};
     if (spec.tiles) {
       bases[spec.tiles.name] = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution,
