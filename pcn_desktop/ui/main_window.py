@@ -43,6 +43,8 @@ class MainWindow(QMainWindow):
 
         self.map_pane = MapPane(self)
         self.setCentralWidget(self.map_pane)
+        # the map first: Chromium loads its page while the rest of the window is built
+        self.map_pane.set_document(document)
         self.practices_pane = PracticesPane(self.practices_model, self)
         self.networks_pane = NetworksPane(self.networks_model, self)
         self.findings_pane = FindingsPane(self.findings_model, self)
@@ -194,7 +196,8 @@ class MainWindow(QMainWindow):
         for model in (self.practices_model, self.networks_model, self.findings_model):
             model.set_document(document)
         self.properties_pane.set_document(document)
-        self.map_pane.set_document(document)
+        if self.map_pane.document is not document:
+            self.map_pane.set_document(document)
         document.changed.connect(self._update_summary)
         document.changed.connect(self._funding_changed)
         self.funding_pane.project = None      # set lazily: the pane draws only when shown
