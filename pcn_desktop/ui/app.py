@@ -4,9 +4,11 @@ With no project the window opens an untitled copy of the shipped sample CCG (Sav
 for a file name, so the shipped file is never written). ``screenshot`` opens the window,
 waits until the panes and the map have drawn, saves a PNG of the window and exits.
 
-Start-up order matters for how soon the window is drawn: the QApplication and a first web
-page are created before the data stack is imported, so Chromium's own processes start in
-parallel with Python's imports (``startup.py`` holds everything heavy).
+Start-up order matters for how soon the window is drawn: the plain-Python data stack is
+imported before PySide6 (``preload.py`` says why); then the QApplication and a first web page
+are created before the window's own modules are imported (``startup.py``), so Chromium's
+processes start while those load; the map pane is given its document first of the panes,
+so its page loads while the rest of the window is built.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ import sys
 # Chromium refuses to run as root with its sandbox on; set before QtWebEngine loads.
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+from .preload import preload  # noqa: E402
+
+preload()      # the data stack before PySide6, which would read every one of its sources
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl  # noqa: E402

@@ -1,0 +1,36 @@
+"""Start-up imports: the window's plain-Python modules load before PySide6 (see
+pcn_desktop/ui/preload.py), and opening a project pulls in no database or map library
+it does not use."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("numpy", "shapely", "pyproj")
+NEVER_AT_START = ("sqlalchemy", "alembic", "folium", "branca", "pandas", "geopandas", "reportlab",
+                  "matplotlib", "pyogrio")
+
+SCRIPT = """
+import sys
+from pcn_desktop.ui.preload import preload
+preload()
+assert 'PySide6' not in sys.modules, 'preload imported Qt'
+before = set(sys.modules)
+import PySide6.QtWidgets
+import pcn_desktop.ui.startup, pcn_desktop.ui.main_window, pcn_desktop.ui.import_export
+late = sorted(m for m in set(sys.modules) - before
+              if (m.startswith('pcn_desktop.') and not m.startswith('pcn_desktop.ui'))
+              or m.split('.')[0] in {heavy!r})
+print('late:', ' '.join(late))
+print('never:', ' '.join(sorted(m for m in {never!r} if m in sys.modules)))
+"""
+
+
+def test_every_plain_module_the_window_imports_is_preloaded_before_qt():
+    script = SCRIPT.format(heavy=set(HEAVY), never=set(NEVER_AT_START))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(":", 1) for line in done.stdout.splitlines())
+    # a module listed here is imported after PySide6: add it to preload.WINDOW_MODULES
+    assert lines["late"].split() == []
+    assert lines["never"].split() == []
