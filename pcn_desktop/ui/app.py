@@ -12,6 +12,7 @@ so its page loads while the rest of the window is built.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -22,6 +23,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 from .preload import preload  # noqa: E402
 
 preload()      # the data stack before PySide6, which would read every one of its sources
+gc.freeze()    # and out of the collector's way (see run)
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl  # noqa: E402
@@ -48,6 +50,9 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     warm = QWebEnginePage()                 # starts Chromium's processes while we import
     warm.load(QUrl("about:blank"))
     from . import startup                   # noqa: PLC0415 — deliberately after the warm-up
+    # What the imports made lives as long as the app: frozen, the collector's passes (the
+    # window's own collect-and-freeze of the project among them) no longer walk it all.
+    gc.freeze()
     try:
         document = startup.open_document(project_path)
     except startup.ProjectFileError as exc:
