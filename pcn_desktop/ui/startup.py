@@ -1,7 +1,8 @@
 """What the window needs to start: the document to open, the recovery offer, the screenshot.
 
-Kept apart from ``app.py`` so that ``app.run`` can start Chromium's processes before these
-(and the data stack they import: SQLAlchemy, shapely, folium) are loaded.
+Kept apart from ``app.py`` so that ``app.run`` can start Chromium's processes before the
+window's modules are loaded (the plain-Python data stack under them is already loaded by
+then: see ``preload.py``).
 """
 from __future__ import annotations
 
