@@ -11,11 +11,12 @@ Uses Xvfb when xvfb-run is on PATH (as the screenshots do), else the offscreen p
 The app's own modules are byte-compiled first (into their __pycache__ folders, which git
 ignores), as ``pip install`` does for an installed app and as PySide6 and every other
 dependency already are; a checkout used with PYTHONDONTWRITEBYTECODE=1 would otherwise
-compile ~100 modules from source on every start. ``--from-source`` skips that, to see what
-such a development checkout pays. (PYTHONPYCACHEPREFIX is no way round writing there: it
-moves every package's cache, so the dependencies would compile from source instead.)
+compile ~100 modules from source on every start. ``--no-compile`` skips that step (the app
+then uses whatever bytecode its __pycache__ folders already hold, none in a fresh checkout).
+(PYTHONPYCACHEPREFIX is no way round writing there: it moves every package's cache, so the
+dependencies would compile from source instead.)
 
-    .venv/bin/python benchmarks/bench_ui_startup.py [--runs 3] [--from-source] [PROJECT]
+    .venv/bin/python benchmarks/bench_ui_startup.py [--runs 3] [--no-compile] [PROJECT]
 """
 from __future__ import annotations
 
@@ -75,12 +76,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", help="project file (default: the sample CCG)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--from-source", action="store_true",
-                        help="do not byte-compile the app first (a development checkout's start)")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not byte-compile the app first (uses any bytecode already there)")
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="pcn-start-"))
     env = dict(os.environ, PCN_DESKTOP_CONFIG_DIR=str(out / "config"))
-    if not args.from_source:
+    if not args.no_compile:
         subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "pcn_desktop")], check=True,
                        stdout=subprocess.DEVNULL)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -107,7 +108,7 @@ def main() -> int:
         for name, cmd in commands.items():
             times[name].append(timed(prefix + cmd, env))
     median = {name: statistics.median(values) for name, values in times.items()}
-    bytecode = "app from source" if args.from_source else "app byte-compiled as installed"
+    bytecode = "app not byte-compiled first" if args.no_compile else "app byte-compiled as installed"
     print(f"Cold start to a drawn window ({platform}, median of {args.runs}, {bytecode}; includes the "
           f"X server start when under Xvfb):")
     for name, value in median.items():
