@@ -58,12 +58,29 @@
     });
   }
 
+  // A pane in the app is small: there the layer list and the key start folded so the
+  // map itself shows; a full browser page has room to show them open.
+  function roomy(map) {
+    var size = map.getSize();
+    return size.y >= 700 && size.x >= 900;   // 0 x 0: a view not yet shown, i.e. the app
+  }
+
   function addLegend(map, html) {
     if (!html) { return; }
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "pcn-legend");
-      div.innerHTML = html;
+      var title = L.DomUtil.create("button", "pcn-legend-title", div);
+      title.type = "button";
+      title.textContent = "Key";
+      title.title = "Show or hide the key";
+      var body = L.DomUtil.create("div", "pcn-legend-body", div);
+      body.innerHTML = html;
+      if (!roomy(map)) { L.DomUtil.addClass(div, "folded"); }
+      L.DomEvent.on(title, "click", function () {
+        if (L.DomUtil.hasClass(div, "folded")) { L.DomUtil.removeClass(div, "folded"); }
+        else { L.DomUtil.addClass(div, "folded"); }
+      });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -184,7 +201,7 @@
       layers[s.key] = overlay(s).addTo(map);
       overlays[s.name] = layers[s.key];
     });
-    L.control.layers(bases, overlays, { position: "topright", collapsed: false, autoZIndex: true }).addTo(map);
+    L.control.layers(bases, overlays, { position: "topright", collapsed: !roomy(map), autoZIndex: true }).addTo(map);
     global.pcnInstall(map, layers, spec.install);
     return map;
   };

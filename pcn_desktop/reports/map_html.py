@@ -40,6 +40,12 @@ html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
 .pcn-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
   font: 12px/1.35 sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
   max-height: 45vh; overflow-y: auto; }
+.pcn-legend-title { display: block; border: 0; background: none; padding: 0 0 3px 0; cursor: pointer;
+  font: bold 12px sans-serif; color: #222; }
+.pcn-legend-title::after { content: " \\25BE"; }
+.pcn-legend.folded .pcn-legend-title { padding: 0; }
+.pcn-legend.folded .pcn-legend-title::after { content: " \\25B8"; }
+.pcn-legend.folded .pcn-legend-body { display: none; }
 .pcn-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px;
   vertical-align: -2px; border-radius: 2px; }
 .pcn-legend i.ring { border: 3px solid %(red)s; border-radius: 50%%; width: 8px; height: 8px; }
