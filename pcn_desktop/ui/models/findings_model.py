@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from ...domain.findings import Finding, Severity
 from ..document import Document
+from .base import DocumentTableModel
 from .networks_model import ERROR_COLOUR, WARNING_COLOUR
 
 COLUMNS = ("Severity", "Finding", "Network", "Practice", "Rule")
@@ -24,19 +25,18 @@ def finding_key(f: Finding) -> tuple[Any, ...]:
     return (f.rule, f.severity, f.network_id, f.network, f.practice, f.area, f.message)
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(DocumentTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, document: Document | None = None) -> None:
         super().__init__()
-        self.document: Document | None = None
         self._rows: list[Finding] = []
         if document is not None:
             self.set_document(document)
 
-    def set_document(self, document: Document) -> None:
-        if self.document is not None:
-            self.document.changed.disconnect(self.on_changed)
-        self.document = document
-        document.changed.connect(self.on_changed)
+    def reload(self) -> None:
+        assert self.document is not None
+        document = self.document
         self.beginResetModel()
         self._rows = list(document.all_findings())
         self.endResetModel()
@@ -64,14 +64,6 @@ class FindingsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

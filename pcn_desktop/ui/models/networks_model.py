@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt,
+from PySide6.QtCore import (QMimeData, QModelIndex, QPersistentModelIndex, Qt,
                             Signal)
 from PySide6.QtGui import QColor
 
 from ...domain.rules.engine import RULES
 from ..document import Document
+from .base import DocumentTableModel
 from .practices_model import PRACTICE_MIME
 
 COLUMNS = ("Network", "Code", "Practices", "List size", "Against minimum", "State")
@@ -26,12 +27,13 @@ ERROR_COLOUR, WARNING_COLOUR, OK_COLOUR = QColor("#c62828"), QColor("#b26a00"), 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class NetworksModel(QAbstractTableModel):
+class NetworksModel(DocumentTableModel):
+    COLUMNS = COLUMNS
+
     practicesDropped = Signal(list, str)      # practice codes, target network id
 
     def __init__(self, document: Document | None = None) -> None:
         super().__init__()
-        self.document: Document | None = None
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._cache: dict[str, tuple[int, int, int, int]] = {}   # id -> (members, size, errors, warnings)
@@ -39,11 +41,9 @@ class NetworksModel(QAbstractTableModel):
         if document is not None:
             self.set_document(document)
 
-    def set_document(self, document: Document) -> None:
-        if self.document is not None:
-            self.document.changed.disconnect(self.on_changed)
-        self.document = document
-        document.changed.connect(self.on_changed)
+    def reload(self) -> None:
+        assert self.document is not None
+        document = self.document
         self.beginResetModel()
         self._ids = [n.id for n in document.project.sorted_networks()]
         self._reindex()
@@ -95,15 +95,10 @@ class NetworksModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if section == MARGIN and self.document is not None:
-                return f"± {self.document.settings.minimum_list:,}"
-            return COLUMNS[section]
-        return None
+    def header_text(self, section: int) -> str:
+        if section == MARGIN and self.document is not None:
+            return f"± {self.document.settings.minimum_list:,}"
+        return COLUMNS[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.document is None:

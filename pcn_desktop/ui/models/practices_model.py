@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from ..document import Document
+from .base import DocumentTableModel
 
 PRACTICE_MIME = "application/x-pcn-practice-codes"
 COLUMNS = ("Code", "Name", "List size", "Network", "Status")
@@ -20,10 +21,11 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-class PracticesModel(QAbstractTableModel):
+class PracticesModel(DocumentTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, document: Document | None = None) -> None:
         super().__init__()
-        self.document: Document | None = None
         self._codes: list[str] = []
         self._row: dict[str, int] = {}
         self._net: list[str | None] = []            # cached network id per row
@@ -31,14 +33,7 @@ class PracticesModel(QAbstractTableModel):
         if document is not None:
             self.set_document(document)
 
-    def set_document(self, document: Document) -> None:
-        if self.document is not None:
-            self.document.changed.disconnect(self.on_changed)
-        self.document = document
-        document.changed.connect(self.on_changed)
-        self._rebuild()
-
-    def _rebuild(self) -> None:
+    def reload(self) -> None:
         self.beginResetModel()
         project = self.document.project if self.document else None
         self._codes = sorted(project.practices) if project else []
@@ -56,7 +51,7 @@ class PracticesModel(QAbstractTableModel):
 
     def on_changed(self, touched: frozenset[str] | None) -> None:
         if touched is None or set(self.document.project.practices) != set(self._row):
-            self._rebuild()
+            self.reload()
             return
         project = self.document.project
         rows: set[int] = set()
@@ -79,14 +74,6 @@ class PracticesModel(QAbstractTableModel):
     # --- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._codes)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.document is None:
