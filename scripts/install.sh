@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install PCN Desktop into ./.venv on Debian/Ubuntu: the system libraries Qt needs (apt, when
-# run as root or with sudo), the Python packages (PyPI), and the Leaflet/jQuery map assets
+# run as root or with sudo), the Python packages (PyPI), and the Leaflet map assets
 # (npm registry, pinned and checksummed). Safe to run again: it installs only what is missing.
 #   scripts/install.sh          the app
 #   scripts/install.sh --test   the app plus what the test suite needs (Xvfb, poppler, Chromium)

@@ -22,11 +22,10 @@ def _fetcher():
 
 def test_lock_pins_what_package_json_asks_for():
     lock = _fetcher().load_lock(MAPS)
-    assert {n: e["version"] for n, e in lock.items()} == {"leaflet": "1.9.4", "jquery": "3.7.1"}
+    assert {n: e["version"] for n, e in lock.items()} == {"leaflet": "1.9.4"}
     assert lock["leaflet"]["integrity"].startswith("sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8")
     targets = {t for e in lock.values() for t, _ in e["files"].values()}
-    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png",
-            "jquery/jquery.min.js"} <= targets
+    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png"} <= targets
 
 
 @pytest.fixture
@@ -46,12 +45,12 @@ def test_intact_assets_are_left_alone_without_npm(maps_copy, monkeypatch):
     monkeypatch.setattr(fetcher.shutil, "which", lambda name: None)     # no npm on this machine
     said: list[str] = []
     assert fetcher.fetch(maps_copy, log=said.append) == []
-    assert said == ["leaflet@1.9.4: present and verified", "jquery@3.7.1: present and verified"]
+    assert said == ["leaflet@1.9.4: present and verified"]
 
 
 def test_a_tampered_file_is_fetched_again(maps_copy, monkeypatch):
     fetcher = _fetcher()
-    (maps_copy / "vendor" / "jquery" / "jquery.min.js").write_text("alert('not jquery')")
+    (maps_copy / "vendor" / "leaflet" / "leaflet.js").write_text("alert('not leaflet')")
     monkeypatch.setattr(fetcher.shutil, "which", lambda name: None)
     with pytest.raises(fetcher.FetchError, match="npm is not on PATH"):
         fetcher.fetch(maps_copy, log=lambda _: None)

@@ -12,10 +12,9 @@ from ..paths import maps_dir
 
 LEAFLET_JS = ("vendor", "leaflet", "leaflet.js")
 LEAFLET_CSS = ("vendor", "leaflet", "leaflet.css")
-JQUERY_JS = ("vendor", "jquery", "jquery.min.js")
 PCN_MAP_JS = ("pcn_map.js",)
 
-FETCH_HINT = "run `python scripts/fetch_map_assets.py` (it fetches Leaflet and jQuery with npm)"
+FETCH_HINT = "run `python scripts/fetch_map_assets.py` (it fetches Leaflet with npm)"
 
 
 class MapAssetsMissing(FileNotFoundError):
@@ -26,7 +25,6 @@ class MapAssetsMissing(FileNotFoundError):
 class MapAssets:
     leaflet_js: str
     leaflet_css: str        # with its images inlined as data: URLs
-    jquery_js: str
     pcn_js: str
 
 
@@ -56,7 +54,7 @@ def _load(folder: str) -> MapAssets:
     # The source-map comment would make a browser's developer tools look for a file that
     # is not shipped.
     leaflet = re.sub(r"^//# sourceMappingURL=.*$", "", _read(base, LEAFLET_JS), flags=re.M)
-    return MapAssets(leaflet, css, _read(base, JQUERY_JS), _read(base, PCN_MAP_JS))
+    return MapAssets(leaflet, css, _read(base, PCN_MAP_JS))
 
 
 def map_assets(folder: Path | None = None) -> MapAssets:

@@ -19,7 +19,7 @@ Open Government Licence v3.0.</li>
 <p><b>Software</b></p>
 <ul>
 <li>Leaflet &copy; Volodymyr Agafonkin and contributors, BSD-2-Clause.</li>
-<li>jQuery, MIT; Qt for Python (PySide6 {pyside}), LGPLv3;
+<li>Qt for Python (PySide6 {pyside}), LGPLv3;
 SQLAlchemy, MIT; shapely, BSD-3-Clause; GeoPandas, BSD-3-Clause; pyproj, MIT; ReportLab, BSD.</li>
 </ul>
 """
