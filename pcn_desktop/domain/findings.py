@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Network
 
 
 class Severity(str, Enum):
@@ -34,6 +37,13 @@ class Finding:
         if not data["area"]:
             data.pop("area")
         return data
+
+
+def network_finding(rule_id: str, severity: Severity, net: "Network", message: str, value: Any = None,
+                    practice: str = "", area: str = "") -> Finding:
+    """A finding about one network, named by its code (or name) and kept with its id."""
+    return Finding(rule_id, severity, message, network=net.key, practice=practice, value=value,
+                   network_id=net.id, area=area)
 
 
 def has_errors(findings: list[Finding]) -> bool:

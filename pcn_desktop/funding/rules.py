@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..domain.findings import Finding, Severity
+from ..domain.findings import Finding, Severity, network_finding
 from ..domain.model import Network, Project
 from ..domain.rules.engine import Context, rule
 from .arrs import RoleResult, plan_results
@@ -18,10 +18,6 @@ from .policy import Policy, PolicyError
 from .policy_store import project_policy
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-def _finding(rule_id: str, severity: Severity, net: Network, message: str, value: object = None) -> Finding:
-    return Finding(rule_id, severity, message, network=net.key, value=value, network_id=net.id)
 
 
 _MEMO = "funding.policy"
@@ -70,7 +66,7 @@ def arrs_plan_invalid(project: Project, ctx: Context) -> Iterator[Finding]:
     for net, policy, results in _plans(project, ctx):
         for r in results:
             if r.problem:
-                yield _finding("arrs-plan-invalid", ERROR, net,
+                yield network_finding("arrs-plan-invalid", ERROR, net,
                                f"{net.name}: planned {r.planned.role} (line {r.index + 1}): {r.problem}",
                                r.planned.role)
 
@@ -89,7 +85,7 @@ def arrs_role_not_eligible(project: Project, ctx: Context) -> Iterator[Finding]:
                 why = f"has no entitlement to count against in {policy.year}"
             else:
                 why = f"is not eligible before {describe_months([rp.eligible_from])}"
-            yield _finding("arrs-role-not-eligible", WARNING, net,
+            yield network_finding("arrs-role-not-eligible", WARNING, net,
                            f"{net.name}: {r.planned.role} {why}; "
                            f"{describe_months(r.ineligible_months)} cannot be reimbursed", r.planned.role)
 
@@ -104,7 +100,7 @@ def arrs_over_entitlement(project: Project, ctx: Context) -> Iterator[Finding]:
             amount = None if units is None else ent.amount(units)
             claims = round(sum(r.reimbursable for r in results if r.entitlement == ent.key), 2)
             if amount is not None and claims > round(amount, 2):
-                yield _finding("arrs-over-entitlement", WARNING, net,
+                yield network_finding("arrs-over-entitlement", WARNING, net,
                                f"{net.name}: the {policy.year} plan claims £{claims:,.2f} against an "
                                f"{ent.label} of £{amount:,.2f} (over by £{claims - amount:,.2f})",
                                round(claims - amount, 2))
@@ -116,7 +112,7 @@ def arrs_entitlement_unknown(project: Project, ctx: Context) -> Iterator[Finding
     for net, policy, results in _plans(project, ctx):
         for ent in policy.entitlements.values():
             if ent.figure.value is None:
-                yield _finding("arrs-entitlement-unknown", INFO, net,
+                yield network_finding("arrs-entitlement-unknown", INFO, net,
                                f"{net.name}: the {policy.year} {ent.label} figure is not known; "
                                "set it in Funding settings", ent.figure.id)
 
@@ -127,7 +123,7 @@ def arrs_maximum_unknown(project: Project, ctx: Context) -> Iterator[Finding]:
     for net, policy, results in _plans(project, ctx):
         for r in results:
             if r.unknown_cap_months:
-                yield _finding("arrs-maximum-unknown", INFO, net,
+                yield network_finding("arrs-maximum-unknown", INFO, net,
                                f"{net.name}: the maximum reimbursable amount for {r.label} is not known "
                                f"for {describe_months(r.unknown_cap_months)} ({policy.year}); the plan "
                                "assumes cost x rate, uncapped: set it in Funding settings", r.label)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..domain.findings import Finding, Severity
+from ..domain.findings import Finding, Severity, network_finding
 from ..domain.model import Network, Project
 from ..domain.rules.engine import Context, rule
 from .measures import NetworkGeo, gap_areas, has_geography, measure_networks
@@ -28,12 +28,6 @@ def _measured(project: Project, ctx: Context) -> Iterator[tuple[Network, Network
     measures = measure_networks(project, ctx.settings, [n.id for n in nets])
     for net in nets:
         yield net, measures[net.id]
-
-
-def _finding(rule_id: str, severity: Severity, net: Network, message: str, value: object = None,
-             area: str = "", practice: str = "") -> Finding:
-    return Finding(rule_id, severity, message, network=net.key, practice=practice, value=value,
-                   network_id=net.id, area=area)
 
 
 def _codes(codes: list[str], limit: int = 8) -> str:
@@ -55,7 +49,7 @@ def boundary_not_contiguous(project: Project, ctx: Context) -> Iterator[Finding]
             continue
         severity = WARNING if net.exemption else ERROR
         for number, codes in enumerate(g.part_areas[1:], start=2):
-            yield _finding("boundary-not-contiguous", severity, net,
+            yield network_finding("boundary-not-contiguous", severity, net,
                            f"{net.name} is in {g.parts} parts (allowed {allowed}); part {number} is "
                            f"detached: {_codes(codes)}", g.parts, area=codes[0] if codes else "")
 
@@ -66,7 +60,7 @@ def boundary_overlap(project: Project, ctx: Context) -> Iterator[Finding]:
     for net, g in _measured(project, ctx):
         for other, km2 in sorted(g.overlaps.items()):
             name = project.networks[other].name if other in project.networks else other
-            yield _finding("boundary-overlap", WARNING, net,
+            yield network_finding("boundary-overlap", WARNING, net,
                            f"{net.name} overlaps {name} by {km2:.2f} km² "
                            f"({g.overlap_patients:,} patients live in its overlaps)", round(km2, 4))
 
@@ -93,7 +87,7 @@ def practice_outside_boundary(project: Project, ctx: Context) -> Iterator[Findin
     for net, g in _measured(project, ctx):
         for code in g.practices_outside:
             p = project.practices.get(code)
-            yield _finding("practice-outside-boundary", WARNING, net,
+            yield network_finding("practice-outside-boundary", WARNING, net,
                            f"{(p.name if p else '') or code} ({code}) is outside {net.name}'s boundary",
                            code, practice=code)
 
@@ -104,7 +98,7 @@ def boundary_enclave(project: Project, ctx: Context) -> Iterator[Finding]:
     for net, g in _measured(project, ctx):
         for inner in g.enclaves:
             other = project.networks.get(inner)
-            yield _finding("boundary-enclave", WARNING, net,
+            yield network_finding("boundary-enclave", WARNING, net,
                            f"{other.name if other else inner} lies wholly inside {net.name}",
                            other.key if other else inner)
 
@@ -120,7 +114,7 @@ def low_compactness(project: Project, ctx: Context) -> Iterator[Finding]:
         if g.reock is not None and g.reock < s.min_reock:
             low.append(f"Reock {g.reock:.2f} < {s.min_reock:g}")
         if low:
-            yield _finding("low-compactness", WARNING, net, f"{net.name} is not compact: " + "; ".join(low),
+            yield network_finding("low-compactness", WARNING, net, f"{net.name} is not compact: " + "; ".join(low),
                            round(min(v for v in (g.polsby_popper, g.reock) if v is not None), 4))
 
 
@@ -130,7 +124,7 @@ def patients_outside_boundary(project: Project, ctx: Context) -> Iterator[Findin
     floor = ctx.settings.min_patients_inside_share
     for net, g in _measured(project, ctx):
         if g.patients_inside_share is not None and g.areas and g.patients_inside_share < floor:
-            yield _finding("patients-outside-boundary", WARNING, net,
+            yield network_finding("patients-outside-boundary", WARNING, net,
                            f"only {g.patients_inside_share:.0%} of {net.name}'s {g.patients:,} patients "
                            f"live inside its boundary (setting: {floor:.0%})", round(g.patients_inside_share, 4))
 
@@ -141,5 +135,5 @@ def crosses_places(project: Project, ctx: Context) -> Iterator[Finding]:
     limit = ctx.settings.max_places
     for net, g in _measured(project, ctx):
         if len(g.places) > limit:
-            yield _finding("crosses-places", INFO, net,
+            yield network_finding("crosses-places", INFO, net,
                            f"{net.name} spans {len(g.places)} places: {', '.join(g.places)}", len(g.places))

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding, Severity
-from ..model import Network, Project
+from ..findings import Finding, Severity, network_finding
+from ..model import Project
 from .engine import Context, rule
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-
-
-def _finding(rule_id: str, severity: Severity, net: Network, message: str,
-             value: object = None, practice: str = "") -> Finding:
-    return Finding(rule_id, severity, message, network=net.key, practice=practice,
-                   value=value, network_id=net.id)
 
 
 @rule("list-size-minimum", ERROR)
@@ -25,7 +19,7 @@ def list_size_minimum(project: Project, ctx: Context) -> Iterator[Finding]:
             continue
         size = project.network_list_size(net.id, ctx.list_date)
         if size < floor:
-            yield _finding("list-size-minimum", ERROR, net,
+            yield network_finding("list-size-minimum", ERROR, net,
                            f"{net.name} has {size:,} patients; the minimum is {floor:,} "
                            "unless a rural or sparse exemption is recorded", size)
 
@@ -35,7 +29,7 @@ def exemption_without_reason(project: Project, ctx: Context) -> Iterator[Finding
     """An exemption from the minimum list size must say why (natural community, rural, sparse)."""
     for net in ctx.networks(project):
         if net.exemption and not net.exemption_reason.strip():
-            yield _finding("exemption-without-reason", ERROR, net,
+            yield network_finding("exemption-without-reason", ERROR, net,
                            f"{net.name} has a {net.exemption} exemption but no reason recorded")
 
 
@@ -44,7 +38,7 @@ def director_missing(project: Project, ctx: Context) -> Iterator[Finding]:
     """Every network names a clinical director."""
     for net in ctx.networks(project):
         if net.director is None or not net.director.name.strip():
-            yield _finding("director-missing", ERROR, net, f"{net.name} has no clinical director")
+            yield network_finding("director-missing", ERROR, net, f"{net.name} has no clinical director")
 
 
 @rule("director-not-member", ERROR)
@@ -56,7 +50,7 @@ def director_not_member(project: Project, ctx: Context) -> Iterator[Finding]:
             continue
         if d.practice_code not in project.members(net.id):
             where = d.practice_code or "no practice"
-            yield _finding("director-not-member", ERROR, net,
+            yield network_finding("director-not-member", ERROR, net,
                            f"{net.name}'s clinical director {d.name} is from {where}, "
                            "not a member practice", d.practice_code, practice=d.practice_code)
 
@@ -72,7 +66,7 @@ def director_wte_low(project: Project, ctx: Context) -> Iterator[Finding]:
         size = project.network_list_size(net.id, ctx.list_date)
         funded = round(per * size / 50000, 3)
         if d.wte + 1e-9 < funded:
-            yield _finding("director-wte-low", WARNING, net,
+            yield network_finding("director-wte-low", WARNING, net,
                            f"{net.name}'s clinical director works {d.wte:g} WTE; "
                            f"{size:,} patients fund {funded:g} WTE", d.wte)
 
@@ -84,7 +78,7 @@ def payee_missing(project: Project, ctx: Context) -> Iterator[Finding]:
         return
     for net in ctx.networks(project):
         if not net.nominated_payee:
-            yield _finding("payee-missing", ERROR, net, f"{net.name} has no nominated payee")
+            yield network_finding("payee-missing", ERROR, net, f"{net.name} has no nominated payee")
 
 
 @rule("payee-not-member", ERROR)
@@ -92,7 +86,7 @@ def payee_not_member(project: Project, ctx: Context) -> Iterator[Finding]:
     """The nominated payee is one of the network's member practices."""
     for net in ctx.networks(project):
         if net.nominated_payee and net.nominated_payee not in project.members(net.id):
-            yield _finding("payee-not-member", ERROR, net,
+            yield network_finding("payee-not-member", ERROR, net,
                            f"{net.name}'s nominated payee {net.nominated_payee} is not a member",
                            net.nominated_payee, practice=net.nominated_payee)
 
@@ -104,7 +98,7 @@ def agreement_unsigned(project: Project, ctx: Context) -> Iterator[Finding]:
         return
     for net in ctx.networks(project):
         if net.agreement_signed is None and project.members(net.id):
-            yield _finding("agreement-unsigned", ERROR, net,
+            yield network_finding("agreement-unsigned", ERROR, net,
                            f"{net.name} has no signed network agreement recorded")
 
 
@@ -115,7 +109,7 @@ def closed_practice_member(project: Project, ctx: Context) -> Iterator[Finding]:
         for code in sorted(project.members(net.id)):
             if project.is_closed(code):
                 p = project.practices[code]
-                yield _finding("closed-practice-member", ERROR, net,
+                yield network_finding("closed-practice-member", ERROR, net,
                                f"{p.name or code} ({code}) is closed but still a member of {net.name}",
                                p.status.label, practice=code)
 
@@ -127,7 +121,7 @@ def single_practice_network(project: Project, ctx: Context) -> Iterator[Finding]
         members = project.members(net.id)
         if len(members) == 1:
             (code,) = members
-            yield _finding("single-practice-network", WARNING, net,
+            yield network_finding("single-practice-network", WARNING, net,
                            f"{net.name} has only one practice ({code})", 1, practice=code)
 
 
@@ -136,7 +130,7 @@ def empty_network(project: Project, ctx: Context) -> Iterator[Finding]:
     """A network with no member practices."""
     for net in ctx.networks(project):
         if not project.members(net.id):
-            yield _finding("empty-network", WARNING, net, f"{net.name} has no member practices", 0)
+            yield network_finding("empty-network", WARNING, net, f"{net.name} has no member practices", 0)
 
 
 @rule("large-network", WARNING)
@@ -146,7 +140,7 @@ def large_network(project: Project, ctx: Context) -> Iterator[Finding]:
     for net in ctx.networks(project):
         size = project.network_list_size(net.id, ctx.list_date)
         if size > ceiling:
-            yield _finding("large-network", WARNING, net,
+            yield network_finding("large-network", WARNING, net,
                            f"{net.name} has {size:,} patients, above {ceiling:,}: it may need to "
                            "organise into neighbourhood teams", size)
 
