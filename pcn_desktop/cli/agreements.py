@@ -12,7 +12,7 @@ from pathlib import Path
 from ..reports.agreement_batch import export_agreements
 from ..reports.clauses import ClauseTemplateError, template_path
 from . import CliError
-from .common import add_project_argument, open_project
+from .common import add_project_argument, network_or_refuse, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,12 +30,7 @@ def run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     ids = None
     if args.network:
-        ids = []
-        for key in args.network:
-            net = project.find_network(key)
-            if net is None:
-                raise CliError(f"{args.project}: no network '{key}' (give its code, name or id)")
-            ids.append(net.id)
+        ids = [network_or_refuse(project, args.project, key).id for key in args.network]
     outdir = Path(args.outdir)
     if outdir.exists() and not outdir.is_dir():
         raise CliError(f"{outdir}: exists and is not a folder")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..domain.model import Project
+from ..domain.model import Network, Project
 from ..store import ProjectFileError, load_project
 from . import CliError
 
@@ -14,6 +14,15 @@ def open_project(path: str) -> Project:
         return load_project(path)
     except ProjectFileError as exc:
         raise CliError(str(exc)) from None
+
+
+def network_or_refuse(project: Project, project_path: str, key: str) -> Network:
+    """The network a user named by code, name or id; otherwise a refusal listing what exists."""
+    net = project.find_network(key)
+    if net is None:
+        known = ", ".join(n.key for n in project.sorted_networks()) or "none"
+        raise CliError(f"{project_path}: no network {key!r} (networks: {known})")
+    return net
 
 
 def add_project_argument(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..reports.map_assets import MapAssetsMissing
 from . import CliError
-from .common import add_project_argument, open_project
+from .common import add_project_argument, network_or_refuse, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,9 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..reports.map_html import render_map    # the map stack loads only for this verb
     project = open_project(args.project)
-    if args.network and project.find_network(args.network) is None:
-        known = ", ".join(n.key for n in project.sorted_networks()) or "none"
-        raise CliError(f"{args.project}: no network {args.network!r} (networks: {known})")
+    if args.network:
+        network_or_refuse(project, args.project, args.network)
     try:
         out = render_map(project, args.out, online_tiles=args.online_tiles, highlight=args.network)
     except MapAssetsMissing as exc:
