@@ -42,12 +42,10 @@ class FindingsModel(DocumentTableModel):
         self.endResetModel()
 
     def on_changed(self, touched: frozenset[str] | None) -> None:
-        new = self.document.all_findings()
         if touched is None:
-            self.beginResetModel()
-            self._rows = list(new)
-            self.endResetModel()
+            self.reload()
             return
+        new = self.document.all_findings()
         wanted = {finding_key(f): f for f in new}
         have = {finding_key(f) for f in self._rows}
         gone = [i for i, f in enumerate(self._rows) if finding_key(f) not in wanted]

@@ -61,7 +61,7 @@ class NetworksModel(DocumentTableModel):
 
     def on_changed(self, touched: frozenset[str] | None) -> None:
         if touched is None:
-            self.set_document(self.document)
+            self.reload()
             return
         networks = self.document.project.networks
         for nid in [n for n in self._ids if n in touched and n not in networks]:
