@@ -46,9 +46,5 @@ def network_finding(rule_id: str, severity: Severity, net: "Network", message: s
                    network_id=net.id, area=area)
 
 
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
-
-
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.severity.rank, f.network, f.practice, f.rule))

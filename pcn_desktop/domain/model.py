@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Iterator
+from typing import Any
 
 
 class PracticeStatus(str, Enum):
@@ -279,9 +279,6 @@ class Project:
     def touch(self) -> None:
         self.revision += 1
 
-    def copy_network(self, net: Network) -> Network:
-        return replace(net, director=replace(net.director) if net.director else None)
-
 
 def normalise_name(name: str) -> str:
     return " ".join(name.split()).casefold()
@@ -293,8 +290,3 @@ def _text(value: Any) -> str:
     if isinstance(value, (list, tuple, set)):
         return ", ".join(sorted(str(v) for v in value))
     return str(value)
-
-
-def iter_members_sorted(project: Project, network_id: str) -> Iterator[Practice]:
-    for code in sorted(project.members(network_id)):
-        yield project.practices.get(code) or Practice(code)
