@@ -49,9 +49,7 @@ class Autosaver(QObject):
         def failed(_exc: Exception, _trace: str) -> None:
             self._task = None            # most likely an edit mid-write; the next tick retries
 
-        self._task = start(Task(work))
-        self._task.signals.finished.connect(done)
-        self._task.signals.failed.connect(failed)
+        self._task = start(Task(work), done, failed)
 
     def wait(self) -> None:
         from PySide6.QtCore import QThreadPool

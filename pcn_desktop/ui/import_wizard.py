@@ -8,7 +8,6 @@ open project is replaced only when the whole import succeeded.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
@@ -125,9 +124,8 @@ class PreviewPage(QWizardPage):
         self.run, self.refusal = None, None
         self.table.setRowCount(0)
         self.status.setText("Reading the files…")
-        self.task = start(Task(lambda progress: read_for_preview(files.paths(), files.commissioner_codes(), progress)))
-        self.task.signals.finished.connect(self._read)
-        self.task.signals.failed.connect(self._failed)
+        self.task = start(Task(lambda progress: read_for_preview(files.paths(), files.commissioner_codes(), progress)),
+                          self._read, self._failed)
         self.completeChanged.emit()
 
     def _read(self, run: ImportRun) -> None:
@@ -181,9 +179,7 @@ class ResultPage(QWizardPage):
         base = wizard.current if wizard.files.into_current.isChecked() else None
         self.done = False
         self.status.setText("Importing…")
-        task = start(Task(lambda progress: apply_to_copy(run, base, progress)))
-        task.signals.finished.connect(self._applied)
-        task.signals.failed.connect(self._failed)
+        start(Task(lambda progress: apply_to_copy(run, base, progress)), self._applied, self._failed)
 
     def _applied(self, result: tuple[Project, list[FileSummary]]) -> None:
         self.project, self.summaries = result

@@ -8,7 +8,6 @@ cannot take an incremental update, and the answer to a whole-project change.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -153,9 +152,7 @@ class MapPane(QWidget):
             progress(0, 0, "Drawing the map")
             return write_page(document.project, findings, out, revision)
 
-        self._task = start(Task(work))
-        self._task.signals.finished.connect(self._on_rendered)
-        self._task.signals.failed.connect(self._on_failed)
+        self._task = start(Task(work), self._on_rendered, self._on_failed)
 
     def _on_rendered(self, result: tuple[Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]) -> None:
         path, revision, colours, shown, outlines = result

@@ -72,10 +72,18 @@ class Task(QRunnable):
 _running: set[Task] = set()
 
 
-def start(task: Task) -> Task:
-    """Run on the global pool. A reference is kept until run() has returned on its thread
-    (its signals arrive before that, so dropping it on the first signal could delete a
-    running QRunnable); finished tasks are let go the next time one starts."""
+def start(task: Task, finished: Callable[[Any], None] | None = None,
+          failed: Callable[[Exception, str], None] | None = None) -> Task:
+    """Run on the global pool, connecting the handlers first: a signal emitted before its
+    connection is lost, and a quick task can finish before the caller's next line runs.
+
+    A reference is kept until run() has returned on its thread (its signals arrive before
+    that, so dropping it on the first signal could delete a running QRunnable); finished
+    tasks are let go the next time one starts."""
+    if finished is not None:
+        task.signals.finished.connect(finished)
+    if failed is not None:
+        task.signals.failed.connect(failed)
     for done in [t for t in _running if t.returned]:
         _running.discard(done)
     _running.add(task)
@@ -109,7 +117,5 @@ def run_with_progress(parent: QWidget, title: str, fn: Callable[[Progress], Any]
         on_error(exc, text)
 
     task.signals.progress.connect(progress)
-    task.signals.finished.connect(finish)
-    task.signals.failed.connect(fail)
     task.signals.cancelled.connect(dialog.reset)
-    return start(task)
+    return start(task, finish, fail)
