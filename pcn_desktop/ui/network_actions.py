@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QInputDialog, QLabel, 
                                QListWidgetItem, QLineEdit, QMessageBox, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
-from ..domain.commands import (Command, CreateNetwork, DissolveNetwork, MergeNetworks, MovePractice,
+from ..domain.commands import (Command, CreateNetwork, DissolveNetwork, MergeNetworks,
                                SetNetworkField, SplitNetwork)
 
 if TYPE_CHECKING:  # pragma: no cover
