@@ -102,6 +102,14 @@ class Document(QObject):
         self.stack.resetClean()
         self.dirtyChanged.emit(True)
 
+    def open_scenario(self, name: str) -> None:
+        """Show scenario ``name`` from the start (not an edit: nothing to undo). An unknown
+        name raises UnknownScenario, which lists the known ones."""
+        if name != self.project.active_scenario:
+            self.project.activate_scenario(name)
+            self._scenarios = self._scenario_state()
+            self.reload_all()
+
     def _scenario_state(self) -> tuple[str, tuple[str, ...]]:
         return self.project.active_scenario, tuple(self.project.scenario_names())
 
