@@ -78,6 +78,16 @@ def test_every_reading_command_takes_scenario_and_refuses_an_unknown_one(sample:
     assert report["scenario"] == "current"
     assert _json(capsys, "validate", str(sample), "--json", "--scenario", "other")["scenario"] == "other"
     assert _json(capsys, "funding", str(sample), "--json", "--scenario", "other")["scenario"] == "other"
+    # a command reads the scenario named, not the active one
+    main(["assign", str(sample), "Y90016", "U90008", "--scenario", "other"])
+    for name in ("current", "other"):
+        assert main(["export", str(sample), str(tmp_path / f"{name}.csv"), "--scenario", name]) == 0
+    rows = {name: [line for line in (tmp_path / f"{name}.csv").read_text().splitlines() if "Y90016" in line]
+            for name in ("current", "other")}
+    assert "U90008" not in rows["current"][0] and "U90008" in rows["other"][0]
+    unassigned = {name: [f for f in _json(capsys, "validate", str(sample), "--json", "--scenario", name)["findings"]
+                         if f["rule"] == "practice-unassigned"] for name in ("current", "other")}
+    assert len(unassigned["current"]) == 1 and unassigned["other"] == []
 
 
 def test_assign_moves_in_the_scenario_named_and_journals_it(sample: Path, capsys) -> None:
