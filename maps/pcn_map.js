@@ -9,9 +9,12 @@
  *   record window.pcnLastSelection: the same file works offline anywhere.
  * - Python can call pcnFocus(kind, code) to zoom to a practice or network, and
  *   pcnCounts() to see what was drawn.
- * - pcnBuild(elementId, spec) draws the page reports/map_html.py writes: spec holds the
- *   view, an optional tile layer and the overlays (GeoJSON with each feature's style in
- *   properties.style, the tooltip's fields and labels), then calls pcnInstall.
+ * - pcnBuild(map, groups, control, spec) fills the folium page reports/map_folium.py makes:
+ *   map is folium's Map, groups its FeatureGroups by layer key (plus "labels" and "search"),
+ *   control its layer control; spec holds the view and the overlays (GeoJSON with each
+ *   feature's style in properties.style, the tooltip's fields and labels), the network
+ *   names (label points, list sizes, badges) and the key, then calls pcnInstall.
+ * - pcnUpdate(u) restyles the practices and networks an edit touched (see ui/map_updates.py).
  */
 (function (global) {
   "use strict";
@@ -58,11 +61,11 @@
     });
   }
 
-  // A pane in the app is small: there the layer list and the key start folded so the
-  // map itself shows; a full browser page has room to show them open.
+  // The key starts open wherever it leaves the map room (a laptop's map pane included);
+  // only a tiny view starts with it folded. The layer list opens on big views only.
   function roomy(map) {
     var size = map.getSize();
-    return size.y >= 700 && size.x >= 900;   // 0 x 0: a view not yet shown, i.e. the app
+    return size.y >= 560 && size.x >= 760;   // 0 x 0: a view not yet shown
   }
 
   function addLegend(map, html) {
@@ -180,9 +183,91 @@
     return layer;
   }
 
-  global.pcnBuild = function (elementId, spec) {
+  // --- network names: placed largest first, a name that would overlap one already placed
+  // (or fall outside the view) is left out, so zoomed out only the biggest are named ---
+  var labels = [];
+  function labelHtml(l) {
+    var badge = l.badge ? '<span class="pcn-badge" title="' + escapeHtml(l.badge) + '">' +
+      escapeHtml(l.badge) + "</span>" : "";
+    return '<div class="pcn-label-box"><b>' + escapeHtml(l.name) + "</b><br>" +
+      escapeHtml(l.size) + badge + "</div>";
+  }
+  function buildLabels(map, group, specs) {
+    if (!group || !specs) { return; }
+    specs.forEach(function (l) {
+      var icon = L.divIcon({ className: "pcn-label", html: labelHtml(l), iconSize: null });
+      var marker = L.marker([l.lat, l.lng], { icon: icon, interactive: false, keyboard: false });
+      marker.pcnLabel = l;
+      labels.push(marker);
+      group.addLayer(marker);
+    });
+    global.pcnLabelIndex = {};
+    labels.forEach(function (m) { global.pcnLabelIndex[m.pcnLabel.id] = m; });
+    map.on("zoomend moveend resize", function () { placeLabels(map); });
+    placeLabels(map);
+  }
+  function placeLabels(map) {
+    var size = map.getSize();
+    var placed = [];
+    var shown = 0;
+    labels.forEach(function (m) {
+      var el = m.getElement && m.getElement();
+      if (!el) { return; }
+      var box = el.firstChild;
+      el.style.display = "";
+      var p = map.latLngToContainerPoint(m.getLatLng());
+      var w = box.offsetWidth, h = box.offsetHeight;
+      var r = { x0: p.x - w / 2 - 2, y0: p.y - h / 2 - 2, x1: p.x + w / 2 + 2, y1: p.y + h / 2 + 2 };
+      var fits = r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
+      for (var i = 0; fits && i < placed.length; i++) {
+        var q = placed[i];
+        if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
+      }
+      if (fits) { placed.push(r); shown += 1; } else { el.style.display = "none"; }
+    });
+    global.pcnLabelsShown = shown;
+  }
+  global.pcnLabels = function () {
+    return labels.filter(function (m) { var el = m.getElement && m.getElement(); return el && el.style.display !== "none"; })
+      .map(function (m) { return { name: m.pcnLabel.name, size: m.pcnLabel.size, badge: m.pcnLabel.badge || "" }; });
+  };
+
+  // --- the search box's index: practices and networks by name, drawn nowhere ---
+  var SearchEntry = L.Layer.extend({
+    initialize: function (latlng, props) { this._latlng = L.latLng(latlng); this.feature = { properties: props }; },
+    getLatLng: function () { return this._latlng; },
+    onAdd: function () {}, onRemove: function () {}
+  });
+  function buildSearch(group, spec) {
+    if (!group) { return; }
+    spec.layers.forEach(function (s) {
+      if (s.key !== "practices") { return; }
+      s.data.features.forEach(function (f) {
+        var p = f.properties, c = f.geometry.coordinates;
+        group.addLayer(new SearchEntry([c[1], c[0]], { name: p.name + " (" + p.code + ")", kind: "practice", code: p.code }));
+      });
+    });
+    (spec.labels || []).forEach(function (l) {
+      group.addLayer(new SearchEntry([l.lat, l.lng], { name: l.name, kind: "network", code: l.code }));
+    });
+  }
+
+  // the minimap's layer: the network outlines (else the small areas), light and inert
+  global.pcnMiniLayer = function () {
+    var spec = global.pcnSpec || { layers: [] };
+    var src = null;
+    spec.layers.forEach(function (s) { if (s.key === "networks" || (!src && s.key === "areas")) { src = s; } });
+    if (!src) { return L.layerGroup(); }
+    return L.geoJson(src.data, { interactive: false, style: function (f) {
+      var st = (f.properties && f.properties.style) || {};
+      return { color: st.color || st.fillColor || "#555", weight: 1, fill: true,
+               fillColor: st.fillColor || st.color || "#999", fillOpacity: 0.4 };
+    } });
+  };
+
+  global.pcnBuild = function (map, groups, control, spec) {
     var view = spec.view;
-    var map = L.map(elementId, { zoomControl: true, zoomSnap: view.zoomSnap, preferCanvas: !!view.preferCanvas });
+    global.pcnSpec = spec;
     // Start at the fitted view when the page already has a size, so the layers are drawn
     // once, where they stay (pcnInstall's own fit is then no change); else at the centre.
     var size = map.getSize();
@@ -192,16 +277,18 @@
     } else {
       map.setView(view.center, view.zoom);
     }
-    var bases = {}, overlays = {}, layers = {};
-    if (spec.tiles) {
-      bases[spec.tiles.name] = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution,
-                                                             maxZoom: spec.tiles.maxZoom }).addTo(map);
+    if (spec.tiles && map.attributionControl) {
+      map.attributionControl.addAttribution(spec.tiles.attribution);
     }
+    var layers = {};
     spec.layers.forEach(function (s) {
-      layers[s.key] = overlay(s).addTo(map);
-      overlays[s.name] = layers[s.key];
+      layers[s.key] = overlay(s).addTo(groups[s.key] || map);
     });
-    L.control.layers(bases, overlays, { position: "topright", collapsed: !roomy(map), autoZIndex: true }).addTo(map);
+    // A pane in the app is small: there the layer list starts folded so the map shows.
+    var s = map.getSize();
+    if (control && s.x >= 900 && s.y >= 700) { control.expand(); }
+    buildLabels(map, groups.labels, spec.labels);
+    buildSearch(groups.search, spec);
     global.pcnInstall(map, layers, spec.install);
     return map;
   };

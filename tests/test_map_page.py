@@ -3,6 +3,7 @@ markup, and nothing heavy imported to write it."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ QtWebEngineWidgets = pytest.importorskip("PySide6.QtWebEngineWidgets")   # befor
 from PySide6.QtCore import QUrl  # noqa: E402
 
 from map_project import make_project  # noqa: E402
-from pcn_desktop.reports.map_html import render_map  # noqa: E402
+from pcn_desktop.reports.map_html import SPEC_END, SPEC_START, page_spec, render_map  # noqa: E402
 
 NASTY = 'Beta </script><!-- & "Co" <b>PCN</b>'
 
@@ -46,9 +47,9 @@ def test_markup_in_a_name_neither_breaks_the_page_nor_becomes_markup(tmp_path):
     project = make_project()
     project.networks["south"].name = NASTY
     text = render_map(project, tmp_path / "map.html").read_text(encoding="utf-8")
-    spec = text[text.index('pcnBuild("pcn-map", ') + len('pcnBuild("pcn-map", '):text.rindex(");</script>")]
+    spec = text[text.index(SPEC_START):text.index(SPEC_END)]
     assert "<" not in spec                                # nothing in the data can end the script
-    parsed = json.loads(spec)
+    parsed = page_spec(text)
     networks = next(layer for layer in parsed["layers"] if layer["key"] == "networks")
     assert [f["properties"]["name"] for f in networks["data"]["features"]] == ["Alpha PCN", NASTY]
     assert [layer["key"] for layer in parsed["layers"]] == ["areas", "places", "networks", "findings",
@@ -79,16 +80,29 @@ def test_the_layer_control_lists_every_overlay_and_the_map_is_not_animating(qtbo
                              "'.leaflet-control-layers-overlays label span span'), "
                              "function (s) { return s.textContent.trim(); })")
     assert names == ["Small areas", "Places (local authorities)", "Network boundaries", "Error findings",
-                     "Practices"]
+                     "Practices", "Network names"]
     # the opening fit is immediate: by the time the page has loaded the view is final
     assert _js(qtbot, page, "pcnMap._animatingZoom === true") is False
 
 
-def test_writing_the_page_imports_no_folium_or_pandas(tmp_path):
+def test_the_page_is_folium_and_folium_loads_only_for_a_new_frame(tmp_path):
+    """The first page of a shape is rendered by folium (its map div, the plugins); the next
+    one reuses the cached frame, so writing it imports neither folium nor pandas."""
     script = ("import sys\nsys.path.insert(0, 'tests')\nfrom map_project import make_project\n"
               "from pcn_desktop.reports.map_html import render_map\n"
               f"render_map(make_project(), {str(tmp_path / 'm.html')!r})\n"
               "print(sorted(m for m in ('folium', 'branca', 'jinja2', 'pandas') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    env = dict(os.environ, PCN_DESKTOP_CONFIG_DIR=str(tmp_path / "config"))
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "['branca', 'folium', 'jinja2', 'pandas']"
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert 'class="folium-map"' in page
+    for plugin in ("L.control.fullscreen", "L.Control.Measure", "new L.Control.MiniMap", "new L.Control.Search",
+                   "L.control.layers", "L.featureGroup"):
+        assert plugin in page, plugin
+    assert "<script src=" not in page and "<link " not in page    # every asset inlined
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "[]"
+    assert page_spec((tmp_path / "m.html").read_text(encoding="utf-8")) == page_spec(page)
