@@ -206,24 +206,35 @@
     map.on("zoomend moveend resize", function () { placeLabels(map); });
     placeLabels(map);
   }
+  // Sizes are read once per label text (all shown, then all read: one layout), never in
+  // the placing loop, where a read after each write would lay the page out per label.
+  function measure(list) {
+    list.forEach(function (m) { var el = m.getElement && m.getElement(); if (el) { el.style.display = ""; } });
+    list.forEach(function (m) {
+      var el = m.getElement && m.getElement();
+      if (el) { m.pcnW = el.firstChild.offsetWidth; m.pcnH = el.firstChild.offsetHeight; }
+    });
+  }
   function placeLabels(map) {
     var size = map.getSize();
     var placed = [];
     var shown = 0;
+    var unmeasured = labels.filter(function (m) { return m.pcnW === undefined; });
+    if (unmeasured.length) { measure(unmeasured); }
     labels.forEach(function (m) {
       var el = m.getElement && m.getElement();
       if (!el) { return; }
-      var box = el.firstChild;
-      el.style.display = "";
       var p = map.latLngToContainerPoint(m.getLatLng());
-      var w = box.offsetWidth, h = box.offsetHeight;
+      var w = m.pcnW || 0, h = m.pcnH || 0;
       var r = { x0: p.x - w / 2 - 2, y0: p.y - h / 2 - 2, x1: p.x + w / 2 + 2, y1: p.y + h / 2 + 2 };
-      var fits = r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
+      var fits = w > 0 && r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
       for (var i = 0; fits && i < placed.length; i++) {
         var q = placed[i];
         if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
       }
-      if (fits) { placed.push(r); shown += 1; } else { el.style.display = "none"; }
+      if (fits) { placed.push(r); shown += 1; }
+      var display = fits ? "" : "none";
+      if (el.style.display !== display) { el.style.display = display; }
     });
     global.pcnLabelsShown = shown;
   }
@@ -363,6 +374,90 @@
   // shrink them back to the current zoom.
   global.pcnRescale = function () {
     if (global.pcnMap) { scaleCircles(global.pcnMap, global.pcnLayers || {}); }
+  };
+
+  // --- after an edit: only what changed, through indexes built once per page (a scan of
+  // 6,500 practices or 1,250 outlines per move would be the whole cost of the restyle) ---
+  var RING = function (red, radius) { return { radius: radius + 4, color: red, weight: 3.0, fill: false, opacity: 1.0 }; };
+  var OUTLINE = function (red) { return { color: red, weight: 3.0, dashArray: "8 5", fill: false, opacity: 0.95 }; };
+  function updateIndex(layers) {
+    var index = global.pcnUpdateIndex;
+    if (index) { return index; }
+    index = global.pcnUpdateIndex = { nets: {}, dots: {}, marks: {} };
+    if (layers.networks) { layers.networks.eachLayer(function (l) { index.nets[l.feature.properties.id] = l; }); }
+    if (layers.practices) { layers.practices.eachLayer(function (l) { index.dots[l.feature.properties.code] = l; }); }
+    if (layers.findings) {
+      layers.findings.eachLayer(function (l) {
+        var p = l.feature.properties;
+        index.marks[p.kind === "network" ? "n:" + p.id : "p:" + p.code] = l;
+      });
+    }
+    return index;
+  }
+  function findingsLayer(layers) {
+    if (!layers.findings) {
+      // the page was drawn with no error findings, so it has no findings layer yet
+      layers.findings = L.geoJson(null, {
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+        style: function (f) { return f.properties.style; }
+      }).addTo(global.pcnMap);
+      layers.findings.on("click", function (e) {
+        var p = e.layer && e.layer.feature && e.layer.feature.properties;
+        if (p && p.kind && p.code) { send(p.kind, p.code); }
+      });
+    }
+    return layers.findings;
+  }
+  function setMark(layers, index, key, feature) {
+    var old = index.marks[key];
+    if (old) { layers.findings.removeLayer(old); delete index.marks[key]; }
+    if (!feature) { return; }
+    var group = findingsLayer(layers);
+    var made = L.GeoJSON.geometryToLayer(feature, group.options);
+    made.feature = feature;
+    if (made.setStyle) { made.setStyle(feature.properties.style); }
+    group.addLayer(made);
+    index.marks[key] = made;
+  }
+  global.pcnUpdate = function (u) {
+    var layers = global.pcnLayers;
+    if (!layers || !global.pcnMap) { return false; }
+    var index = updateIndex(layers);
+    Object.keys(u.networks).forEach(function (id) {
+      var n = u.networks[id], l = index.nets[id];
+      if (l) {
+        Object.assign(l.feature.properties, { name: n.name, ods: n.ods, code: n.code, list_size: n.list_size,
+                                              members: n.members, findings: n.findings, errors: n.errors });
+      }
+      setMark(layers, index, "n:" + id, n.errors > 0 && l ? { type: "Feature", geometry: l.feature.geometry,
+        properties: Object.assign({}, l.feature.properties, { style: OUTLINE(u.red) }) } : null);
+      var label = global.pcnLabelIndex && global.pcnLabelIndex[id];
+      if (label) {
+        Object.assign(label.pcnLabel, { name: n.name, size: n.list_size, badge: n.badge });
+        var el = label.getElement && label.getElement();
+        if (el) { el.innerHTML = labelHtml(label.pcnLabel); label.pcnW = undefined; }
+      }
+    });
+    if (Object.keys(u.networks).length && labels.length) { placeLabels(global.pcnMap); }
+    var rescale = [];
+    Object.keys(u.practices).forEach(function (code) {
+      var s = u.practices[code], dot = index.dots[code];
+      if (!dot) { return; }
+      var p = dot.feature.properties;
+      p.network = s.network;
+      p.findings = s.findings;
+      p.style.fillColor = s.colour;
+      dot.setStyle({ fillColor: s.colour });
+      var flagNet = s.netId && s.netErrors > 0 && !index.nets[s.netId];
+      setMark(layers, index, "p:" + code, s.findings > 0 || flagNet ? { type: "Feature",
+        geometry: dot.feature.geometry, properties: Object.assign({}, p, { style: RING(u.red, p.style.radius) }) } : null);
+      if (index.marks["p:" + code]) { rescale.push(index.marks["p:" + code]); dot.bringToFront(); }
+    });
+    if (rescale.length && global.pcnMap) {
+      var factor = Math.min(1, Math.max(0.15, Math.pow(2, (global.pcnMap.getZoom() - FULL_SIZE_ZOOM) / 2)));
+      rescale.forEach(function (l) { if (l.setRadius) { l.setRadius(Math.max(1.5, l.feature.properties.style.radius * factor)); } });
+    }
+    return true;
   };
 
   global.pcnSelect = send;   // lets a test (or a keyboard shortcut) select without a mouse
