@@ -8,7 +8,7 @@ was). Columns are refitted to the new type so no heading or figure is cut.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 
@@ -44,7 +44,12 @@ def _scale_type(window: QMainWindow, on: bool) -> None:
 
 
 def presentation_sizes(window: QMainWindow) -> None:
-    """The networks table whole where it fits in half the window; the findings a third."""
+    """The networks table whole where it fits in half the window; the findings a third.
+    Once the new type has reached the tables (their columns refit on its FontChange)."""
+    QTimer.singleShot(0, window, lambda: _resize_docks(window))
+
+
+def _resize_docks(window: QMainWindow) -> None:
     w, h = window.width(), window.height()
     left = min(int(w * 0.55), table_width(window.networks_pane.view))
     window.resizeDocks([window.docks["networks"]], [left], Qt.Orientation.Horizontal)
