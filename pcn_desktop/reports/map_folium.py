@@ -55,12 +55,22 @@ class OutlineMiniMap(folium.plugins.MiniMap):
                 {{ this.options|tojavascript }}
             );
             {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
-            // folded on a small view (the app's pane): it would cover a corner of the map
+            // folded on a small view (the app's pane), open on a big one, until the user
+            // chooses: the view's size changes while the window lays itself out
             (function (m, mini) {
-                var s = m.getSize();
-                if (s.x < 900 || s.y < 600) {
-                    setTimeout(function () { mini._minimized = false; mini._minimize(); mini._minimized = true; }, 0);
+                function decide() {
+                    if (mini._userToggledDisplay) { return; }
+                    var s = m.getSize(), small = s.x < 900 || s.y < 600;
+                    if (small && !mini._minimized) { mini._minimize(); mini._minimized = true; }
+                    else if (!small && mini._minimized) { mini._restore(); mini._minimized = false; }
                 }
+                // the first decision is where it starts, not a 0.6 s shrink to watch
+                var c = mini._container, was = c.style.transition;
+                c.style.transition = "none";
+                decide();
+                void c.offsetWidth;
+                c.style.transition = was;
+                m.on("resize", decide);
             })({{ this._parent.get_name() }}, {{ this.get_name() }});
         {% endmacro %}
     """)
