@@ -20,7 +20,8 @@ import html
 import json
 import os
 import tempfile
-from importlib import metadata
+from functools import lru_cache
+from importlib import metadata, util
 from pathlib import Path
 from typing import Any
 
@@ -142,15 +143,30 @@ def _shell_dir() -> Path:
     return config_dir() / "map-pages"
 
 
+@lru_cache(maxsize=16)
+def _shell_key(shape: str, pcn_js: str) -> str:
+    """What the frame depends on: its shape, folium's own version and every asset's text."""
+    return hashlib.sha256(json.dumps(
+        [SHELL_VERSION, _folium_version(), shape, _PAGE_CSS, hashlib.sha256(pcn_js.encode()).hexdigest(),
+         [hashlib.sha256(folium_asset(n).encode()).hexdigest() for n in sorted(FOLIUM_ASSETS)]],
+        sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _folium_version() -> str:
+    """folium's version file as installed, read without importing folium (or asking the
+    package metadata, which scans every installed distribution: ~25 ms of a start)."""
+    spec = util.find_spec("folium")
+    version_file = Path(spec.origin).with_name("_version.py") if spec and spec.origin else None
+    if version_file is not None and version_file.is_file():
+        return version_file.read_text(encoding="utf-8")
+    return metadata.version("folium")
+
+
 def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[str, Any] | None,
                pcn_js: str) -> str:
     """folium's page for these layers, from the cache when the same folium, assets and
     layers made it before, else rendered (importing folium) and cached."""
-    key = hashlib.sha256(json.dumps(
-        [SHELL_VERSION, metadata.version("folium"), layers, prefer_canvas, tiles, _PAGE_CSS,
-         hashlib.sha256(pcn_js.encode()).hexdigest(),
-         [hashlib.sha256(folium_asset(n).encode()).hexdigest() for n in sorted(FOLIUM_ASSETS)]],
-        sort_keys=True).encode()).hexdigest()[:24]
+    key = _shell_key(json.dumps([layers, prefer_canvas, tiles], sort_keys=True), pcn_js)
     path = _shell_dir() / f"{key}.html"
     try:
         return path.read_text(encoding="utf-8")
