@@ -106,3 +106,55 @@ def test_the_page_is_folium_and_folium_loads_only_for_a_new_frame(tmp_path):
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "[]"
     assert page_spec((tmp_path / "m.html").read_text(encoding="utf-8")) == page_spec(page)
+
+
+def test_the_folium_page_fetches_no_http_url_and_its_plugins_work(qtbot, tmp_path):
+    """Every request the page makes while loading and drawing is recorded: none may be
+    http(s) (folium's own templates link Leaflet, jQuery, Bootstrap and each plugin from
+    CDNs; here they are inlined or left out). The plugins' controls exist, so their inlined
+    code ran, and the search box finds a network by name and frames it."""
+    from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEnginePage, QWebEngineUrlRequestInterceptor
+
+    class Recorder(QWebEngineUrlRequestInterceptor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        def interceptRequest(self, info) -> None:  # noqa: ANN001, N802 — Qt's signature
+            url = info.requestUrl().toString()
+            self.urls.append(url)
+            if url.startswith(("http:", "https:")):
+                info.block(True)
+
+    recorder = Recorder()
+    profile = QWebEngineProfile()          # off the record: nothing cached from another test
+    profile.setUrlRequestInterceptor(recorder)
+    html = render_map(make_project(), tmp_path / "map.html")
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    web_page = QWebEnginePage(profile, view)
+    view.setPage(web_page)
+    view.resize(1000, 800)
+    view.show()
+    with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
+        view.load(QUrl.fromLocalFile(str(html)))
+    assert done.args == [True]
+    try:
+        qtbot.waitUntil(lambda: _js(qtbot, web_page, "document.querySelectorAll('.leaflet-overlay-pane path').length") > 0,
+                        timeout=10_000)
+        for control in ("leaflet-control-search", "leaflet-control-minimap", "leaflet-control-measure",
+                        "leaflet-control-zoom-fullscreen", "leaflet-control-layers"):
+            assert _js(qtbot, web_page, f"document.getElementsByClassName('{control}').length") == 1, control
+        found = _js(qtbot, web_page, """(function () {
+            var names = Object.keys(window).filter(function (k) { return /searchControl$/.test(k); });
+            var control = window[names[0]];
+            control._fillRecordsCache();
+            return Object.keys(control._recordsCache).sort(); })()""")
+        assert "Alpha PCN" in found and "Hill Top Medical Centre (P81002)" in found
+        qtbot.wait(300)                  # let any late request (fonts, images) show itself
+        assert recorder.urls, "the interceptor saw nothing: the test would prove nothing"
+        assert [u for u in recorder.urls if u.startswith(("http:", "https:"))] == []
+    finally:
+        view.close()
+        web_page.deleteLater()
+        qtbot.wait(50)
