@@ -27,7 +27,7 @@ from typing import Any
 
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
-from ..paths import config_dir
+from ..paths import config_dir, maps_dir
 from .map_assets import FOLIUM_ASSETS, folium_asset, map_assets
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
@@ -148,8 +148,24 @@ def _shell_key(shape: str, pcn_js: str) -> str:
     """What the frame depends on: its shape, folium's own version and every asset's text."""
     return hashlib.sha256(json.dumps(
         [SHELL_VERSION, _folium_version(), shape, _PAGE_CSS, hashlib.sha256(pcn_js.encode()).hexdigest(),
-         [hashlib.sha256(folium_asset(n).encode()).hexdigest() for n in sorted(FOLIUM_ASSETS)]],
+         _asset_stamps()],
         sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _asset_stamps() -> list[list[Any]]:
+    """Each bundled asset's size and modification time: a changed file makes a new frame,
+    without reading and hashing ~600 KB on every start."""
+    base = maps_dir()
+    out: list[list[Any]] = []
+    for name in sorted(FOLIUM_ASSETS):
+        path = base.joinpath(*FOLIUM_ASSETS[name])
+        try:
+            st = path.stat()
+        except OSError:
+            folium_asset(name)          # raises MapAssetsMissing, naming the fetch script
+            raise
+        out.append([name, st.st_size, st.st_mtime_ns])
+    return out
 
 
 def _folium_version() -> str:

@@ -17,11 +17,11 @@ def text_margin(view: QTableView) -> int:
     return view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
 
 
-def header_need(view: QTableView, column: int) -> int:
+def header_need(view: QTableView, column: int, fm: QFontMetrics | None = None) -> int:
     """Width the heading needs: its text, the style's margins and the sort arrow."""
     header = view.horizontalHeader()
     text = str(view.model().headerData(column, Qt.Orientation.Horizontal) or "")
-    fm = QFontMetrics(header.font())
+    fm = fm or QFontMetrics(header.font())
     margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
     return fm.horizontalAdvance(text) + 2 * margin + arrow + margin + 4
@@ -81,8 +81,9 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Every visible column to its widest text over all rows (and its heading)."""
         rows = range(source_of(self.view).rowCount())
+        fm = QFontMetrics(self.view.horizontalHeader().font())
         for col in self._columns():
-            self.view.setColumnWidth(col, max(header_need(self.view, col), self._needs(col, rows)))
+            self.view.setColumnWidth(col, max(header_need(self.view, col, fm), self._needs(col, rows)))
 
     def widen(self, first: int, last: int) -> None:
         for col in self._columns():
