@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from functools import lru_cache
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +175,7 @@ def _folium_version() -> str:
     version_file = Path(spec.origin).with_name("_version.py") if spec and spec.origin else None
     if version_file is not None and version_file.is_file():
         return version_file.read_text(encoding="utf-8")
+    from importlib import metadata   # noqa: PLC0415 — a frozen build's fallback (email, zipfile...)
     return metadata.version("folium")
 
 
