@@ -83,6 +83,7 @@
       L.DomEvent.on(title, "click", function () {
         if (L.DomUtil.hasClass(div, "folded")) { L.DomUtil.removeClass(div, "folded"); }
         else { L.DomUtil.addClass(div, "folded"); }
+        if (global.pcnPlaceLabels) { global.pcnPlaceLabels(); }
       });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -204,7 +205,10 @@
     global.pcnLabelIndex = {};
     labels.forEach(function (m) { global.pcnLabelIndex[m.pcnLabel.id] = m; });
     map.on("zoomend moveend resize", function () { placeLabels(map); });
+    global.pcnPlaceLabels = function () { placeLabels(map); };
     placeLabels(map);
+    // again once the rest of the page's script has added its controls (they are obstacles)
+    setTimeout(function () { placeLabels(map); }, 0);
   }
   // Sizes are read once per label text (all shown, then all read: one layout), never in
   // the placing loop, where a read after each write would lay the page out per label.
@@ -217,7 +221,12 @@
   }
   function placeLabels(map) {
     var size = map.getSize();
-    var placed = [];
+    // the map's own controls (zoom, search, key...) are taken: no name goes under one
+    var box = map.getContainer().getBoundingClientRect();
+    var placed = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return { x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top };
+    }).filter(function (r) { return r.x1 > r.x0 && r.y1 > r.y0; });
     var shown = 0;
     var unmeasured = labels.filter(function (m) { return m.pcnW === undefined; });
     if (unmeasured.length) { measure(unmeasured); }

@@ -141,7 +141,11 @@ class MainWindow(QMainWindow):
         return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
 
     def _layout_name(self) -> str:
-        return "compact" if self.compact else "wide"
+        # per screen size in logical pixels: a layout kept at 100% does not fit the same
+        # laptop at 150%, nor a projector's screen
+        available = layout.screen_size(self)
+        where = f"-{available.width()}x{available.height()}" if available is not None else ""
+        return ("compact" if self.compact else "wide") + where
 
     def save_layout(self) -> None:
         settings = app_settings()
