@@ -176,7 +176,11 @@ def _folium_version() -> str:
     if version_file is not None and version_file.is_file():
         return version_file.read_text(encoding="utf-8")
     from importlib import metadata   # noqa: PLC0415 — a frozen build's fallback (email, zipfile...)
-    return metadata.version("folium")
+    try:
+        return metadata.version("folium")
+    except metadata.PackageNotFoundError:      # a build without folium's metadata
+        import folium                           # noqa: PLC0415
+        return str(folium.__version__)
 
 
 def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[str, Any] | None,
