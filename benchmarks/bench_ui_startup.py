@@ -5,7 +5,10 @@ Baselines, measured in the same run:
   * bare QMainWindow;
   * bare QMainWindow holding a QWebEngineView that loads a one-line local page (Chromium's
     own start-up, which the app cannot avoid: its map is a web page).
-Target: the app within 2x of the web-engine baseline. Median of --runs runs each.
+Target: the app within 1.5x of the web-engine baseline. Median of --runs runs each.
+The app is started once, untimed, before the runs: its first start renders the map page's
+folium frame into the config folder's cache (as any installed app has after its first
+map), and the timed starts measure the start a user has every day after that.
 Uses Xvfb when xvfb-run is on PATH (as the screenshots do), else the offscreen platform.
 
 The app's own modules are byte-compiled first (into their __pycache__ folders, which git
@@ -103,6 +106,7 @@ def main() -> int:
         "bare QMainWindow + QWebEngineView": [PYTHON, str(out / "bare_web.py"), str(out / "web.png")],
         "pcn-desktop --screenshot (map drawn)": app_cmd,
     }
+    timed(prefix + app_cmd, env)             # the folium frame cached, as after a first start
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):                 # interleaved, so drift hits all three alike
         for name, cmd in commands.items():
@@ -117,7 +121,7 @@ def main() -> int:
     bare = median["bare QMainWindow"]
     web = median["bare QMainWindow + QWebEngineView"]
     print(f"  ratio app / bare QMainWindow:          {app / bare:.2f}x")
-    print(f"  ratio app / bare with QWebEngineView:  {app / web:.2f}x  (target: within 2x)")
+    print(f"  ratio app / bare with QWebEngineView:  {app / web:.2f}x  (target: within 1.5x)")
     shutil.rmtree(out, ignore_errors=True)
     return 0
 

@@ -9,9 +9,12 @@
  *   record window.pcnLastSelection: the same file works offline anywhere.
  * - Python can call pcnFocus(kind, code) to zoom to a practice or network, and
  *   pcnCounts() to see what was drawn.
- * - pcnBuild(elementId, spec) draws the page reports/map_html.py writes: spec holds the
- *   view, an optional tile layer and the overlays (GeoJSON with each feature's style in
- *   properties.style, the tooltip's fields and labels), then calls pcnInstall.
+ * - pcnBuild(map, groups, control, spec) fills the folium page reports/map_folium.py makes:
+ *   map is folium's Map, groups its FeatureGroups by layer key (plus "labels" and "search"),
+ *   control its layer control; spec holds the view and the overlays (GeoJSON with each
+ *   feature's style in properties.style, the tooltip's fields and labels), the network
+ *   names (label points, list sizes, badges) and the key, then calls pcnInstall.
+ * - pcnUpdate(u) restyles the practices and networks an edit touched (see ui/map_updates.py).
  */
 (function (global) {
   "use strict";
@@ -58,11 +61,11 @@
     });
   }
 
-  // A pane in the app is small: there the layer list and the key start folded so the
-  // map itself shows; a full browser page has room to show them open.
+  // The key starts open wherever it leaves the map room (a laptop's map pane included);
+  // only a tiny view starts with it folded. The layer list opens on big views only.
   function roomy(map) {
     var size = map.getSize();
-    return size.y >= 700 && size.x >= 900;   // 0 x 0: a view not yet shown, i.e. the app
+    return size.y >= 560 && size.x >= 760;   // 0 x 0: a view not yet shown
   }
 
   function addLegend(map, html) {
@@ -80,6 +83,7 @@
       L.DomEvent.on(title, "click", function () {
         if (L.DomUtil.hasClass(div, "folded")) { L.DomUtil.removeClass(div, "folded"); }
         else { L.DomUtil.addClass(div, "folded"); }
+        if (global.pcnPlaceLabels) { global.pcnPlaceLabels(); }
       });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -180,9 +184,110 @@
     return layer;
   }
 
-  global.pcnBuild = function (elementId, spec) {
+  // --- network names: placed largest first, a name that would overlap one already placed
+  // (or fall outside the view) is left out, so zoomed out only the biggest are named ---
+  var labels = [];
+  function labelHtml(l) {
+    var badge = l.badge ? '<span class="pcn-badge" title="' + escapeHtml(l.badge) + '">' +
+      escapeHtml(l.badge) + "</span>" : "";
+    return '<div class="pcn-label-box"><b>' + escapeHtml(l.name) + "</b><br>" +
+      escapeHtml(l.size) + badge + "</div>";
+  }
+  function buildLabels(map, group, specs) {
+    if (!group || !specs) { return; }
+    specs.forEach(function (l) {
+      var icon = L.divIcon({ className: "pcn-label", html: labelHtml(l), iconSize: null });
+      var marker = L.marker([l.lat, l.lng], { icon: icon, interactive: false, keyboard: false });
+      marker.pcnLabel = l;
+      labels.push(marker);
+      group.addLayer(marker);
+    });
+    global.pcnLabelIndex = {};
+    labels.forEach(function (m) { global.pcnLabelIndex[m.pcnLabel.id] = m; });
+    map.on("zoomend moveend resize", function () { placeLabels(map); });
+    global.pcnPlaceLabels = function () { placeLabels(map); };
+    placeLabels(map);
+    // again once the rest of the page's script has added its controls (they are obstacles)
+    setTimeout(function () { placeLabels(map); }, 0);
+  }
+  // Sizes are read once per label text (all shown, then all read: one layout), never in
+  // the placing loop, where a read after each write would lay the page out per label.
+  function measure(list) {
+    list.forEach(function (m) { var el = m.getElement && m.getElement(); if (el) { el.style.display = ""; } });
+    list.forEach(function (m) {
+      var el = m.getElement && m.getElement();
+      if (el) { m.pcnW = el.firstChild.offsetWidth; m.pcnH = el.firstChild.offsetHeight; }
+    });
+  }
+  function placeLabels(map) {
+    var size = map.getSize();
+    // the map's own controls (zoom, search, key...) are taken: no name goes under one
+    var box = map.getContainer().getBoundingClientRect();
+    var placed = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return { x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top };
+    }).filter(function (r) { return r.x1 > r.x0 && r.y1 > r.y0; });
+    var shown = 0;
+    var unmeasured = labels.filter(function (m) { return m.pcnW === undefined; });
+    if (unmeasured.length) { measure(unmeasured); }
+    labels.forEach(function (m) {
+      var el = m.getElement && m.getElement();
+      if (!el) { return; }
+      var p = map.latLngToContainerPoint(m.getLatLng());
+      var w = m.pcnW || 0, h = m.pcnH || 0;
+      var r = { x0: p.x - w / 2 - 2, y0: p.y - h / 2 - 2, x1: p.x + w / 2 + 2, y1: p.y + h / 2 + 2 };
+      var fits = w > 0 && r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
+      for (var i = 0; fits && i < placed.length; i++) {
+        var q = placed[i];
+        if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
+      }
+      if (fits) { placed.push(r); shown += 1; }
+      var display = fits ? "" : "none";
+      if (el.style.display !== display) { el.style.display = display; }
+    });
+    global.pcnLabelsShown = shown;
+  }
+  global.pcnLabels = function () {
+    return labels.filter(function (m) { var el = m.getElement && m.getElement(); return el && el.style.display !== "none"; })
+      .map(function (m) { return { name: m.pcnLabel.name, size: m.pcnLabel.size, badge: m.pcnLabel.badge || "" }; });
+  };
+
+  // --- the search box's index: practices and networks by name, drawn nowhere ---
+  var SearchEntry = L.Layer.extend({
+    initialize: function (latlng, props) { this._latlng = L.latLng(latlng); this.feature = { properties: props }; },
+    getLatLng: function () { return this._latlng; },
+    onAdd: function () {}, onRemove: function () {}
+  });
+  function buildSearch(group, spec) {
+    if (!group) { return; }
+    spec.layers.forEach(function (s) {
+      if (s.key !== "practices") { return; }
+      s.data.features.forEach(function (f) {
+        var p = f.properties, c = f.geometry.coordinates;
+        group.addLayer(new SearchEntry([c[1], c[0]], { name: p.name + " (" + p.code + ")", kind: "practice", code: p.code }));
+      });
+    });
+    (spec.labels || []).forEach(function (l) {
+      group.addLayer(new SearchEntry([l.lat, l.lng], { name: l.name, kind: "network", code: l.code }));
+    });
+  }
+
+  // the minimap's layer: the network outlines (else the small areas), light and inert
+  global.pcnMiniLayer = function () {
+    var spec = global.pcnSpec || { layers: [] };
+    var src = null;
+    spec.layers.forEach(function (s) { if (s.key === "networks" || (!src && s.key === "areas")) { src = s; } });
+    if (!src) { return L.layerGroup(); }
+    return L.geoJson(src.data, { interactive: false, style: function (f) {
+      var st = (f.properties && f.properties.style) || {};
+      return { color: st.color || st.fillColor || "#555", weight: 1, fill: true,
+               fillColor: st.fillColor || st.color || "#999", fillOpacity: 0.4 };
+    } });
+  };
+
+  global.pcnBuild = function (map, groups, control, spec) {
     var view = spec.view;
-    var map = L.map(elementId, { zoomControl: true, zoomSnap: view.zoomSnap, preferCanvas: !!view.preferCanvas });
+    global.pcnSpec = spec;
     // Start at the fitted view when the page already has a size, so the layers are drawn
     // once, where they stay (pcnInstall's own fit is then no change); else at the centre.
     var size = map.getSize();
@@ -192,16 +297,18 @@
     } else {
       map.setView(view.center, view.zoom);
     }
-    var bases = {}, overlays = {}, layers = {};
-    if (spec.tiles) {
-      bases[spec.tiles.name] = L.tileLayer(spec.tiles.url, { attribution: spec.tiles.attribution,
-                                                             maxZoom: spec.tiles.maxZoom }).addTo(map);
+    if (spec.tiles && map.attributionControl) {
+      map.attributionControl.addAttribution(spec.tiles.attribution);
     }
+    var layers = {};
     spec.layers.forEach(function (s) {
-      layers[s.key] = overlay(s).addTo(map);
-      overlays[s.name] = layers[s.key];
+      layers[s.key] = overlay(s).addTo(groups[s.key] || map);
     });
-    L.control.layers(bases, overlays, { position: "topright", collapsed: !roomy(map), autoZIndex: true }).addTo(map);
+    // A pane in the app is small: there the layer list starts folded so the map shows.
+    var s = map.getSize();
+    if (control && s.x >= 900 && s.y >= 700) { control.expand(); }
+    buildLabels(map, groups.labels, spec.labels);
+    buildSearch(groups.search, spec);
     global.pcnInstall(map, layers, spec.install);
     return map;
   };
@@ -276,6 +383,90 @@
   // shrink them back to the current zoom.
   global.pcnRescale = function () {
     if (global.pcnMap) { scaleCircles(global.pcnMap, global.pcnLayers || {}); }
+  };
+
+  // --- after an edit: only what changed, through indexes built once per page (a scan of
+  // 6,500 practices or 1,250 outlines per move would be the whole cost of the restyle) ---
+  var RING = function (red, radius) { return { radius: radius + 4, color: red, weight: 3.0, fill: false, opacity: 1.0 }; };
+  var OUTLINE = function (red) { return { color: red, weight: 3.0, dashArray: "8 5", fill: false, opacity: 0.95 }; };
+  function updateIndex(layers) {
+    var index = global.pcnUpdateIndex;
+    if (index) { return index; }
+    index = global.pcnUpdateIndex = { nets: {}, dots: {}, marks: {} };
+    if (layers.networks) { layers.networks.eachLayer(function (l) { index.nets[l.feature.properties.id] = l; }); }
+    if (layers.practices) { layers.practices.eachLayer(function (l) { index.dots[l.feature.properties.code] = l; }); }
+    if (layers.findings) {
+      layers.findings.eachLayer(function (l) {
+        var p = l.feature.properties;
+        index.marks[p.kind === "network" ? "n:" + p.id : "p:" + p.code] = l;
+      });
+    }
+    return index;
+  }
+  function findingsLayer(layers) {
+    if (!layers.findings) {
+      // the page was drawn with no error findings, so it has no findings layer yet
+      layers.findings = L.geoJson(null, {
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+        style: function (f) { return f.properties.style; }
+      }).addTo(global.pcnMap);
+      layers.findings.on("click", function (e) {
+        var p = e.layer && e.layer.feature && e.layer.feature.properties;
+        if (p && p.kind && p.code) { send(p.kind, p.code); }
+      });
+    }
+    return layers.findings;
+  }
+  function setMark(layers, index, key, feature) {
+    var old = index.marks[key];
+    if (old) { layers.findings.removeLayer(old); delete index.marks[key]; }
+    if (!feature) { return; }
+    var group = findingsLayer(layers);
+    var made = L.GeoJSON.geometryToLayer(feature, group.options);
+    made.feature = feature;
+    if (made.setStyle) { made.setStyle(feature.properties.style); }
+    group.addLayer(made);
+    index.marks[key] = made;
+  }
+  global.pcnUpdate = function (u) {
+    var layers = global.pcnLayers;
+    if (!layers || !global.pcnMap) { return false; }
+    var index = updateIndex(layers);
+    Object.keys(u.networks).forEach(function (id) {
+      var n = u.networks[id], l = index.nets[id];
+      if (l) {
+        Object.assign(l.feature.properties, { name: n.name, ods: n.ods, code: n.code, list_size: n.list_size,
+                                              members: n.members, findings: n.findings, errors: n.errors });
+      }
+      setMark(layers, index, "n:" + id, n.errors > 0 && l ? { type: "Feature", geometry: l.feature.geometry,
+        properties: Object.assign({}, l.feature.properties, { style: OUTLINE(u.red) }) } : null);
+      var label = global.pcnLabelIndex && global.pcnLabelIndex[id];
+      if (label) {
+        Object.assign(label.pcnLabel, { name: n.name, size: n.list_size, badge: n.badge });
+        var el = label.getElement && label.getElement();
+        if (el) { el.innerHTML = labelHtml(label.pcnLabel); label.pcnW = undefined; }
+      }
+    });
+    if (Object.keys(u.networks).length && labels.length) { placeLabels(global.pcnMap); }
+    var rescale = [];
+    Object.keys(u.practices).forEach(function (code) {
+      var s = u.practices[code], dot = index.dots[code];
+      if (!dot) { return; }
+      var p = dot.feature.properties;
+      p.network = s.network;
+      p.findings = s.findings;
+      p.style.fillColor = s.colour;
+      dot.setStyle({ fillColor: s.colour });
+      var flagNet = s.netId && s.netErrors > 0 && !index.nets[s.netId];
+      setMark(layers, index, "p:" + code, s.findings > 0 || flagNet ? { type: "Feature",
+        geometry: dot.feature.geometry, properties: Object.assign({}, p, { style: RING(u.red, p.style.radius) }) } : null);
+      if (index.marks["p:" + code]) { rescale.push(index.marks["p:" + code]); dot.bringToFront(); }
+    });
+    if (rescale.length && global.pcnMap) {
+      var factor = Math.min(1, Math.max(0.15, Math.pow(2, (global.pcnMap.getZoom() - FULL_SIZE_ZOOM) / 2)));
+      rescale.forEach(function (l) { if (l.setRadius) { l.setRadius(Math.max(1.5, l.feature.properties.style.radius * factor)); } });
+    }
+    return true;
   };
 
   global.pcnSelect = send;   // lets a test (or a keyboard shortcut) select without a mouse

@@ -22,7 +22,9 @@ def _fetcher():
 
 def test_lock_pins_what_package_json_asks_for():
     lock = _fetcher().load_lock(MAPS)
-    assert {n: e["version"] for n, e in lock.items()} == {"leaflet": "1.9.4"}
+    assert {n: e["version"] for n, e in lock.items()} == {
+        "leaflet": "1.9.4", "leaflet.fullscreen": "3.0.0", "leaflet-measure": "2.1.7",
+        "leaflet-minimap": "3.6.1", "leaflet-search": "2.9.7"}
     assert lock["leaflet"]["integrity"].startswith("sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8")
     targets = {t for e in lock.values() for t, _ in e["files"].values()}
     assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png"} <= targets
@@ -45,7 +47,8 @@ def test_intact_assets_are_left_alone_without_npm(maps_copy, monkeypatch):
     monkeypatch.setattr(fetcher.shutil, "which", lambda name: None)     # no npm on this machine
     said: list[str] = []
     assert fetcher.fetch(maps_copy, log=said.append) == []
-    assert said == ["leaflet@1.9.4: present and verified"]
+    assert said[0] == "leaflet@1.9.4: present and verified" and len(said) == 5
+    assert all(line.endswith(": present and verified") for line in said)
 
 
 def test_a_tampered_file_is_fetched_again(maps_copy, monkeypatch):

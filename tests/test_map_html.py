@@ -41,8 +41,23 @@ def test_network_tooltips_carry_totals_and_findings():
     nets = _by(_data().networks)
     alpha, beta = nets["U00001"]["properties"], nets["U00002"]["properties"]
     assert (alpha["name"], alpha["list_size"], alpha["members"], alpha["findings"]) == ("Alpha PCN", "37,000", 3, 0)
-    # Beta: below 30,000, no director, no payee, unsigned agreement.
-    assert (beta["list_size"], beta["members"], beta["findings"], beta["errors"]) == ("12,000", 2, 4, 4)
+    # Beta: below 30,000 (the outline's one error), no director, no payee, unsigned agreement
+    # (governance: a badge on its name, not the outline).
+    assert (beta["list_size"], beta["members"], beta["findings"], beta["errors"]) == ("12,000", 2, 4, 1)
+
+
+def test_networks_are_named_at_a_point_inside_them_with_size_and_badge():
+    import shapely
+    data = _data()
+    labels = {label["code"]: label for label in data.labels}
+    beta = labels["U00002"]
+    assert (beta["name"], beta["size"]) == (data.legend[1][0], "12,000")
+    assert sorted(beta["badge"].split(" · ")) == ["agreement unsigned", "no director", "no payee"]
+    assert labels["U00001"]["badge"] == ""
+    outline = {f["properties"]["code"]: f["geometry"] for f in data.networks["features"]}
+    for code, label in labels.items():
+        assert shapely.geometry.shape(outline[code]).buffer(1e-4).contains(shapely.Point(label["lng"], label["lat"]))
+    assert [label["list_size"] for label in data.labels] == sorted((l["list_size"] for l in data.labels), reverse=True)
 
 
 def test_neighbouring_networks_get_different_colours_and_areas_follow_them():

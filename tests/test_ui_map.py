@@ -110,3 +110,36 @@ def test_the_sample_ccg_map_shows_polygons_and_practices(qtbot):
         assert js(qtbot, w, "pcnLayers.practices.getLayers().length") == located
     finally:
         close(w)
+
+
+def test_the_map_in_the_window_is_folium_and_names_its_networks(qtbot):
+    """The sample CCG's map: folium's page (its map div and plugins), every network named with
+    its list size where labels do not collide, the governance errors as a badge, and no two
+    names shown overlapping."""
+    path = resource("sample", "sample_ccg.pcnproj")
+    if not path.is_file():
+        pytest.skip(f"sample project missing: {path}")
+    w = open_window(qtbot, Document.open(path, untitled=True))
+    w.resize(1366, 768)
+    try:
+        qtbot.wait(200)
+        assert js(qtbot, w, "document.querySelectorAll('.folium-map').length") == 1
+        for control in ("leaflet-control-search", "leaflet-control-minimap", "leaflet-control-measure",
+                        "leaflet-control-zoom-fullscreen"):
+            assert js(qtbot, w, f"document.getElementsByClassName('{control}').length") >= 1, control
+        shown = js(qtbot, w, "pcnLabels()")
+        project = w.document.project
+        expected = {(n.name, f"{project.network_list_size(n.id):,}") for n in project.networks.values()}
+        assert shown and {(s["name"], s["size"]) for s in shown} <= expected
+        assert len(shown) >= len(expected) // 2
+        boxes = js(qtbot, w, """Array.prototype.filter.call(document.querySelectorAll('.pcn-label'),
+            function (e) { return e.style.display !== 'none'; }).map(function (e) {
+            var r = e.firstChild.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        badges = {label["code"]: label["badge"] for label in js(qtbot, w, "pcnSpec.labels")}
+        no_director = {f.network for f in w.document.current_findings if f.rule == "director-missing"}
+        assert no_director and all("no director" in badges[code] for code in no_director)
+    finally:
+        close(w)

@@ -14,6 +14,26 @@ LEAFLET_JS = ("vendor", "leaflet", "leaflet.js")
 LEAFLET_CSS = ("vendor", "leaflet", "leaflet.css")
 PCN_MAP_JS = ("pcn_map.js",)
 
+# folium's assets by the names its elements give them, each served from the npm package
+# maps/package.json pins (the same versions folium links from CDNs).
+FOLIUM_ASSETS: dict[str, tuple[str, ...]] = {
+    "leaflet": LEAFLET_JS,
+    "leaflet_css": LEAFLET_CSS,
+    "Control.Fullscreen.js": ("vendor", "leaflet.fullscreen", "Control.FullScreen.js"),
+    "Control.FullScreen.css": ("vendor", "leaflet.fullscreen", "Control.FullScreen.css"),
+    "leaflet_measure_js": ("vendor", "leaflet-measure", "dist", "leaflet-measure.min.js"),
+    "leaflet_measure_css": ("vendor", "leaflet-measure", "dist", "leaflet-measure.css"),
+    "Control_MiniMap_js": ("vendor", "leaflet-minimap", "dist", "Control.MiniMap.min.js"),
+    "Control_MiniMap_css": ("vendor", "leaflet-minimap", "dist", "Control.MiniMap.min.css"),
+    "Leaflet.Search.js": ("vendor", "leaflet-search", "dist", "leaflet-search.min.js"),
+    "Leaflet.Search.css": ("vendor", "leaflet-search", "dist", "leaflet-search.min.css"),
+}
+# What folium's Map links by default for markers and popups this map never makes (jQuery,
+# Bootstrap, Font Awesome, awesome-markers): left out of the page rather than fetched.
+FOLIUM_UNUSED = frozenset({"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+                           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"})
+_MIME = {"png": "image/png", "svg": "image/svg+xml", "gif": "image/gif"}
+
 FETCH_HINT = "run `python scripts/fetch_map_assets.py` (it fetches Leaflet with npm)"
 
 
@@ -36,15 +56,30 @@ def _read(folder: Path, parts: tuple[str, ...]) -> str:
 
 
 def _inline_css_images(css: str, base: Path) -> str:
-    """Leaflet's CSS points at images/*.png beside it; once inlined those relative URLs would
-    dangle, so each becomes a data: URL."""
+    """The CSS points at images beside it (images/*.png, ../images/*.gif, icon.svg); once
+    inlined those relative URLs would dangle, so each becomes a data: URL."""
     def swap(match: re.Match[str]) -> str:
-        target = base / match.group(1)
+        target = (base / match.group(1)).resolve()
         if not target.is_file():
             return match.group(0)
         data = base64.b64encode(target.read_bytes()).decode("ascii")
-        return f"url(data:image/png;base64,{data})"
-    return re.sub(r"url\((images/[\w.-]+\.png)\)", swap, css)
+        return f"url(data:{_MIME[match.group(2).lower()]};base64,{data})"
+    return re.sub(r"url\(['\"]?((?:\.\./)?[\w./@-]+\.(png|svg|gif))['\"]?\)", swap, css)
+
+
+@lru_cache(maxsize=32)
+def _folium_asset(folder: str, name: str) -> str:
+    parts = FOLIUM_ASSETS[name]
+    base = Path(folder)
+    text = _read(base, parts)
+    if parts[-1].endswith(".css"):
+        return _inline_css_images(text, base.joinpath(*parts[:-1]))
+    return re.sub(r"^//# sourceMappingURL=.*$", "", text, flags=re.M)
+
+
+def folium_asset(name: str, folder: Path | None = None) -> str:
+    """The text of the asset folium names ``name``, for inlining (KeyError: not bundled)."""
+    return _folium_asset(str(folder or maps_dir()), name)
 
 
 @lru_cache(maxsize=4)

@@ -6,31 +6,40 @@ tile layer is added only when asked for. Inside the app a QWebEngineView loads t
 file; ``maps/pcn_map.js`` connects clicks to Python through a QWebChannel object named
 ``pcnBridge`` (slot ``select(kind, code)``) and does nothing extra in a plain browser.
 
-The page is written here directly: one JSON description of the map and its layers, which
-``pcnBuild`` in ``maps/pcn_map.js`` turns into Leaflet layers, tooltips and the layer
-control. (It was folium's output once; writing it ourselves keeps folium, branca, jinja2
-and pandas, over a second to import, off the path from starting the app to a drawn map.)
+The page is folium's (``map_folium``: its Map, feature groups, layer control and plugins)
+and the data one JSON description of the layers, which ``pcnBuild`` in ``maps/pcn_map.js``
+turns into Leaflet layers, tooltips, network names and the search index. folium's frame
+depends only on which layers there are and on the assets, so it is rendered once and kept
+(``page_shell``): importing folium (and pandas under it, about 0.6 s) stays off the path
+from starting the app to a drawn map whenever the frame is already cached.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
 import tempfile
+from functools import lru_cache
+from importlib import util
 from pathlib import Path
 from typing import Any
 
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
-from .map_assets import map_assets, script_tag, style_tag
+from ..paths import config_dir, maps_dir
+from .map_assets import FOLIUM_ASSETS, folium_asset, map_assets
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
 BACKGROUND = "#f3f1ea"        # the map's paper, where no layer is drawn
 
+SPEC_SLOT = "/*__PCN_SPEC__*/null"      # where map_folium's frame takes the spec and title
+TITLE_SLOT = "__PCN_TITLE__"
+SHELL_VERSION = 7             # bump when map_folium's frame changes shape
 _PAGE_CSS = """
 html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
-.pcn-map { position: relative; width: 100%%; height: 100%%; background: %(paper)s; }
+.folium-map { background: %(paper)s; }
 .leaflet-container { font-size: 1rem; }
 .pcn-tooltip table { margin: auto; }
 .pcn-tooltip tr { text-align: left; }
@@ -50,6 +59,14 @@ html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
   vertical-align: -2px; border-radius: 2px; }
 .pcn-legend i.ring { border: 3px solid %(red)s; border-radius: 50%%; width: 8px; height: 8px; }
 .pcn-legend i.dash { border-top: 3px dashed %(red)s; height: 0; border-radius: 0; vertical-align: 3px; }
+.pcn-legend i.badge { background: %(red)s; border-radius: 6px; width: 16px; height: 10px; }
+.pcn-label { background: none; border: 0; }
+.pcn-label-box { position: absolute; transform: translate(-50%%, -50%%); white-space: nowrap;
+  text-align: center; font: 11px/1.2 sans-serif; color: #1a1a1a; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+.pcn-label-box b { font-size: 12px; }
+.pcn-badge { display: inline-block; margin-left: 4px; padding: 0 4px; border-radius: 6px;
+  background: %(red)s; color: #fff; font-size: 10px; text-shadow: none; }
 .pcn-legend i.place { border-top: 2px dashed #4d4d4d; height: 0; border-radius: 0; vertical-align: 3px; }
 """ % {"red": FINDING_RED, "paper": BACKGROUND}
 
@@ -94,25 +111,6 @@ ONLINE_TILES = {"name": "Street map (online)", "url": "https://tile.openstreetma
                 "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                                "contributors", "maxZoom": 19}
 
-_PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="utf-8">
-<title>%(title)s</title>
-<meta name="viewport" content="width=device-width, initial-scale=1.0, maximum-scale=1.0, user-scalable=no">
-%(leaflet_css)s
-%(page_css)s
-%(leaflet_js)s
-%(pcn_js)s
-</head>
-<body>
-<div class="pcn-map" id="pcn-map"></div>
-<script>pcnBuild("pcn-map", %(spec)s);</script>
-</body>
-</html>
-"""
-
-
 def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str:
     """The page for already-built ``data`` (see ``map_layers.build_map_data``)."""
     assets = map_assets()
@@ -124,15 +122,88 @@ def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str
         "tiles": ONLINE_TILES if online_tiles else None,
         "layers": _layers(data),
         "install": {"bounds": data.bounds, "legendHtml": legend_html(data)},
+        "labels": [{k: v for k, v in label.items() if k != "list_size"} for label in data.labels],
     }
-    return _PAGE % {
-        "title": html.escape(f"{project.name} - PCN map"),
-        "leaflet_css": style_tag(assets.leaflet_css),
-        "page_css": style_tag(_PAGE_CSS),
-        "leaflet_js": script_tag(assets.leaflet_js),
-        "pcn_js": script_tag(assets.pcn_js),
-        "spec": _script_json(spec),
-    }
+    layers = [(layer["key"], layer["name"]) for layer in spec["layers"]]
+    shell = page_shell(layers, many, spec["tiles"], assets.pcn_js)
+    return (shell.replace(TITLE_SLOT, html.escape(f"{project.name} - PCN map"), 1)
+                 .replace(SPEC_SLOT, SPEC_START + _script_json(spec) + SPEC_END, 1))
+
+
+SPEC_START, SPEC_END = "/*pcn-spec*/", "/*pcn-spec-end*/"
+
+
+def page_spec(page: str) -> dict[str, Any]:
+    """The spec a written page hands to pcnBuild (for tests and tools)."""
+    start = page.index(SPEC_START) + len(SPEC_START)
+    return json.loads(page[start:page.index(SPEC_END, start)])
+
+
+def _shell_dir() -> Path:
+    return config_dir() / "map-pages"
+
+
+@lru_cache(maxsize=16)
+def _shell_key(shape: str, pcn_js: str) -> str:
+    """What the frame depends on: its shape, folium's own version and every asset's text."""
+    return hashlib.sha256(json.dumps(
+        [SHELL_VERSION, _folium_version(), shape, _PAGE_CSS, hashlib.sha256(pcn_js.encode()).hexdigest(),
+         _asset_stamps()],
+        sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _asset_stamps() -> list[list[Any]]:
+    """Each bundled asset's size and modification time: a changed file makes a new frame,
+    without reading and hashing ~600 KB on every start."""
+    base = maps_dir()
+    out: list[list[Any]] = []
+    for name in sorted(FOLIUM_ASSETS):
+        path = base.joinpath(*FOLIUM_ASSETS[name])
+        try:
+            st = path.stat()
+        except OSError:
+            folium_asset(name)          # raises MapAssetsMissing, naming the fetch script
+            raise
+        out.append([name, st.st_size, st.st_mtime_ns])
+    return out
+
+
+def _folium_version() -> str:
+    """folium's version file as installed, read without importing folium (or asking the
+    package metadata, which scans every installed distribution: ~25 ms of a start)."""
+    spec = util.find_spec("folium")
+    version_file = Path(spec.origin).with_name("_version.py") if spec and spec.origin else None
+    if version_file is not None and version_file.is_file():
+        return version_file.read_text(encoding="utf-8")
+    from importlib import metadata   # noqa: PLC0415 — a frozen build's fallback (email, zipfile...)
+    try:
+        return metadata.version("folium")
+    except metadata.PackageNotFoundError:      # a build without folium's metadata
+        import folium                           # noqa: PLC0415
+        return str(folium.__version__)
+
+
+def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[str, Any] | None,
+               pcn_js: str) -> str:
+    """folium's page for these layers, from the cache when the same folium, assets and
+    layers made it before, else rendered (importing folium) and cached."""
+    key = _shell_key(json.dumps([layers, prefer_canvas, tiles], sort_keys=True), pcn_js)
+    path = _shell_dir() / f"{key}.html"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    from .map_folium import build_shell   # noqa: PLC0415 — folium only when the frame is new
+    shell = build_shell(layers, prefer_canvas, tiles, _PAGE_CSS, pcn_js)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(shell)
+        os.replace(tmp, path)
+    except OSError:
+        pass                      # a read-only config folder: render again next time
+    return shell
 
 
 def _layers(data: MapData) -> list[dict[str, Any]]:
@@ -175,7 +246,8 @@ def legend_html(data: MapData) -> str:
         rows.append(f"{swatches}{len(data.legend):,} networks, coloured so that neighbours differ")
     rows.append(f'<i style="background:{UNASSIGNED}"></i>Not in a network')
     rows.append('<i class="ring"></i>Practice with an error finding')
-    rows.append('<i class="dash"></i>Network with an error finding')
+    rows.append('<i class="dash"></i>Network with a size or boundary error')
+    rows.append('<i class="badge"></i>Missing director or payee (on the name)')
     if data.places["features"]:
         rows.append('<i class="place"></i>Local authority')
     rows.append("Circle area is proportional to list size")

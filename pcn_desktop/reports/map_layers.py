@@ -27,6 +27,11 @@ UNASSIGNED = "#8c8c8c"
 FINDING_RED = "#d00000"
 MAX_RADIUS_PX = 14.0
 MIN_RADIUS_PX = 3.0
+# Governance findings are a badge on the network's name, not its outline: a region where
+# every network lacks a director still shows which outlines have size or boundary errors.
+BADGE_RULES = {"director-missing": "no director", "director-not-member": "director not a member",
+               "payee-missing": "no payee", "payee-not-member": "payee not a member",
+               "agreement-unsigned": "agreement unsigned", "exemption-without-reason": "exemption reason missing"}
 # What every small area shares, given once for the layer rather than on 33,000 features.
 AREA_STYLE = {"color": "#ffffff", "weight": 0.6, "opacity": 0.9}
 
@@ -41,6 +46,7 @@ class MapData:
     colours: dict[str, str]                       # network id -> colour
     bounds: list[list[float]] | None              # [[south, west], [north, east]]
     legend: list[tuple[str, str]] = field(default_factory=list)   # (label, colour)
+    labels: list[dict[str, Any]] = field(default_factory=list)   # network names, see network_labels
 
     def polygon_count(self) -> int:
         """Leaflet polygon layers the map will hold: one per (multi)polygon feature; place
@@ -140,14 +146,19 @@ def build_map_data(project: Project, findings: list[Finding], highlight: Network
     all_bounds = _extent(project, net_geoms)
     tol = display_tolerance(all_bounds) if all_bounds else 1e-5
 
-    errors_by_net: dict[str, int] = defaultdict(int)
+    errors_by_net: dict[str, int] = defaultdict(int)        # size and boundary errors: the outline
     count_by_net: dict[str, int] = defaultdict(int)
+    badges: dict[str, list[str]] = defaultdict(list)        # governance errors: a badge
     errors_by_practice: dict[str, list[str]] = defaultdict(list)
     for f in findings:
         if f.network_id:
             count_by_net[f.network_id] += 1
             if f.severity is Severity.ERROR:
-                errors_by_net[f.network_id] += 1
+                if f.rule in BADGE_RULES:
+                    if BADGE_RULES[f.rule] not in badges[f.network_id]:
+                        badges[f.network_id].append(BADGE_RULES[f.rule])
+                else:
+                    errors_by_net[f.network_id] += 1
         if f.practice and f.severity is Severity.ERROR:
             errors_by_practice[f.practice].append(f.message)
 
@@ -161,8 +172,37 @@ def build_map_data(project: Project, findings: list[Finding], highlight: Network
     if bounds is None and all_bounds:
         bounds = [[all_bounds[1], all_bounds[0]], [all_bounds[3], all_bounds[2]]]
     legend = [(n.name or n.key, colours[n.id]) for n in project.sorted_networks()]
+    labels = network_labels(project, net_geoms, badges)
     return MapData(collection(areas), collection(networks), collection(places),
-                   collection(practices), collection(red_outlines + red_rings), colours, bounds, legend)
+                   collection(practices), collection(red_outlines + red_rings), colours, bounds, legend,
+                   labels)
+
+
+def badge_text(badges: list[str]) -> str:
+    return " · ".join(badges)
+
+
+def network_labels(project: Project, net_geoms: dict[str, Any], badges: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Each network's name, list size and badge at a point inside its area (else at the
+    middle of its practices), biggest first: the page places them in this order."""
+    out = []
+    for net in project.networks.values():
+        geom = net_geoms.get(net.id)
+        if geom is not None and not geom.is_empty:
+            point = geom.point_on_surface()
+            lng, lat = point.x, point.y
+        else:
+            pts = [(p.longitude, p.latitude) for c in project.members(net.id)
+                   if (p := project.practices.get(c)) is not None and p.has_location]
+            if not pts:
+                continue
+            lng, lat = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
+        size = project.network_list_size(net.id)
+        out.append({"id": net.id, "code": net.key, "name": net.name or net.key, "size": _count(size),
+                    "list_size": size, "lat": round(lat, 5), "lng": round(lng, 5),
+                    "badge": badge_text(badges.get(net.id, []))})
+    out.sort(key=lambda l: (-l["list_size"], l["name"]))
+    return out
 
 
 def _area_features(project: Project, colours: dict[str, str], tol: float) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ Open Government Licence v3.0.</li>
 <p><b>Software</b></p>
 <ul>
 <li>Leaflet &copy; Volodymyr Agafonkin and contributors, BSD-2-Clause.</li>
+<li>folium (MIT); leaflet.fullscreen (MIT), leaflet-measure (MIT), Leaflet-MiniMap (BSD-2-Clause), leaflet-search (MIT): the map page and its plugins.</li>
 <li>Qt for Python (PySide6 {pyside}), LGPLv3;
 SQLAlchemy, MIT; shapely, BSD-3-Clause; GeoPandas, BSD-3-Clause; pyproj, MIT; ReportLab, BSD.</li>
 </ul>

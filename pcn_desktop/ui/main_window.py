@@ -23,7 +23,8 @@ from .network_actions import NetworkActions
 from .panes.findings_pane import FindingsPane
 from .panes.networks_pane import NetworksPane
 from .panes.practices_pane import PracticesPane
-from .presentation import set_presentation
+from . import layout
+from .presentation import presentation_sizes, set_presentation
 from .properties_pane import PropertiesPane
 from .scenario_actions import ScenarioActions
 from .settings import app_settings
@@ -63,12 +64,11 @@ class MainWindow(QMainWindow):
         funding_scroll.setWidget(self.funding_pane)
         funding_scroll.setAccessibleName("Funding pane")
         funding = self._dock("funding", "Funding", funding_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["properties"], funding)
-        self.docks["properties"].raise_()
+        available = layout.screen_size(self)
+        self.compact = available is not None and layout.compact_for(available)
+        layout.arrange(self, self.compact)
         funding.visibilityChanged.connect(lambda visible: visible and self._refresh_funding())
         self.agreements_dialog = None         # made on first use (see show_agreements)
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.files = FileActions(self)
         self.network_actions = NetworkActions(self)
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.summary)
         # one group, one pair of actions, whichever document is open
         self.undo_group = QUndoGroup(self)
+        self.presentation_state: QByteArray | None = None    # the layout to go back to
         self.presentation_action = QAction("&Presentation mode", self, checkable=True)
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.toggled.connect(self.set_presentation)
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._initial_size()
         self._sized = self._restore_layout()
+        self._presentation_sized = False
         if presentation:
             self.presentation_action.setChecked(True)
 
@@ -109,38 +111,53 @@ class MainWindow(QMainWindow):
         return dock
 
     def _initial_size(self) -> None:
-        """Most of the screen on first run (a laptop or a projector), never below 1200x760."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width = max(1200, int(screen.width() * 0.94)) if screen else 1400
-        height = max(760, int(screen.height() * 0.92)) if screen else 900
-        self.resize(width, height)
+        """Most of the screen on first run (a laptop or a projector), never more than it has."""
+        self.resize(layout.initial_size(layout.screen_size(self)))
 
     def _default_sizes(self) -> None:
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        w, h = self.width(), self.height()
-        self.resizeDocks([self.docks["practices"], self.docks["properties"]],
-                         [max(590, int(w * 0.38)), max(330, int(w * 0.21))], horizontal)
-        self.resizeDocks([self.docks["practices"], self.docks["networks"]], [h // 2, h // 2], vertical)
-        self.resizeDocks([self.docks["findings"]], [max(200, int(h * 0.27))], vertical)
+        layout.default_sizes(self, self.compact)
+
+    def set_compact(self, compact: bool) -> None:
+        """Lay the panes out for a small (or a wide) screen, at their default sizes."""
+        self.compact = compact
+        layout.arrange(self, compact)
+        self._default_sizes()
 
     def showEvent(self, event) -> None:  # noqa: ANN001 — QShowEvent
         super().showEvent(event)
         if not self._sized:               # first run: dock sizes need the shown window's size
             self._sized = True
             self._default_sizes()
+        if self.presentation_state is not None and not self._presentation_sized:
+            self._presentation_sized = True
+            presentation_sizes(self)
 
     def _restore_layout(self) -> bool:
         settings = app_settings()
         geometry = settings.value("window/geometry")
         state = settings.value("window/state")
+        # a layout saved for the other kind of screen (a laptop's on a projector) is not used
+        if settings.value("window/layout") != self._layout_name():
+            return False
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
 
+    def _layout_name(self) -> str:
+        # per screen size in logical pixels: a layout kept at 100% does not fit the same
+        # laptop at 150%, nor a projector's screen
+        available = layout.screen_size(self)
+        where = f"-{available.width()}x{available.height()}" if available is not None else ""
+        return ("compact" if self.compact else "wide") + where
+
     def save_layout(self) -> None:
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
+        # in presentation mode, the layout it will go back to is the one kept
+        if self.presentation_state is not None:
+            self.set_presentation(False)
         settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.setValue("window/layout", self._layout_name())
         settings.sync()
 
     def _build_menus(self) -> None:

@@ -1,22 +1,33 @@
-"""Presentation mode: larger type everywhere for a projector, and back."""
+"""Presentation mode, for a projector in a workshop room: larger type, and a layout for it.
+
+Larger type alone pushes the properties' fields and the tables' last columns off the
+edge, so the mode also rearranges: the room needs the map, the networks and the findings;
+the practice list, the properties form, the funding pane and the status bar are for
+whoever edits, and are hidden until the mode is left (which puts every pane back where it
+was). Columns are refitted to the new type so no heading or figure is cut.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 
+from .layout import table_width
+from .models.networks_model import CODE
+from .panes.fit import ColumnFitter
+
 SCALE = 1.5
+HIDDEN = ("practices", "properties", "funding")   # what a room does not need (and the code column)
 _base_point_size: float | None = None
 
 
-def set_presentation(window: QMainWindow, on: bool) -> None:
+def _scale_type(window: QMainWindow, on: bool) -> None:
     global _base_point_size
     app = QApplication.instance()
     font = app.font()
     if _base_point_size is None:
         _base_point_size = font.pointSizeF()
     size = _base_point_size * (SCALE if on else 1.0)
-    factor = size / font.pointSizeF()           # relative to what is on screen now
     font.setPointSizeF(size)
     app.setFont(font)
     # widgets given their own font (a bold heading) do not follow the application font
@@ -28,8 +39,45 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
     row_height = int(QFontMetrics(font).height() * 1.5)
     for view in window.findChildren(QTableView):
         view.verticalHeader().setDefaultSectionSize(row_height)
-        header = view.horizontalHeader()
-        for col in range(header.count() - 1):      # the last column stretches
-            view.setColumnWidth(col, int(view.columnWidth(col) * factor))
+    for fitter in window.findChildren(ColumnFitter):
+        fitter.fit()
+
+
+def presentation_sizes(window: QMainWindow) -> None:
+    """The networks table whole where it fits in half the window; the findings a third.
+    Once the new type has reached the tables (their columns refit on its FontChange)."""
+    QTimer.singleShot(0, window, lambda: _resize_docks(window))
+
+
+def _resize_docks(window: QMainWindow) -> None:
+    w, h = window.width(), window.height()
+    left = min(int(w * 0.55), table_width(window.networks_pane.view))
+    window.resizeDocks([window.docks["networks"]], [left], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.docks["findings"]], [int(h * 0.3)], Qt.Orientation.Vertical)
+
+
+def set_presentation(window: QMainWindow, on: bool) -> None:
+    if on == (getattr(window, "presentation_state", None) is not None):
+        return
+    if on:
+        window.presentation_state = window.saveState()
+        _scale_type(window, True)
+        for key in HIDDEN:
+            window.docks[key].hide()
+        window.statusBar().hide()
+        window.docks["networks"].show()
+        window.docks["networks"].raise_()
+        window.docks["findings"].show()
+        # ODS codes mean nothing to a room; the names, sizes and states do
+        window.networks_pane.view.setColumnHidden(CODE, True)
+        if window.isVisible():          # else the window's first showEvent sizes them
+            presentation_sizes(window)
+    else:
+        state: QByteArray = window.presentation_state
+        window.presentation_state = None
+        _scale_type(window, False)
+        window.restoreState(state)
+        window.networks_pane.view.setColumnHidden(CODE, False)
+        window.statusBar().show()
     window.map_pane.view.setZoomFactor(1.25 if on else 1.0)   # the map keeps room for its shapes
     window.statusBar().showMessage("Presentation mode on" if on else "Presentation mode off", 3000)

@@ -82,6 +82,8 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
         if getattr(grab, "done", False):
             return
         grab.done = True  # type: ignore[attr-defined]
+        if pane in window.docks:              # a tab in the compact layout: bring it forward
+            window.docks[pane].raise_()
         app.processEvents()
         target = window if pane == "window" else pane_widget(window, pane)
         ok = target.grab().save(out)

@@ -5,7 +5,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain.findings import Finding
-from ..models.findings_model import MESSAGE, NETWORK, PRACTICE, RULE, SEVERITY, SORT_ROLE, FindingsModel
+from ..models.findings_model import RULE, SORT_ROLE, FindingsModel
+from .fit import ColumnFitter
 from .table import SortProxy, make_table
 
 
@@ -48,18 +49,24 @@ class FindingsPane(QWidget):
         self.count.setAccessibleName("Findings count")
         self.view = make_table(self.proxy, "Findings table", self)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(False)
-        # The message gets the room: the short columns take what their text needs, and the
-        # rule id, which analysts look up less often, is in every row's tooltip.
-        for col in (SEVERITY, NETWORK, PRACTICE):
-            header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(MESSAGE, header.ResizeMode.Stretch)
+        # The rule id, which analysts look up less often, is in every row's tooltip and in
+        # the detail line; every other column is as wide as its text (scrolling sideways
+        # rather than eliding), and the detail line under the table shows the current
+        # finding in full, wrapped, however narrow the pane.
         self.view.setColumnHidden(RULE, True)
+        self.fitter = ColumnFitter(self.view)
+        self.detail = QLabel(self)
+        self.detail.setAccessibleName("Finding detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_detail())
         self.view.doubleClicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._update_count)
+            signal.connect(self._show_detail)
+        self.proxy.layoutChanged.connect(self._show_detail)
         top = QHBoxLayout()
         top.addWidget(self.severity)
         top.addWidget(self.filter, 1)
@@ -67,8 +74,28 @@ class FindingsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.view)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         self._update_count()
+        self._show_detail()
+
+    def shown_finding(self) -> Finding | None:
+        """The current row's finding, else the first row's (what the detail line shows)."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            index = self.proxy.index(0, 0)
+        if not index.isValid():
+            return None
+        return self.model.finding_at(self.proxy.mapToSource(index).row())
+
+    def _show_detail(self, *_args: object) -> None:
+        f = self.shown_finding()
+        if f is None:
+            self.detail.setText("No findings.")
+            return
+        where = " · ".join(x for x in (f.network, f.practice) if x)
+        self.detail.setText(f"{f.severity.value.capitalize()}{' · ' + where if where else ''}: {f.message}"
+                            f"  (rule {f.rule})")
 
     def _update_count(self, *_args: object) -> None:
         rows = [self.model.finding_at(r) for r in range(self.model.rowCount())]

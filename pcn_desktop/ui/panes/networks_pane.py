@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QStyle, QStyledItemDel
                                QStyleOptionViewItem, QVBoxLayout, QWidget)
 
 from ..models.networks_model import RATIO_ROLE, SIZE, SORT_ROLE, NetworksModel
+from .fit import ColumnFitter
 from .table import SortProxy, make_table, select_source_row
 
 
@@ -15,6 +16,7 @@ class TotalBarDelegate(QStyledItemDelegate):
     """The list size drawn over a bar: full width = 1.5x the minimum, a tick at the minimum."""
 
     SCALE = 1.5
+    PADDING = 7            # the bar's inset plus the figure's own, each side
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         ratio = index.data(RATIO_ROLE) or 0.0
@@ -53,8 +55,7 @@ class NetworksPane(QWidget):
         self.view.setItemDelegateForColumn(SIZE, TotalBarDelegate(self.view))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((175, 62, 62, 92, 108)):
-            self.view.setColumnWidth(col, width)
+        self.fitter = ColumnFitter(self.view, {SIZE: TotalBarDelegate.PADDING})
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         hint = QLabel("Drag practices onto a network to move them.", self)
         hint.setAccessibleName("Networks hint")

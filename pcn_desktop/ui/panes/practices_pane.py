@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt
 
 from ..models.practices_model import SORT_ROLE, PracticesModel
+from .fit import ColumnFitter
 from .table import SortProxy, make_table, select_source_row, selected_source_rows
 
 
@@ -30,8 +31,7 @@ class PracticesPane(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((68, 200, 72, 175)):
-            self.view.setColumnWidth(col, width)
+        self.fitter = ColumnFitter(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -1,0 +1,152 @@
+"""The window on a 1366x768 laptop (and at 125%/150% Windows scaling, which Qt turns into
+smaller logical sizes) and in presentation mode: the panes it needs are visible together,
+and no visible column's heading or value is elided. Text widths come from QFontMetrics on
+the view's own font and style margins, compared with the column's width."""
+from __future__ import annotations
+
+import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyle, QTableView
+
+from pcn_desktop.paths import resource
+from pcn_desktop.ui import layout
+from pcn_desktop.ui.document import Document
+from pcn_desktop.ui.main_window import MainWindow
+from pcn_desktop.ui.models.networks_model import SIZE
+from pcn_desktop.ui.panes.networks_pane import TotalBarDelegate
+
+# 1366x768 at 100%, 125% and 150% display scaling, in logical pixels (what Qt lays out)
+LAPTOP_SIZES = [QSize(1366, 768), QSize(1093, 614), QSize(911, 512)]
+
+
+def sample_document() -> Document:
+    path = resource("sample", "sample_ccg.pcnproj")
+    if not path.is_file():
+        pytest.skip(f"sample project missing: {path}")
+    return Document.open(path, untitled=True)
+
+
+def open_window(qtbot, size: QSize, compact: bool = True) -> MainWindow:
+    w = MainWindow(sample_document())
+    qtbot.addWidget(w)
+    w.set_compact(compact)
+    w.resize(size)
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_compact(compact)                  # default sizes for the shown window's size
+    QApplication.processEvents()
+    return w
+
+
+def elided(view: QTableView) -> list[str]:
+    """Every visible column's heading and value wider than its column, as text."""
+    model = view.model()
+    header = view.horizontalHeader()
+    fm = QFontMetrics(view.font())
+    hfm = QFontMetrics(header.font())
+    style = view.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    hmargin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    bad = []
+    for col in range(model.columnCount()):
+        if view.isColumnHidden(col):
+            continue
+        width = view.columnWidth(col)
+        heading = str(model.headerData(col, Qt.Orientation.Horizontal))
+        if hfm.horizontalAdvance(heading) + 2 * hmargin + arrow > width:
+            bad.append(f"heading {heading!r} ({width} px)")
+        pad = TotalBarDelegate.PADDING if isinstance(view.itemDelegateForColumn(col), TotalBarDelegate) else 0
+        for row in range(model.rowCount()):
+            text = model.index(row, col).data()
+            if text and fm.horizontalAdvance(str(text)) + 2 * margin + 2 * pad > width:
+                bad.append(f"{heading}: {text!r} ({width} px)")
+    return bad
+
+
+@pytest.mark.parametrize("size", LAPTOP_SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
+def test_laptop_shows_map_networks_and_a_readable_finding_together(qtbot, size):
+    w = open_window(qtbot, size)
+    try:
+        assert w.width() <= size.width() and w.height() <= size.height()
+        for key in ("networks", "findings"):
+            dock = w.docks[key]
+            assert dock.isVisible() and not dock.visibleRegion().isEmpty(), key
+        assert w.map_pane.isVisible() and w.map_pane.view.isVisible()
+        assert w.map_pane.width() >= size.width() * 0.4 and w.map_pane.height() >= size.height() * 0.35
+        # the networks table shows every network's name and list size without scrolling
+        view = w.networks_pane.view
+        assert view.columnViewportPosition(SIZE) + view.columnWidth(SIZE) <= view.viewport().width()
+        # one finding readable in full: the detail line wraps it inside the pane
+        detail = w.findings_pane.detail
+        finding = w.findings_pane.shown_finding()
+        assert finding is not None and finding.message in detail.text()
+        assert detail.isVisible() and detail.wordWrap()
+        assert detail.geometry().right() <= w.findings_pane.width()
+        assert detail.height() >= detail.heightForWidth(detail.width())
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+@pytest.mark.parametrize("pane", ["findings", "practices", "networks"])
+def test_no_column_is_elided_at_1366x768(qtbot, pane):
+    w = open_window(qtbot, QSize(1366, 768))
+    try:
+        view = getattr(w, f"{pane}_pane").view
+        assert view.model().rowCount() > 0
+        assert elided(view) == []
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+def test_a_longer_name_after_an_edit_widens_its_column(qtbot):
+    from pcn_desktop.domain.commands import SetNetworkField
+    w = open_window(qtbot, QSize(1366, 768))
+    try:
+        nid = w.networks_model.id_at(0)
+        w.push(SetNetworkField(nid, "name", "A Network Whose Name Is Much Longer Than Any Other PCN"))
+        for pane in ("networks", "practices"):
+            assert elided(getattr(w, f"{pane}_pane").view) == [], pane
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot):
+    w = open_window(qtbot, QSize(1366, 768))
+    try:
+        base = QApplication.font().pointSizeF()
+        w.presentation_action.setChecked(True)
+        QApplication.processEvents()
+        assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+        for key in ("practices", "properties", "funding"):
+            assert not w.docks[key].isVisible(), key
+        assert not w.statusBar().isVisible()
+        for key in ("networks", "findings"):
+            assert w.docks[key].isVisible(), key
+        assert elided(w.networks_pane.view) == [] and elided(w.findings_pane.view) == []
+        # the layout grew with the type: row heights follow the font
+        assert w.networks_pane.view.verticalHeader().defaultSectionSize() >= QFontMetrics(
+            QApplication.font()).height()
+        w.presentation_action.setChecked(False)
+        QApplication.processEvents()
+        assert QApplication.font().pointSizeF() == pytest.approx(base)
+        for key in ("practices", "properties", "funding", "networks", "findings"):
+            assert not w.docks[key].isHidden() or key == "funding", key
+        assert w.statusBar().isVisible()
+        assert elided(w.practices_pane.view) == []
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+def test_small_screens_get_the_compact_layout_and_big_ones_the_wide():
+    assert layout.compact_for(QSize(1366, 728))
+    assert layout.compact_for(QSize(1280, 680))          # 1920x1080 at 150%
+    assert not layout.compact_for(QSize(1920, 1040))
+    assert layout.initial_size(QSize(1093, 574)).width() <= 1093   # 125%: never off screen
