@@ -22,6 +22,7 @@ from typing import Any
 
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
+from ..textfiles import normal_permissions
 from .map_assets import map_assets, script_tag, style_tag
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
@@ -74,6 +75,7 @@ def render_map(project: Project, out_path: Path | str, findings: list[Finding] |
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(page)
+        normal_permissions(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -331,5 +331,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
-        Autosaver.discard()
+        self.autosaver.discard()
         event.accept()
