@@ -266,23 +266,43 @@ def _screenshot(smoke: Smoke, sample: Path) -> str:
         env = {"DISPLAY": f":{display}"}
     try:
         out = smoke.work / "shots" / "window.png"
-        done = smoke.frozen("--screenshot", str(out), str(sample), exe=smoke.gui, **env)
-        smoke.expect(done)
-        map_out = smoke.work / "shots" / "map.png"
-        smoke.expect(smoke.frozen("--screenshot", str(map_out), "--screenshot-pane", "map", str(sample),
-                                  exe=smoke.gui, **env))
+        smoke.expect(smoke.frozen("--screenshot", str(out), str(sample), exe=smoke.gui, **env))
+        # The map pane must show the map, not only its background: a missing WebEngine part
+        # or map asset leaves it blank. One retry: the window's first layout can race the
+        # map's first fit (seen as "Invalid LatLng (NaN, NaN)" in the page, source build too).
+        for attempt in (1, 2):
+            map_out = smoke.work / "shots" / f"map-{attempt}.png"
+            smoke.expect(smoke.frozen("--screenshot", str(map_out), "--screenshot-pane", "map", str(sample),
+                                      exe=smoke.gui, **env))
+            drawn, size = _drawn_share(map_out)
+            if drawn >= MIN_DRAWN:
+                break
     finally:
         if server is not None:
             server.kill()
             server.wait()
+    if drawn < MIN_DRAWN:
+        raise StepFailed(f"the map pane is blank: {drawn:.1%} of it differs from the background "
+                         f"(at least {MIN_DRAWN:.0%} expected)")
+    retried = " after one retry" if attempt == 2 else ""
+    return f"window and map pane saved; map {size[0]}x{size[1]}, {drawn:.0%} drawn{retried}"
+
+
+MIN_DRAWN = 0.10
+
+
+def _drawn_share(png: Path) -> tuple[float, tuple[int, int]]:
+    """The share of pixels that are not the pane's background colour (the most common one)."""
+    from collections import Counter
+
     from PIL import Image
-    with Image.open(map_out) as image:
-        small = image.convert("RGB").resize((200, 150))
-        colours = len({small.getpixel((x, y)) for x in range(200) for y in range(150)})
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        small = rgb.resize((max(1, rgb.width // 2), max(1, rgb.height // 2)))
+        counts = Counter(small.getpixel((x, y)) for x in range(small.width) for y in range(small.height))
         size = image.size
-    if colours < 20:
-        raise StepFailed(f"the map pane looks blank ({colours} colours)")
-    return f"window and map pane saved ({size[0]}x{size[1]}, {colours} colours)"
+    _, background = counts.most_common(1)[0]
+    return 1 - background / sum(counts.values()), size
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
