@@ -1,4 +1,7 @@
-"""Frozen-build entry point: the same `pcn-desktop` program as the installed script."""
+"""Frozen-build entry point of `pcn-desktop`: the window (a GUI program on Windows).
+
+Scripts use `pcn-desktop-cli`, the console build of the same program.
+"""
 import sys
 
 from pcn_desktop.cli import main

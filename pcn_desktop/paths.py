@@ -49,3 +49,29 @@ def config_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "PCN Desktop"
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"
+
+
+def local_data_dir() -> Path:
+    """The per-user, per-machine folder for recovery files (never roamed between machines:
+    a roaming profile would copy whole projects at every log-off, and two machines' windows
+    would share one recovery file). ``%LOCALAPPDATA%\\PCN Desktop`` on Windows.
+
+    PCN_DESKTOP_LOCAL_DIR wins; with only PCN_DESKTOP_CONFIG_DIR set (tests, portable
+    installs) it is a ``local`` folder inside that, so nothing reaches the user's own folders.
+    """
+    override = os.environ.get("PCN_DESKTOP_LOCAL_DIR")
+    if override:
+        return Path(override)
+    if os.environ.get("PCN_DESKTOP_CONFIG_DIR"):
+        return Path(os.environ["PCN_DESKTOP_CONFIG_DIR"]) / "local"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "PCN Desktop"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "PCN Desktop"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "pcn-desktop"
+
+
+def as_chosen(path: str | os.PathLike[str]) -> Path:
+    """An absolute path as the user gave it: ``Path.resolve`` would turn a mapped drive
+    (``P:\\Projects``) into its UNC target and follow links the user chose not to see."""
+    return Path(os.path.abspath(path))

@@ -7,13 +7,16 @@ from functools import lru_cache
 from .domain.model import Project
 from .domain.settings import RuleSettings, SettingsError
 from .paths import resource
+from .textfiles import TextDecodeError, read_user_text
 
 
 @lru_cache(maxsize=1)
 def default_rule_settings() -> RuleSettings:
     path = resource("settings", "rules.toml")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_user_text(path))
+    except TextDecodeError as exc:
+        raise SettingsError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     return RuleSettings.from_mapping(data, origin=str(path))

@@ -128,7 +128,7 @@ def test_funding_cli_table_and_files(tmp_path: Path, capsys) -> None:
     assert "Test CCG: funding 2020/21" in text
     assert "CCG total" in text and "549,087" in text
     assert main(["funding", str(path), "--year", "2020/21", "--out", str(table), "--export-plan", str(plan)]) == 0
-    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
     wb = load_workbook(xlsx)
     sheet = wb.worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -155,7 +155,7 @@ def test_export_writers_agree(tmp_path: Path) -> None:
     ccg = ccg_funding(two_network_project(), policy_for("2019/20"))
     write_csv(ccg, tmp_path / "a.csv")
     write_xlsx(ccg, tmp_path / "a.xlsx")
-    rows = list(csv.reader((tmp_path / "a.csv").open(encoding="utf-8")))
+    rows = list(csv.reader((tmp_path / "a.csv").open(encoding="utf-8-sig")))
     sheet = load_workbook(tmp_path / "a.xlsx").worksheets[0]
     assert [[_same(c.value) for c in r] for r in sheet.iter_rows()] == [[_same(v) for v in r] for r in rows]
     assert len(rows) == 4                   # header, two networks, the CCG total

@@ -33,7 +33,7 @@ def test_practices_round_trip(tmp_path, capsys):
     save_project(project, path)
     assert main(["export", str(path), str(out)]) == 0
     assert capsys.readouterr().out == f"{out}: 4 practices\n"
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert rows[0] == {"practice_code": "P81001", "practice_name": "St Andrew\u2019s", "network_code": "U00001",
                        "network_name": "North PCN", "list_size": "9000", "list_date": "2021-01-01",
                        "postcode": "BB1 1AE", "latitude": "53.7", "longitude": "-2.4", "commissioner": "00Q"}
@@ -70,7 +70,7 @@ def test_areas_and_boundaries_export(tmp_path, capsys):
     assert main(["export", str(path), str(tmp_path / "b.gpkg"), "--what", "boundaries"]) == 2
     assert "pcn-desktop boundaries" in capsys.readouterr().err
     assert main(["export", str(path), str(tmp_path / "areas.csv"), "--what", "areas"]) == 0
-    rows = list(csv.DictReader((tmp_path / "areas.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "areas.csv").open(encoding="utf-8-sig")))
     wanted = ("area_code", "area_name", "network_code", "network_name")   # geography may add more columns
     assert [tuple(r[k] for k in wanted) for r in rows] == [
         ("E01000001", "Area one", "U00001", "North PCN"), ("E01000002", "Area two", "", "")]

@@ -1,6 +1,5 @@
 import hashlib
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -94,7 +93,7 @@ def test_killed_mid_save_leaves_a_whole_project(tmp_path):
         proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
         assert proc.stdout.readline().strip() == b"ready"
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()           # SIGKILL on POSIX, TerminateProcess on Windows
         proc.wait()
         loaded = load_project(path)
         assert loaded.name in ("Test CCG", "Bigger")

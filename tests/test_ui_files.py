@@ -18,11 +18,11 @@ from pcn_desktop.paths import resource
 from pcn_desktop.store import load_project, save_project
 from pcn_desktop.ui import startup as app_module
 from pcn_desktop.ui.about import about_text
-from pcn_desktop.ui.autosave import Autosaver, pending_recovery
+from pcn_desktop.ui.autosave import Autosaver, pending_recoveries, recovery_root
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui.import_export import open_import_wizard
 from pcn_desktop.ui.main_window import MainWindow
-from pcn_desktop.ui.settings import app_settings, config_dir, recent_files, recovery_path
+from pcn_desktop.ui.settings import app_settings, config_dir, recent_files
 from ui_synthetic import synthetic_project
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -92,6 +92,23 @@ def test_unsaved_changes_prompt_can_cancel_or_discard(monkeypatch):
         close(w)
 
 
+def autosave(w: MainWindow) -> Path:
+    w.autosaver.save_now()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+    return w.autosaver.recovery_path
+
+
+def crash(w: MainWindow) -> None:
+    """What a killed process leaves: its recovery folder, with the instance lock released."""
+    w.autosaver.lock.unlock()
+    w.autosaver.lock = None
+    w.autosaver.folder = w.autosaver.folder.with_name("gone")   # its clean close can't touch it
+    w.document.stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
 def test_autosave_writes_a_recovery_file_that_is_offered_on_start(monkeypatch, tmp_path):
     path = tmp_path / "work.pcnproj"
     save_project(synthetic_project(), path)
@@ -100,33 +117,74 @@ def test_autosave_writes_a_recovery_file_that_is_offered_on_start(monkeypatch, t
     w = make_window(Document.open(path))
     try:
         w.move_practices(["P00000"], "N2")
-        w.autosaver.save_now()
-        QThreadPool.globalInstance().waitForDone(10_000)
-        QApplication.processEvents()
-        assert recovery_path().is_file()
-        assert pending_recovery() == (recovery_path(), str(path))
-        assert load_project(recovery_path()).networks_of("P00000") == ["N2"]
+        recovery = autosave(w)
+        assert recovery.is_file()
+        assert pending_recoveries() == []       # its window is still running: not offered
+        assert load_project(recovery).networks_of("P00000") == ["N2"]
     finally:
-        w.document.stack.setClean()
-        w.deleteLater()                         # a crash: no close, the recovery file stays
+        crash(w)
+    found = pending_recoveries()
+    assert [(r.path, r.origin) for r in found] == [(recovery, str(path))]
+    for r in found:
+        r.lock.unlock()                          # as if this process had not looked
     w2 = make_window(Document.open(path))
     try:
         monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
         app_module.offer_recovery(w2)
         assert w2.document.project.networks_of("P00000") == ["N2"]
         assert w2.document.path == path and w2.isWindowModified()
-        assert pending_recovery() is None       # taken: not offered twice
+        assert pending_recoveries() == []       # taken: not offered twice
+        assert not recovery.exists()
     finally:
         close(w2)
 
 
+def test_recovery_is_per_instance_and_in_local_not_roaming_data(tmp_path):
+    """Two windows: each has its own recovery file; closing one cleanly keeps the other's."""
+    first, second = tmp_path / "a.pcnproj", tmp_path / "b.pcnproj"
+    save_project(synthetic_project(), first)
+    save_project(synthetic_project(), second)
+    old = time.time() - 60
+    for p in (first, second):
+        os.utime(p, (old, old))
+    w1, w2 = make_window(Document.open(first)), make_window(Document.open(second))
+    try:
+        w1.move_practices(["P00000"], "N2")
+        w2.move_practices(["P00001"], "N2")
+        r1, r2 = autosave(w1), autosave(w2)
+        assert r1 != r2 and r1.is_file() and r2.is_file()
+        assert recovery_root() in r1.parents and recovery_root() in r2.parents
+        assert config_dir() / "local" in r1.parents          # PCN_DESKTOP_CONFIG_DIR set: kept inside it
+        w1.document.stack.setClean()
+        w1.close()                                            # a clean exit of the first window
+        assert not r1.exists() and r2.is_file()               # ... leaves the second one's alone
+        assert load_project(r2).networks_of("P00001") == ["N2"]
+    finally:
+        crash(w2)
+    assert [r.origin for r in pending_recoveries()] == [str(second)]
+
+
+def test_local_data_is_localappdata_on_windows(monkeypatch, tmp_path):
+    from pcn_desktop import paths
+    monkeypatch.delenv("PCN_DESKTOP_CONFIG_DIR")
+    monkeypatch.delenv("PCN_DESKTOP_LOCAL_DIR", raising=False)
+    monkeypatch.setattr(paths.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    assert paths.local_data_dir() == tmp_path / "Local" / "PCN Desktop"
+    assert paths.config_dir() == tmp_path / "Roaming" / "PCN Desktop"
+
+
 def test_recovery_older_than_the_saved_project_is_not_offered(tmp_path):
     path = tmp_path / "work.pcnproj"
-    save_project(synthetic_project(), recovery_path())
-    (config_dir() / "recovery.txt").write_text(str(path), encoding="utf-8")
+    folder = recovery_root() / "12345-dead"
+    folder.mkdir(parents=True)
+    save_project(synthetic_project(), folder / "recovery.pcnproj")
+    (folder / "origin.txt").write_text(str(path), encoding="utf-8")
     time.sleep(0.01)
     save_project(synthetic_project(), path)
-    assert pending_recovery() is None
+    assert pending_recoveries() == []
+    assert not folder.exists()                  # out of date: removed, not offered
 
 
 def test_layout_is_kept_in_qsettings_under_the_config_dir():

@@ -49,7 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit status of an unexpected error (the traceback goes to a log, see crashlog.py); 1 means
+# "errors found" (validate) or "file refused" (import), 2 a refusal the user can act on.
+UNEXPECTED = 3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from .console import prepare_streams
+    prepare_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or not _is_verb(argv[0]):
         from .window import run_window   # Qt only when the window is wanted
@@ -63,6 +70,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.status
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:               # a file locked by Excel, a full disk, a read-only folder
+        print(f"pcn-desktop {args.verb}: {os_error_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 — the last resort: logged, one line, never a traceback
+        from ..crashlog import one_line, write_crash_log
+        log = write_crash_log(exc, f"pcn-desktop {' '.join(argv)}")
+        print(f"pcn-desktop {args.verb}: {one_line(exc, log)}", file=sys.stderr)
+        return UNEXPECTED
+
+
+def os_error_line(exc: OSError) -> str:
+    """``out.csv: cannot write (Permission denied)``: the file and the system's reason."""
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, PermissionError):
+        reason += " (is it open in another program, such as Excel, or in a read-only folder?)"
+    if exc.filename is None:
+        return f"{reason} ({exc})" if str(exc) != reason else reason
+    if exc.filename2 is not None:
+        return f"{exc.filename} -> {exc.filename2}: {reason}"
+    return f"{exc.filename}: {reason}"
 
 
 def _is_verb(word: str) -> bool:

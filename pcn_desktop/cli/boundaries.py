@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project, args.scenario)
     settings = rule_settings_for(project)
+    lines: list[str] = []
     if args.from_registrations:
         if not project.areas:
             raise CliError(f"{args.project}: the project has no small areas; import area polygons first")
@@ -46,27 +47,30 @@ def run(args: argparse.Namespace) -> int:
         if not 0.0 <= share <= 1.0:
             raise CliError(f"--min-share must be between 0 and 1, not {share:g}")
         result = build_from_registrations(project, share, reset_edits=args.reset_edits)
-        print(f"{result.assigned} of {len(project.areas)} areas assigned by the plurality rule"
-              f"{f' (min share {share:g})' if share else ''}; {len(result.contested)} contested; "
-              f"{len(result.edits_kept)} hand edits kept")
+        lines.append(f"{result.assigned} of {len(project.areas)} areas assigned by the plurality rule"
+                     f"{f' (min share {share:g})' if share else ''}; {len(result.contested)} contested; "
+                     f"{len(result.edits_kept)} hand edits kept")
         for code in result.unassigned[:20]:
             why = " (contested)" if code in result.contested else ""
-            print(f"  unassigned: {code} {project.areas[code].name}{why}")
+            lines.append(f"  unassigned: {code} {project.areas[code].name}{why}")
         if len(result.unassigned) > 20:
-            print(f"  ... and {len(result.unassigned) - 20} more unassigned")
+            lines.append(f"  ... and {len(result.unassigned) - 20} more unassigned")
     else:
         try:
             result_i = import_boundaries(project, args.import_file, layer=args.layer)
         except BoundaryImportError as exc:
             raise CliError(str(exc)) from None
-        print(f"{len(result_i.matched)} networks matched from {args.import_file}; "
-              f"{result_i.areas_assigned} areas lie inside them")
+        lines.append(f"{len(result_i.matched)} networks matched from {args.import_file}; "
+                     f"{result_i.areas_assigned} areas lie inside them")
         for number, name in result_i.unmatched:
-            print(f"  unmatched: feature {number} ({name})")
+            lines.append(f"  unmatched: feature {number} ({name})")
         for nid in result_i.networks_without:
-            print(f"  no polygon for {project.networks[nid].name}")
-    print_summary(project, sys.stdout)
+            lines.append(f"  no polygon for {project.networks[nid].name}")
+    # Saved before anything is printed: the build is never lost to the output failing
+    # (a closed pipe, a console that cannot show a name).
     save_project(project, args.project)
+    print("\n".join(lines))
+    print_summary(project, sys.stdout)
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..io.exports import ExportError, write_areas, write_boundaries, write_practices_csv
 from . import CliError
 from .common import add_project_argument, open_project
+from .outputs import make_parent
 
 WRITERS = {"practices": write_practices_csv, "areas": write_areas, "boundaries": write_boundaries}
 
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: unknown extension; use .csv, .gpkg or .geojson")
     if args.what == "practices" and out.suffix.lower() != ".csv":
         raise CliError(f"{out}: practices are written as .csv")
+    make_parent(out)
     project = open_project(args.project, args.scenario)
     try:
         count = WRITERS[args.what](project, out)

@@ -21,6 +21,7 @@ from ..io.workforce_csv import write_plan_csv
 from ..settings import rule_settings_for
 from . import CliError
 from .common import add_project_argument, open_project
+from .outputs import output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out:
+        output_file(args.out, (".xlsx", ".csv"), "the funding table")
+    if args.export_plan:
+        output_file(args.export_plan, (".csv",), "the workforce plan")
     project = open_project(args.project, args.scenario)
     try:
         year = args.year or project_year(project.settings)

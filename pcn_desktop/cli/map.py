@@ -12,6 +12,7 @@ from pathlib import Path
 from ..reports.map_assets import MapAssetsMissing
 from . import CliError
 from .common import add_project_argument, network_or_refuse, open_project
+from .outputs import output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..reports.map_html import render_map    # the map stack loads only for this verb
+    out_path = output_file(args.out, (".html", ".htm"), "the map")
     project = open_project(args.project, args.scenario)
     if args.network:
         network_or_refuse(project, args.project, args.network)
     try:
-        out = render_map(project, args.out, online_tiles=args.online_tiles, highlight=args.network)
+        out = render_map(project, out_path, online_tiles=args.online_tiles, highlight=args.network)
     except MapAssetsMissing as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

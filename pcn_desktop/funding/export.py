@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import CcgFunding, NetworkFunding
+from ..textfiles import csv_for_excel
 
 FIXED_HEAD = ["network_code", "network_name", "registered_list", "weighted_population", "weighted_basis",
               "adjusted_population", "adjusted_basis"]
@@ -64,7 +65,7 @@ def _role_rows(n: NetworkFunding) -> list[list[Any]]:
 
 def write_csv(ccg: CcgFunding, path: str | Path) -> None:
     header, rows = summary_table(ccg)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with csv_for_excel(path) as handle:
         out = csv.writer(handle)
         out.writerow(header)
         out.writerows([["" if v is None else v for v in row] for row in rows])

@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 
 from ..paths import config_dir, resource
+from ..textfiles import TextDecodeError, read_user_text
 from .policy import Policy, PolicyError, parse_policy
 
 OVERRIDES_NAME = "funding_overrides.toml"
@@ -49,7 +50,9 @@ def _policy_files() -> list[Path]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_user_text(path))
+    except TextDecodeError as exc:
+        raise PolicyError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:

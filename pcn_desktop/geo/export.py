@@ -16,6 +16,7 @@ from .areas import area_index
 from .assign import practice_networks
 from .crs import WGS84
 from .measures import network_measures
+from ..textfiles import csv_for_excel
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 SCALARS = ("areas", "area_km2", "parts", "largest_part_share", "population_outside_largest_share", "holes",
@@ -90,7 +91,7 @@ def area_rows(project: Project) -> list[dict[str, Any]]:
 
 def write_area_csv(project: Project, path: str | Path) -> int:
     rows = area_rows(project)
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with csv_for_excel(path) as f:
         writer = csv.DictWriter(f, fieldnames=AREA_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)

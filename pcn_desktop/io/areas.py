@@ -44,7 +44,8 @@ def _is_network_file(head: bytes) -> bool:
 def _sqlite_tables(path: Path) -> bytes:
     import sqlite3
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        # as_uri() escapes "%", "#" and "?" in the path; "file:{path}" would misread them
+        with sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True) as conn:
             return " ".join(r[0] for r in conn.execute("select name from sqlite_master")).encode()
     except sqlite3.Error:
         return b""

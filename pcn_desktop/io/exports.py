@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.model import Project
+from ..textfiles import csv_for_excel
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
                     "list_date", "postcode", "latitude", "longitude", "commissioner"]
@@ -99,12 +100,10 @@ def write_boundaries(project: Project, path: str | os.PathLike[str]) -> int:
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    tmp = path.with_name(path.name + ".writing")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+    with csv_for_excel(path) as handle:
         writer = csv.DictWriter(handle, columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, path)
 
 
 def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -116,5 +115,9 @@ def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
     tmp = path.with_name(path.stem + ".writing" + path.suffix)
     if tmp.exists():
         tmp.unlink()
-    frame.to_file(tmp, driver=driver)
-    os.replace(tmp, path)
+    try:
+        frame.to_file(tmp, driver=driver)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)      # a locked target or a full disk leaves nothing behind
+        raise

@@ -25,6 +25,7 @@ from .errors import ImportRefused
 from .kinds import ORDER_LATE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import check_width, find_column, norm_header, read_text_rows
+from ..textfiles import csv_for_excel
 
 COLUMNS = ["network_code", "network_name", "role", "wte", "start", "end", "annual_cost", "scenario"]
 REQUIRED = ("role", "wte", "start", "end", "annual_cost")
@@ -136,7 +137,7 @@ def apply_plan_rows(project: Project, rows: list[PlanRow], path: str | Path = ""
 def write_plan_csv(project: Project, path: str | Path) -> int:
     """Every network's plan lines in every scenario; returns the number of rows written."""
     n = 0
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with csv_for_excel(path) as handle:
         out = csv.writer(handle)
         out.writerow(COLUMNS)
         for scenario in project.scenarios():

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..paths import config_dir, resource
+from ..textfiles import TextDecodeError, read_user_text
 
 SCHEDULE_NUMBERS = ("1", "2", "3", "4", "5", "6", "7")
 
@@ -57,7 +58,9 @@ def template_path() -> Path:
 def load_template(path: Path | None = None) -> ClauseTemplate:
     path = path or template_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)
+    except TextDecodeError as exc:
+        raise ClauseTemplateError(str(exc)) from None
     except OSError as exc:
         raise ClauseTemplateError(f"{path}: cannot read the clause template ({exc.strerror})") from None
     try:

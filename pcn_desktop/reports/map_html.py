@@ -29,6 +29,7 @@ from ..domain.findings import Finding
 from ..domain.model import Network, Project
 from ..paths import config_dir, maps_dir
 from .map_assets import FOLIUM_ASSETS, folium_asset, map_assets
+from ..textfiles import normal_permissions
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
@@ -91,6 +92,7 @@ def render_map(project: Project, out_path: Path | str, findings: list[Finding] |
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(page)
+        normal_permissions(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

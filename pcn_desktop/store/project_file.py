@@ -40,9 +40,11 @@ def is_database_url(target: str | os.PathLike[str]) -> bool:
 
 
 def sqlite_engine(path: Path) -> "Engine":
-    from sqlalchemy import create_engine, event  # noqa: PLC0415 — see the note on imports
+    from sqlalchemy import URL, create_engine, event  # noqa: PLC0415 — see the note on imports
 
-    engine = create_engine(f"sqlite:///{path}")
+    # A URL object, not text: a path is a path, and "%20", "#" or "?" in a folder name must
+    # not be decoded or cut off as they would be in "sqlite:///…".
+    engine = create_engine(URL.create("sqlite", database=str(path)))
 
     @event.listens_for(engine, "connect")
     def _pragmas(conn: sqlite3.Connection, _record: Any) -> None:

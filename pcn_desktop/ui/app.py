@@ -53,10 +53,18 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     # What the imports made lives as long as the app: frozen, the collector's passes (the
     # window's own collect-and-freeze of the project among them) no longer walk it all.
     gc.freeze()
+    from ..tempfiles import sweep_stale  # noqa: PLC0415
+    from .failures import install_excepthook, report_open_failure  # noqa: PLC0415
+    install_excepthook(unattended=bool(screenshot))
+    sweep_stale()                           # map folders left by a killed session
     try:
         document = startup.open_document(project_path)
     except startup.ProjectFileError as exc:
-        print(f"pcn-desktop: {exc}", file=sys.stderr)
+        report_open_failure(str(exc), unattended=bool(screenshot))
+        return 2
+    except OSError as exc:                 # unreadable: permissions, a locked or offline share
+        report_open_failure(f"{exc.filename or project_path}: cannot be read ({exc.strerror or exc})",
+                            unattended=bool(screenshot))
         return 2
     if scenario:
         try:

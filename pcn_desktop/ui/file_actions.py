@@ -13,8 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from ..domain.model import Project
+from ..paths import as_chosen
 from ..store import ProjectFileError
-from .autosave import Autosaver
 from .document import Document
 from .settings import add_recent_file, recent_files
 
@@ -70,7 +70,7 @@ class FileActions(QObject):
     def new_project(self) -> None:
         if self.maybe_save():
             self.window.set_document(Document(Project()))
-            Autosaver.discard()
+            self.window.autosaver.discard()
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -88,8 +88,8 @@ class FileActions(QObject):
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
             return False
         self.window.set_document(document)
-        add_recent_file(str(Path(path).resolve()))
-        Autosaver.discard()
+        add_recent_file(str(as_chosen(path)))
+        self.window.autosaver.discard()
         return True
 
     def save_project(self) -> bool:
@@ -112,7 +112,7 @@ class FileActions(QObject):
         except (ProjectFileError, OSError) as exc:
             QMessageBox.critical(self.window, "Cannot save project", f"{path}: {exc}")
             return False
-        add_recent_file(str(path.resolve()))
-        Autosaver.discard()
+        add_recent_file(str(as_chosen(path)))
+        self.window.autosaver.discard()
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True

@@ -203,8 +203,10 @@ def show_refusal(table: QTableWidget, status: QLabel, exc: Exception, trace: str
         status.setText(f"<b>Nothing was imported.</b> {exc}")
         rows = [(exc.file, "" if exc.row is None else str(exc.row), exc.problem)]
     else:
-        status.setText(f"<b>Nothing was imported.</b> Unexpected error: {exc}")
-        rows = [("", "", trace.strip().splitlines()[-1] if trace else str(exc))]
+        from ..crashlog import one_line, write_crash_log   # the details go to a log, not the screen
+        line = one_line(exc, write_crash_log(exc, f"import wizard\n{trace}"))
+        status.setText(f"<b>Nothing was imported.</b> {line}")
+        rows = [("", "", line)]
     table.setColumnCount(3)
     table.setHorizontalHeaderLabels(["File", "Row", "Problem"])
     table.setRowCount(len(rows))

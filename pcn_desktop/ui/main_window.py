@@ -363,5 +363,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
-        Autosaver.discard()
+        self.autosaver.discard()
         event.accept()

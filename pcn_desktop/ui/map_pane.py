@@ -8,8 +8,6 @@ cannot take an incremental update, and the answer to a whole-project change.
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from ..domain.findings import Finding
 from ..domain.model import Project
 from ..reports.map_html import BACKGROUND, map_html
 from ..reports.map_layers import build_map_data
+from ..tempfiles import owned_temp_dir
 from .map_updates import can_update, select_script, update_payload, update_script
 from .document import Document
 from .workers import Progress, Task, start
@@ -103,7 +102,8 @@ class MapPane(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.view)
         self._layout = layout
-        self._dir = Path(tempfile.mkdtemp(prefix="pcn-map-"))
+        # removed with the pane or at exit (a child widget never gets a closeEvent)
+        self._dir, self._remove_dir = owned_temp_dir(self)
         self._serial = 0
         self._task: Task | None = None
         self._pending = False
@@ -121,7 +121,7 @@ class MapPane(QWidget):
         self._rerender.timeout.connect(self.render)
 
     def closeEvent(self, event: Any) -> None:   # noqa: ANN401 — Qt event
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._remove_dir()
         super().closeEvent(event)
 
     # --- rendering -------------------------------------------------------------------------

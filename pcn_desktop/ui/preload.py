@@ -32,6 +32,8 @@ WINDOW_MODULES = (
     "pcn_desktop.io.exports",
     "pcn_desktop.io.kinds",
     "pcn_desktop.io.run",
+    "pcn_desktop.tempfiles",
+    "pcn_desktop.crashlog",
 )
 
 

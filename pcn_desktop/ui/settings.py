@@ -1,4 +1,4 @@
-"""Per-user settings: QSettings in an INI file under the config dir, recent files, recovery path.
+"""Per-user settings: QSettings in an INI file under the config dir, recent files.
 
 Tests (and portable installs) set PCN_DESKTOP_CONFIG_DIR so nothing touches a user's own settings.
 """
@@ -21,16 +21,6 @@ def config_dir() -> Path:
 
 def app_settings() -> QSettings:
     return QSettings(str(config_dir() / "pcn-desktop.ini"), QSettings.Format.IniFormat)
-
-
-def recovery_path() -> Path:
-    """Where autosave writes: one file, so a crash leaves at most one thing to offer back."""
-    return config_dir() / "recovery.pcnproj"
-
-
-def recovery_info_path() -> Path:
-    """Beside the recovery file: the path of the project it was saved from (empty if untitled)."""
-    return config_dir() / "recovery.txt"
 
 
 def recent_files() -> list[str]:

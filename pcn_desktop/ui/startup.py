@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ..domain.model import Project
 from ..paths import resource
 from ..store import ProjectFileError
-from .autosave import Autosaver, pending_recovery
+from .autosave import pending_recoveries
 from .document import Document
 from .main_window import MainWindow
 
@@ -50,27 +50,30 @@ def open_document(project_path: str | None) -> Document:
 
 
 def offer_recovery(window: MainWindow) -> None:
-    found = pending_recovery()
-    if found is None:
-        return
-    path, origin = found
-    answer = QMessageBox.question(
-        window, "Recover unsaved work",
-        f"PCN Desktop closed without saving changes{' to ' + origin if origin else ''}. "
-        "Restore them from the recovery file?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    if answer == QMessageBox.StandardButton.Yes:
-        try:
-            document = Document.open(path, untitled=True)
-        except ProjectFileError as exc:
-            QMessageBox.warning(window, "Recovery failed", str(exc))
-            return
-        if origin:
-            document.path = Path(origin)
-            document.pathChanged.emit()
-        window.set_document(document)
-        document.mark_dirty()
-    Autosaver.discard()
+    """Offer back each recovery file of a window that did not close cleanly, newest first;
+    whatever the answer, it is not offered again."""
+    for recovery in pending_recoveries():
+        origin = recovery.origin
+        answer = QMessageBox.question(
+            window, "Recover unsaved work",
+            f"PCN Desktop closed without saving changes{' to ' + origin if origin else ''}. "
+            "Restore them from the recovery file?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                document = Document.open(recovery.path, untitled=True)
+            except ProjectFileError as exc:
+                QMessageBox.warning(window, "Recovery failed", str(exc))
+                recovery.discard()
+                continue
+            if origin:
+                document.path = Path(origin)
+                document.pathChanged.emit()
+            window.set_document(document)
+            document.mark_dirty()
+            recovery.discard()
+            break                        # one restored project per window
+        recovery.discard()
 
 
 def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
