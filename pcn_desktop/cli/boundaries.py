@@ -15,12 +15,13 @@ from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
 from ..store import save_project
 from . import CliError
-from .common import add_project_argument, existing_path, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, existing_path, forget_as_at, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("boundaries", help="build network boundaries from registrations, or import them")
     add_project_argument(p)
+    add_as_at_argument(p)
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--from-registrations", action="store_true",
                      help="each small area goes to the network with most of its registered patients")
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
+    apply_as_at(project, args)
     settings = rule_settings_for(project)
     if args.from_registrations:
         if not project.areas:
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         for nid in result_i.networks_without:
             print(f"  no polygon for {project.networks[nid].name}")
     print_summary(project, sys.stdout)
+    forget_as_at(project, args)
     save_project(project, args.project)
     return 0
 

@@ -20,12 +20,13 @@ from ..funding.policy_store import available_years, policy_for, project_year
 from ..io.workforce_csv import write_plan_csv
 from ..settings import rule_settings_for
 from . import CliError
-from .common import add_project_argument, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("funding", help="payments and ARRS for every network and the CCG, by contract year")
     add_project_argument(p)
+    add_as_at_argument(p)
     p.add_argument("--year", help="contract year, e.g. 2020/21 (default: the project's, else the latest)")
     p.add_argument("--scenario", default="", help="a what-if workforce scenario instead of the plan")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
+    apply_as_at(project, args)
     try:
         year = args.year or project_year(project.settings)
         policy = policy_for(year)

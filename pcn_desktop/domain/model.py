@@ -89,6 +89,13 @@ class Membership:
             return self.end is None
         return (self.start is None or self.start <= at) and (self.end is None or self.end > at)
 
+    def in_force(self, at: date | None) -> bool:
+        """In force on ``at``: started on or before it and ended on or after it (or open).
+        With no date, the open memberships are the ones in force."""
+        if at is None:
+            return self.end is None
+        return (self.start is None or self.start <= at) and (self.end is None or self.end >= at)
+
 
 @dataclass
 class SmallArea:
@@ -130,8 +137,10 @@ class PlannedRole:
 class Project:
     """Everything one project file holds, with indexes kept in step by its own methods.
 
-    Current membership (no end date) is indexed both ways so that moving one practice
-    among 6,500 costs a few dictionary operations, not a scan.
+    Current membership is indexed both ways so that moving one practice among 6,500 costs
+    a few dictionary operations, not a scan. "Current" means in force at ``counting_date``,
+    the date the lists were counted (``count_at``), so that every total adds list sizes over
+    the memberships of that same date; with no date, the open memberships are current.
     """
 
     def __init__(self) -> None:
@@ -151,6 +160,7 @@ class Project:
         self._current: dict[str, dict[str, Membership]] = defaultdict(dict)  # practice -> net -> m
         self._members: dict[str, set[str]] = defaultdict(set)                # net -> practices
         self._several: set[str] = set()     # practices currently in more than one network
+        self.counting_date: date | None = None           # memberships in force at it are current
         self.revision = 0                                # bumped by every change; views compare it
 
     # --- memberships -------------------------------------------------------------------
@@ -160,7 +170,7 @@ class Project:
         return self._history + current
 
     def add_membership(self, m: Membership) -> None:
-        if m.end is not None:
+        if not m.in_force(self.counting_date) or m.network_id in self._current.get(m.practice_code, ()):
             self._history.append(m)
             return
         by_net = self._current[m.practice_code]
@@ -179,6 +189,18 @@ class Project:
             if left <= 1:
                 self._several.discard(practice_code)
         return m
+
+    def count_at(self, at: date | None) -> None:
+        """Make the memberships in force at ``at`` the current ones (all are kept)."""
+        if at == self.counting_date:
+            return
+        everything = self.memberships
+        self.counting_date = at
+        self._history, self._current, self._several = [], defaultdict(dict), set()
+        self._members = defaultdict(set, {nid: set() for nid in self._members})
+        for m in everything:
+            self.add_membership(m)
+        self.touch()
 
     def in_several_networks(self) -> set[str]:
         """Practices currently a member of more than one network (an error the rules report);
@@ -259,11 +281,14 @@ class Project:
         if p is None:
             return False
         if p.status is PracticeStatus.CLOSED:
-            return True
+            # closed after the lists were counted: open on the date every figure describes
+            return p.closed is None or self.counting_date is None or p.closed <= self.counting_date
         return p.status is PracticeStatus.DORMANT and self.list_size(practice_code) == 0
 
     def unassigned(self) -> list[str]:
-        return sorted(c for c in self.practices if c not in self._current and not self.is_closed(c))
+        at = self.counting_date
+        return sorted(c for c, p in self.practices.items() if c not in self._current and not self.is_closed(c)
+                      and not (at is not None and p.opened is not None and p.opened > at))
 
     # --- registrations -----------------------------------------------------------------
     def latest_registrations(self) -> tuple[date | None, dict[tuple[str, str], int]]:

@@ -36,6 +36,7 @@ class ImportRun:
         self._by_name: dict[str, Network] = {}
         self._history: set[tuple[str, str, date | None, date | None]] = set()
         self._networks: dict[tuple[str, str, str], Network] = {}     # network() answers that cannot change
+        self._project: Project | None = None
 
     # --- phases ------------------------------------------------------------------------
     def read(self) -> list[ParsedFile]:
@@ -52,6 +53,10 @@ class ImportRun:
     def _apply(self, project: Project) -> list[FileSummary]:
         if not self.files:
             self.read()
+        # the readers reason about open links (a current link replaces the open ones); the
+        # project is counted at its counting date again once every file is in (_finish)
+        project.count_at(None)
+        self._project = project
         ordered = sorted(self.files, key=lambda f: f.order)
         for f in ordered:
             self.claimed |= f.claims(self)
@@ -145,8 +150,23 @@ class ImportRun:
         self._history = {(m.practice_code, m.network_id, m.start, m.end)
                          for m in project.memberships if m.end is not None}
 
+    def counting_date_before_apply(self) -> date | None:
+        """``counting_date`` while files claim practices (the project is not passed then)."""
+        return self.counting_date(self._project) if self._project is not None else None
+
+    def counting_date(self, project: Project) -> date | None:
+        """The date the project will be counted at once this run is in: the ``list_date``
+        setting, else the latest list extract of the project and of this run's files."""
+        from ..settings import rule_settings_for
+        setting = rule_settings_for(project).list_date
+        if setting is not None:
+            return setting
+        return max(self.run_dates() | set(project.list_dates()), default=None)
+
     def _finish(self, project: Project) -> None:
         _commissioners_from_members(project)
+        from ..settings import settle_counting
+        settle_counting(project)
         from .postcodes import locate_practices
         touched = set().union(*(f.summary.practices for f in self.files)) if self.files else set()
         missing = locate_practices(project, touched)

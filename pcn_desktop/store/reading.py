@@ -70,6 +70,15 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _counting_date(project: Project) -> date | None:
+    from ..domain.settings import SettingsError
+    from ..settings import rule_settings_for
+    try:
+        return rule_settings_for(project).counting_date(project.list_dates())
+    except SettingsError:               # reported where the settings are used; count at the latest
+        return max(project.list_dates(), default=None)
+
+
 def read_project(rows: Rows) -> Project:
     project = Project()
     meta = dict(rows("project_meta", ("key", "value"), None))
@@ -90,6 +99,8 @@ def read_project(rows: Rows) -> Project:
             "registration", ("practice_code", "area_code", "counted_at", "patients"), None):
         regs[counted_at][(practice_code, area_code)] = patients
     project.registrations.update(regs)
+    # memberships in force on the counting date become current as they are read
+    project.counting_date = _counting_date(project)
     for row in rows("network", ("id", "name", "code", "commissioner", "exemption", "exemption_reason",
                                 "nominated_payee", "agreement_signed", "notes"), None):
         project.add_network(Network(*row))
