@@ -112,3 +112,23 @@ def test_as_at_recounts_memberships_and_lists_at_another_date(england):
     assert sum(app[c] != january.get(c, set()) for c in compared) > 20
     # the only lists held are January 2021's: those are the counts used, and said so
     assert report["list_date"] == "2021-01-01" and report["as_at"] == "2020-06-01"
+
+
+def test_funding_defaults_to_the_year_the_counts_belong_to(england):
+    _, text = _run(["funding", england["path"], "--json"])
+    report = json.loads(text)
+    assert report["year"] == "2021/22" and report["list_date"] == "2021-01-01"
+    assert report["counts_note"] == ""
+    _, totals = _expected(england["files"])[1:]
+    assert report["ccg"]["registered_list"] == sum(totals.values())
+
+
+def test_funding_of_another_year_says_which_counts_it_used(england):
+    _, text = _run(["funding", england["path"], "--json", "--year", "2024/25"])
+    report = json.loads(text)
+    assert report["year"] == "2024/25" and report["year_list_date"] == "2024-01-01"
+    assert report["list_date"] == "2021-01-01"
+    assert "2021-01-01" in report["counts_note"] and "2024-01-01" in report["counts_note"]
+    _, table = _run(["funding", england["path"], "--year", "2024/25"])
+    assert "lists counted at 2021-01-01" in table.splitlines()[0]
+    assert table.splitlines()[1].startswith("Note: 2024/25 counts lists at 2024-01-01")

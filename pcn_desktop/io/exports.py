@@ -28,7 +28,7 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
     for code in sorted(project.practices):
         p = project.practices[code]
         net = project.network_of(code)
-        counted = project.list_size_counted(code)
+        counted = project.list_size_counted(code, project.counting_date)
         rows.append({
             "practice_code": code, "practice_name": p.name,
             "network_code": net.code if net else "", "network_name": net.name if net else "",
