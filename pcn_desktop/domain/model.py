@@ -38,6 +38,13 @@ class Practice:
     opened: date | None = None
     closed: date | None = None
     commissioner: str = ""
+    # "" for a GP practice; else what ODS calls the organisation (e.g. "prescribing setting 8")
+    # when a list-size file names it but the catalogue does not class it as a GP practice
+    kind: str = ""
+
+    @property
+    def is_gp_practice(self) -> bool:
+        return not self.kind
 
     @property
     def has_location(self) -> bool:
@@ -152,6 +159,9 @@ class Project:
         self.areas: dict[str, SmallArea] = {}
         # registrations[date][(practice_code, area_code)] = patients
         self.registrations: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
+        # other_registrations[date][area_code] = patients registered at practices outside the
+        # project who live in the area: they count in the area's total, never for a network
+        self.other_registrations: dict[date, dict[str, int]] = defaultdict(dict)
         self.boundaries: dict[str, Boundary] = {}
         self.area_assignments: dict[str, str] = {}     # area code -> network id (edited or built)
         self.workforce: dict[str, list[PlannedRole]] = defaultdict(list)
@@ -287,8 +297,8 @@ class Project:
 
     def unassigned(self) -> list[str]:
         at = self.counting_date
-        return sorted(c for c, p in self.practices.items() if c not in self._current and not self.is_closed(c)
-                      and not (at is not None and p.opened is not None and p.opened > at))
+        return sorted(c for c, p in self.practices.items() if c not in self._current and not p.kind
+                      and not self.is_closed(c) and not (at is not None and p.opened is not None and p.opened > at))
 
     # --- registrations -----------------------------------------------------------------
     def latest_registrations(self) -> tuple[date | None, dict[tuple[str, str], int]]:
@@ -296,6 +306,10 @@ class Project:
             return None, {}
         when = max(self.registrations)
         return when, self.registrations[when]
+
+    def other_registrations_at(self, when: date | None) -> dict[str, int]:
+        """Patients per area registered at practices outside the project, at ``when``."""
+        return self.other_registrations.get(when, {}) if when is not None else {}
 
     # --- audit -------------------------------------------------------------------------
     def record(self, what: str, old: Any, new: Any, who: str) -> None:

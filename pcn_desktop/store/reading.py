@@ -22,13 +22,13 @@ from ..domain.model import (AuditEntry, Boundary, ClinicalDirector, Membership, 
 
 # Alembic's revision of the schema this version writes and reads without migrating. A test
 # keeps it equal to the head of store/migrations, so a new migration cannot be forgotten here.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 # (table, columns, order by): the fetcher yields tuples of these columns in this order
 Rows = Callable[[str, tuple[str, ...], "str | None"], Iterable[tuple[Any, ...]]]
 
 DATE_COLUMNS = {("practice", "opened"), ("practice", "closed"), ("list_size", "counted_at"),
-                ("registration", "counted_at"), ("network", "agreement_signed"),
+                ("registration", "counted_at"), ("other_registration", "counted_at"), ("network", "agreement_signed"),
                 ("membership", "start"), ("membership", "end"), ("clinical_director", "start")}
 DATETIME_COLUMNS = {("boundary", "built"), ("audit_log", "when")}
 
@@ -84,12 +84,12 @@ def read_project(rows: Rows) -> Project:
     meta = dict(rows("project_meta", ("key", "value"), None))
     project.name = meta.get("name", "Untitled")
     project.settings = json.loads(meta.get("settings") or "{}")
-    for code, name, address, postcode, lat, lon, status, opened, closed, commissioner in rows(
+    for code, name, address, postcode, lat, lon, status, opened, closed, commissioner, kind in rows(
             "practice", ("code", "name", "address", "postcode", "latitude", "longitude", "status",
-                         "opened", "closed", "commissioner"), None):
+                         "opened", "closed", "commissioner", "kind"), None):
         project.practices[code] = Practice(
             code, name, tuple(address.split("\n")) if address else (), postcode, lat, lon,
-            PracticeStatus(status), opened, closed, commissioner)
+            PracticeStatus(status), opened, closed, commissioner, kind or "")
     for code, counted_at, patients in rows("list_size", ("practice_code", "counted_at", "patients"), None):
         project.list_sizes[code][counted_at] = patients
     for code, name, place, geometry in rows("small_area", ("code", "name", "place", "geometry"), None):
@@ -99,6 +99,9 @@ def read_project(rows: Rows) -> Project:
             "registration", ("practice_code", "area_code", "counted_at", "patients"), None):
         regs[counted_at][(practice_code, area_code)] = patients
     project.registrations.update(regs)
+    for area_code, counted_at, patients in rows(
+            "other_registration", ("area_code", "counted_at", "patients"), None):
+        project.other_registrations[counted_at][area_code] = patients
     # memberships in force on the counting date become current as they are read
     project.counting_date = _counting_date(project)
     for row in rows("network", ("id", "name", "code", "commissioner", "exemption", "exemption_reason",
