@@ -14,7 +14,7 @@ from typing import Any
 from ..domain.model import Project
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
-                    "list_date", "postcode", "latitude", "longitude", "commissioner"]
+                    "list_date", "postcode", "latitude", "longitude", "commissioner", "status", "closed", "kind"]
 AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name", "share"]
 GEO_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
@@ -36,7 +36,8 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
             "postcode": p.postcode,
             "latitude": "" if p.latitude is None else p.latitude,
             "longitude": "" if p.longitude is None else p.longitude,
-            "commissioner": p.commissioner})
+            "commissioner": p.commissioner, "status": p.status.value,
+            "closed": p.closed.isoformat() if p.closed else "", "kind": p.kind})
     return rows
 
 
@@ -116,5 +117,5 @@ def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
     tmp = path.with_name(path.stem + ".writing" + path.suffix)
     if tmp.exists():
         tmp.unlink()
-    frame.to_file(tmp, driver=driver)
+    frame.to_file(tmp, driver=driver, layer=path.stem)      # the layer is named after the file
     os.replace(tmp, path)

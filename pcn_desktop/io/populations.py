@@ -158,6 +158,8 @@ class Populations(ParsedFile):
         return set(self.places)
 
     def _date(self, run: ImportRun) -> date | None:
+        if run.list_date is not None:
+            return run.list_date
         others = run.run_dates(exclude=self)
         return max(others) if others else None
 

@@ -20,10 +20,14 @@ from ..domain.model import Membership, Network, Practice, Project, normalise_nam
 from .kinds import FileSummary, ParsedFile, read_file
 
 
+UNDATED = "undated_counts"       # project setting: list sizes imported with no date
+
+
 class ImportRun:
     def __init__(self, paths: Sequence[str | Path], commissioners: Iterable[str] | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None, list_date: date | None = None) -> None:
         self.paths = [Path(p) for p in paths]
+        self.list_date = list_date        # `import --list-date`: the date of counts a file leaves undated
         wanted = {c.strip().upper() for c in commissioners or () if c.strip()}
         self.commissioners: set[str] | None = wanted or None
         self.today = today or date.today()
@@ -161,7 +165,18 @@ class ImportRun:
         setting = rule_settings_for(project).list_date
         if setting is not None:
             return setting
-        return max(self.run_dates() | set(project.list_dates()), default=None)
+        dates = self.run_dates() | set(project.list_dates()) | ({self.list_date} if self.list_date else set())
+        return max(dates, default=None)
+
+    def undated(self, project: Project, source: ParsedFile, practices: int) -> date:
+        """Counts with no date at all: kept at the import's date, and recorded so that a warning
+        finding says they have no date until they are re-imported with ``--list-date``."""
+        notes = [n for n in project.settings.get(UNDATED, []) if n.get("file") != source.path.name]
+        notes.append({"file": source.path.name, "date": self.today.isoformat(), "practices": practices})
+        project.settings[UNDATED] = notes
+        source.summary.notes.append(f"list sizes have no date (no list_date column, no --list-date, no other "
+                                    f"dated file): counted as at {self.today.isoformat()}, the import's date")
+        return self.today
 
     def _finish(self, project: Project) -> None:
         _commissioners_from_members(project)

@@ -34,3 +34,17 @@ def counting_dates_differ(project: Project, ctx: Context) -> Iterator[Finding]:
                   f"Lists were counted at {counted.isoformat() if counted else at.isoformat()}; membership "
                   f"records run to {latest.isoformat()}. Every total uses the memberships in force on "
                   f"{at.isoformat()} (recount another date with --as-at).", value=at.isoformat())
+
+
+@rule("list-date-unknown", Severity.WARNING, per_network=False)
+def list_date_unknown(project: Project, ctx: Context) -> Iterator[Finding]:
+    """List sizes imported with no date: they are counted as at the day of the import."""
+    held = set(project.list_dates())
+    for note in project.settings.get("undated_counts") or []:
+        when = str(note.get("date", ""))
+        if not any(d.isoformat() == when for d in held):
+            continue
+        yield Finding("list-date-unknown", Severity.WARNING,
+                      f"{note.get('practices', 0):,} list sizes from {note.get('file', 'a file')} have no date; "
+                      f"they are counted as at {when}, the day they were imported. Re-import the file "
+                      "with --list-date YYYY-MM-DD (or add a list_date column).", value=when)
