@@ -14,7 +14,7 @@ from typing import Any
 from ..domain.model import Project
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
-                    "list_date", "postcode", "latitude", "longitude", "commissioner", "status", "closed", "kind"]
+                    "list_date", "postcode", "latitude", "longitude", "commissioner", "status", "opened", "closed", "kind"]
 AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name", "share"]
 GEO_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
@@ -37,6 +37,7 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
             "latitude": "" if p.latitude is None else p.latitude,
             "longitude": "" if p.longitude is None else p.longitude,
             "commissioner": p.commissioner, "status": p.status.value,
+            "opened": p.opened.isoformat() if p.opened else "",
             "closed": p.closed.isoformat() if p.closed else "", "kind": p.kind})
     return rows
 

@@ -32,6 +32,7 @@ KIND_MODULES: list[str] = [
     "pcn_desktop.io.epraccur",
     "pcn_desktop.io.registrations",
     "pcn_desktop.io.populations",
+    "pcn_desktop.io.area_assignments",
     "pcn_desktop.io.mapping",
     "pcn_desktop.io.areas",
     "pcn_desktop.io.workforce_csv",

@@ -15,7 +15,7 @@ filter applies only when the commissioner column holds ODS codes (a label like "
 cannot be filtered on and every row is kept). A ``list_size`` is counted at ``list_date``,
 else ``import --list-date``, else the latest extract date of the other files in the run;
 with none of these it is kept undated (counted at the import's date) and a warning finding
-says so. ``status`` (ODS A/C/D/P or the word), ``closed`` (a date) and ``kind`` (blank for a
+says so. ``status`` (ODS A/C/D/P or the word), ``opened`` and ``closed`` (dates) and ``kind`` (blank for a
 GP practice) describe a practice this file brings in; ODS (epraccur) stays the authority
 for a practice it describes.
 """
@@ -47,7 +47,8 @@ def _columns(head: list[str]) -> dict[str, int | None]:
         ("code", PRACTICE), ("net", NETWORK_NAME), ("netcode", NETWORK_CODE), ("name", PRACTICE_NAME),
         ("size", LIST_SIZE), ("date", ("list_date", "extract_date")), ("postcode", ("postcode",)),
         ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER),
-        ("status", ("status",)), ("closed", ("closed", "close_date")), ("kind", ("kind",)))}
+        ("status", ("status",)), ("closed", ("closed", "close_date")), ("kind", ("kind",)),
+        ("opened", ("opened", "open_date")))}
 
 
 STATUS = {"A": PracticeStatus.ACTIVE, "ACTIVE": PracticeStatus.ACTIVE, "C": PracticeStatus.CLOSED,
@@ -94,6 +95,7 @@ class Row(NamedTuple):
     status: PracticeStatus | None = None
     closed: date | None = None
     kind: str = ""
+    opened: date | None = None
 
 
 class Mapping(ParsedFile):
@@ -134,7 +136,7 @@ class Mapping(ParsedFile):
         dates = date_lookup(text("date")) if col["date"] is not None else {"": None}
         if numbers is None or counts is None or dates is None:
             return False
-        closed = date_lookup(text("closed")) if col["closed"] is not None else {"": None}
+        closed = date_lookup(text("closed") + text("opened")) if col["closed"] or col["opened"] else {"": None}
         statuses = {v: STATUS.get(v.upper()) for v in set(text("status"))}
         if closed is None or any(v and s is None for v, s in statuses.items()):
             return False
@@ -144,7 +146,8 @@ class Mapping(ParsedFile):
             map(networks.__getitem__, text("net")), text("name"), text("postcode"),
             map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
             [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")),
-            map(statuses.__getitem__, text("status")), map(closed.__getitem__, text("closed")), text("kind"))))
+            map(statuses.__getitem__, text("status")), map(closed.__getitem__, text("closed")), text("kind"),
+            map(closed.__getitem__, text("opened")))))
         self.summary.rows_read = len(rows)
         return True
 
@@ -185,7 +188,8 @@ class Mapping(ParsedFile):
                 parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None,
                 _status(path, line, text(f, "status")),
                 parse_date(path, line, text(f, "closed"), "closed") if col["closed"] is not None else None,
-                text(f, "kind")))
+                text(f, "kind"),
+                parse_date(path, line, text(f, "opened"), "opened") if col["opened"] is not None else None))
 
     def _kept(self, run: ImportRun) -> list[Row]:
         if run.commissioners is None:
@@ -228,6 +232,7 @@ class Mapping(ParsedFile):
                 # a practice ODS does not describe in this run: the row's own status and kind
                 p.status = r.status or p.status
                 p.closed = r.closed or p.closed
+                p.opened = r.opened or p.opened
                 p.kind = r.kind or p.kind
             p.name = p.name or r.name
             if r.postcode and not p.postcode:
