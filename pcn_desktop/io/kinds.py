@@ -107,6 +107,10 @@ class ParsedFile:
     def extract_dates(self) -> set[date]:
         return set()
 
+    def undated_counts(self) -> int:
+        """How many list sizes the file gives with no date (``import --list-date`` dates them)."""
+        return 0
+
     def check(self, project: "Project", run: "ImportRun") -> None:
         """Cross-file checks; raise ImportRefused. Must not change the project."""
 

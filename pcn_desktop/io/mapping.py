@@ -202,6 +202,9 @@ class Mapping(ParsedFile):
     def names(self) -> set[str]:
         return {r.code for r in self.rows if r.name}
 
+    def undated_counts(self) -> int:
+        return sum(r.list_size is not None and r.list_date is None for r in self.rows)
+
     def check(self, project: Project, run: ImportRun) -> None:
         for r in self._kept(run):
             if not r.name and r.code not in project.practices and r.code not in run.named:

@@ -151,6 +151,9 @@ class Populations(ParsedFile):
     def extract_dates(self) -> set[date]:
         return {d for _, d in self.totals if d is not None}
 
+    def undated_counts(self) -> int:
+        return 0 if self.dated else len(self.totals)
+
     def claims(self, run: ImportRun) -> set[str]:
         return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -123,7 +123,7 @@ class ImportRun:
     def join(self, project: Project, code: str, network_id: str,
              start: date | None = None, end: date | None = None) -> None:
         """Record a membership. A current one replaces the practice's other current ones,
-        which are kept as history ending when the new one starts (or today)."""
+        which are kept as history ending before the new one counts (``_replaced_end``)."""
         if end is not None:
             key = (code, network_id, start, end)
             if key not in self._history:
@@ -133,11 +133,21 @@ class ImportRun:
         current = project.networks_of(code)
         if network_id in current:
             return
+        ended = self._replaced_end(project, start)
         for other in current:
             old = project.remove_membership(code, other)
-            if old is not None:
-                self.join(project, code, other, old.start, start or self.today)
+            if old is not None and (old.start is None or old.start <= ended):
+                self.join(project, code, other, old.start, ended)
         project.add_membership(Membership(code, network_id, start, None))
+
+    def _replaced_end(self, project: Project, start: date | None) -> date:
+        """When a replaced membership ends: the day before its successor starts; for a
+        successor with no start (a plain list saying "this is the network now"), the day
+        before the counting date, so that the list is what gets counted, and never after today."""
+        if start is not None:
+            return start - timedelta(days=1)
+        at = self.counting_date(project)
+        return min(self.today, at - timedelta(days=1)) if at is not None else self.today
 
     def practice(self, project: Project, code: str) -> Practice:
         found = project.practices.get(code)
