@@ -136,6 +136,7 @@ def funding_report(ccg: CcgFunding, policy: Policy) -> dict[str, Any]:
             "headroom": ccg.headroom,
         },
         "unknown_figures": sorted(f.id for f in policy.figures.values() if f.value is None),
+        "unconfirmed_figures": {f.id: f.candidate for f in policy.figures.values() if f.status == "unconfirmed"},
     }
 
 
@@ -181,6 +182,11 @@ def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO,
     assumed = [n for n in ccg.networks if n.inputs.weighted.assumed]
     if assumed:
         out.write(f"Weighted population assumed equal to the registered list for {len(assumed)} network(s).\n")
+    unconfirmed = sorted(f"{f.id} (candidate {f.candidate:g})" for f in policy.figures.values()
+                         if f.status == "unconfirmed")
+    if unconfirmed:
+        out.write(f"Unconfirmed for {ccg.year} (low confidence, counted as n/k until set in Funding settings): "
+                  + ", ".join(unconfirmed) + "\n")
     unknown = sorted(f.id for f in policy.figures.values() if f.value is None and ".maximum@" not in f.id)
     maxima = sum(1 for f in policy.figures.values() if f.value is None and ".maximum@" in f.id)
     if unknown or maxima:
