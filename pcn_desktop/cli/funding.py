@@ -187,8 +187,9 @@ def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO,
     if unconfirmed:
         out.write(f"Unconfirmed for {ccg.year} (low confidence, counted as n/k until set in Funding settings): "
                   + ", ".join(unconfirmed) + "\n")
-    unknown = sorted(f.id for f in policy.figures.values() if f.value is None and ".maximum@" not in f.id)
-    maxima = sum(1 for f in policy.figures.values() if f.value is None and ".maximum@" in f.id)
+    missing = [f for f in policy.figures.values() if f.value is None and f.status != "unconfirmed"]
+    unknown = sorted(f.id for f in missing if ".maximum@" not in f.id)
+    maxima = sum(1 for f in missing if ".maximum@" in f.id)
     if unknown or maxima:
         out.write(f"Not found for {ccg.year} (n/k; set in Funding settings): "
                   + ", ".join(unknown + ([f"{maxima} role maxima"] if maxima else [])) + "\n")
