@@ -41,6 +41,7 @@ class ImportRun:
         self._history: set[tuple[str, str, date | None, date | None]] = set()
         self._networks: dict[tuple[str, str, str], Network] = {}     # network() answers that cannot change
         self._project: Project | None = None
+        self._counting: tuple[Project, date | None] | None = None
 
     # --- phases ------------------------------------------------------------------------
     def read(self) -> list[ParsedFile]:
@@ -133,7 +134,7 @@ class ImportRun:
         current = project.networks_of(code)
         if network_id in current:
             return
-        ended = self._replaced_end(project, start)
+        ended = self._replaced_end(project, start) if current else None
         for other in current:
             old = project.remove_membership(code, other)
             if old is not None and (old.start is None or old.start <= ended):
@@ -170,13 +171,14 @@ class ImportRun:
 
     def counting_date(self, project: Project) -> date | None:
         """The date the project will be counted at once this run is in: the ``list_date``
-        setting, else the latest list extract of the project and of this run's files."""
-        from ..settings import rule_settings_for
-        setting = rule_settings_for(project).list_date
-        if setting is not None:
-            return setting
-        dates = self.run_dates() | set(project.list_dates()) | ({self.list_date} if self.list_date else set())
-        return max(dates, default=None)
+        setting, else the latest list extract of the project and of this run's files.
+        Worked out once per run (every membership asks), before any file is applied."""
+        if self._counting is None or self._counting[0] is not project:
+            from ..settings import rule_settings_for
+            setting = rule_settings_for(project).list_date
+            dates = self.run_dates() | set(project.list_dates()) | ({self.list_date} if self.list_date else set())
+            self._counting = (project, setting if setting is not None else max(dates, default=None))
+        return self._counting[1]
 
     def undated(self, project: Project, source: ParsedFile, practices: int) -> date:
         """Counts with no date at all: kept at the import's date, and recorded so that a warning
