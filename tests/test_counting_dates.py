@@ -109,3 +109,28 @@ def test_list_date_must_be_a_date(tmp_path, capsys):
         assert exc.code == 2
     assert "is not a date YYYY-MM-DD" in capsys.readouterr().err
     assert not (tmp_path / "p.pcnproj").exists()
+
+
+def test_every_counting_command_takes_as_at(tmp_path):
+    path = tmp_path / "p.pcnproj"
+    p = _moved_project()
+    for code in p.list_sizes:
+        p.list_sizes[code].pop(date(2022, 1, 1))
+    save_project(p, path)
+    # export: P81001 is North's in January 2021, South's from April
+    out = tmp_path / "practices.csv"
+    assert _run(["export", str(path), str(out), "--as-at", "2021-06-01"])[0] == 0
+    rows = {r.split(",")[0]: r for r in out.read_text(encoding="utf-8").splitlines()[1:]}
+    assert ",U00002,South," in rows["P81001"]
+    assert _run(["export", str(path), str(out)])[0] == 0
+    rows = {r.split(",")[0]: r for r in out.read_text(encoding="utf-8").splitlines()[1:]}
+    assert ",U00001,North," in rows["P81001"]
+    # funding: the same recount, and the date it used
+    _, text = _run(["funding", str(path), "--json", "--as-at", "2021-06-01"])
+    report = json.loads(text)
+    assert report["as_at"] == "2021-06-01" and report["list_date"] == "2021-01-01"
+    assert {n["code"]: n["registered_list"] for n in report["networks"]} == {"U00001": 10000, "U00002": 20000}
+    # map and agreements accept it too
+    assert _run(["map", str(path), str(tmp_path / "m.html"), "--as-at", "2021-06-01"])[0] == 0
+    status, _ = _run(["agreements", str(path), str(tmp_path / "pdfs"), "--as-at", "2021-06-01"])
+    assert status == 0 and len(list((tmp_path / "pdfs").glob("*.pdf"))) == 2
