@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from functools import lru_cache
 
 from .domain.model import Project
@@ -26,3 +27,21 @@ def rule_settings_for(project: Project) -> RuleSettings:
     """Defaults with the project's own overrides (stored under project.settings['rules'])."""
     overrides = project.settings.get("rules") or {}
     return default_rule_settings().with_overrides(overrides) if overrides else default_rule_settings()
+
+
+def settle_counting(project: Project) -> date | None:
+    """Count ``project`` at its counting date (setting, else latest extract); the date."""
+    from .domain.counting import recount
+    return recount(project, rule_settings_for(project))
+
+
+def count_as_at(project: Project, at: date | None) -> date | None:
+    """``--as-at``: recount at another date, memberships and lists, through the project's
+    ``list_date`` setting (so every report reads the same date); a command that saves puts
+    the setting back first (cli.common.forget_as_at)."""
+    if at is None:
+        return settle_counting(project)
+    rules = dict(project.settings.get("rules") or {})
+    rules["list_date"] = at.isoformat()
+    project.settings["rules"] = rules
+    return settle_counting(project)

@@ -142,7 +142,7 @@ def test_unknown_maximum_reimburses_cost_uncapped_and_says_so() -> None:
     f = network_funding(p, "north", policy_for("2021/22"))
     (r,) = f.roles
     assert r.reimbursable == 50000.00 and len(r.unknown_cap_months) == 12
-    assert f.entitlement is None and f.headroom is None      # 2021/22 £ per weighted patient not found
+    assert f.entitlement is not None                         # 2021/22: £12.30 per weighted patient
     assert not f.complete
 
 

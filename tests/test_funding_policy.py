@@ -17,7 +17,7 @@ def test_every_shipped_year_loads_with_sources() -> None:
     assert list(policies)[:6] == YEARS
     for policy in policies.values():
         for fig in policy.figures.values():
-            assert fig.status in ("found", "not found")
+            assert fig.status in ("found", "not found", "unconfirmed")
             if fig.value is not None:
                 assert fig.source.strip(), fig.id
 
@@ -35,14 +35,14 @@ def test_published_figures_are_read_exactly() -> None:
 
 
 def test_not_found_figures_have_no_value() -> None:
-    assert policy_for("2021/22").entitlements["main"].figure.status == "not found"
-    assert policy_for("2021/22").entitlements["main"].figure.value is None
-    assert policy_for("2022/23").streams["clinical_director"].figure.value is None
-    assert policy_for("2024/25").streams["casp"].figure.value is None
+    assert policy_for("2022/23").streams["casp"].figure.status == "not found"
+    assert policy_for("2022/23").streams["casp"].figure.value is None
+    assert policy_for("2021/22").roles["paramedic"].maxima[0][1].value is None
+    assert policy_for("2025/26").roles["gp"].maxima[0][1].value is None
 
 
 def test_latest_year_is_the_default() -> None:
-    assert policy_for(None).year == available_years()[-1] == "2024/25"
+    assert policy_for(None).year == available_years()[-1] == "2025/26"
 
 
 def _write_user_year(text: str, name: str = "2025-26.toml") -> Path:
@@ -124,20 +124,31 @@ def test_not_valid_toml_is_refused_naming_the_file() -> None:
 
 
 def test_user_override_fills_a_not_found_figure_and_can_be_removed() -> None:
-    set_override("2021/22", "arrs.entitlements.main", 12.30)
-    fig = policy_for("2021/22").entitlements["main"].figure
-    assert (fig.value, fig.status) == (12.30, "user")
+    set_override("2022/23", "streams.casp", 0.9)
+    fig = policy_for("2022/23").streams["casp"].figure
+    assert (fig.value, fig.status) == (0.9, "user")
     assert "not found" in fig.note
-    set_override("2021/22", "arrs.entitlements.main", None)
-    assert policy_for("2021/22").entitlements["main"].figure.value is None
+    set_override("2022/23", "streams.casp", None)
+    assert policy_for("2022/23").streams["casp"].figure.value is None
+
+
+def test_an_unconfirmed_figure_is_unknown_until_the_user_sets_it() -> None:
+    fig = policy_for("2025/26").streams["network_participation"].figure
+    assert (fig.value, fig.status, fig.confidence, fig.candidate) == (None, "unconfirmed", "low", 1.761)
+    assert "unconfirmed" in fig.note and "Funding settings" in fig.note
+    set_override("2025/26", "streams.network_participation", 1.761)
+    fig = policy_for("2025/26").streams["network_participation"].figure
+    assert (fig.value, fig.status) == (1.761, "user") and "unconfirmed, candidate 1.761" in fig.note
+    set_override("2025/26", "streams.network_participation", None)
 
 
 def test_an_override_for_no_such_figure_is_refused_and_not_kept() -> None:
     with pytest.raises(PolicyError, match="arrs.roles.wizard.maximum@2021-04: no such figure"):
         set_override("2021/22", "arrs.roles.wizard.maximum@2021-04", 1.0)
-    assert load_policies()["2021/22"].entitlements["main"].figure.value is None
+    assert load_policies()["2021/22"].roles["paramedic"].maxima[0][1].value is None
 
 
 def test_shipped_files_live_in_resources_policy() -> None:
     names = sorted(p.name for p in shipped_policy_dir().glob("*.toml"))
-    assert names == ["2019-20.toml", "2020-21.toml", "2021-22.toml", "2022-23.toml", "2023-24.toml", "2024-25.toml"]
+    assert names == ["2019-20.toml", "2020-21.toml", "2021-22.toml", "2022-23.toml", "2023-24.toml", "2024-25.toml",
+                     "2025-26.toml"]

@@ -26,11 +26,19 @@ def signatures(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+# a year whose ARRS entitlement no source gives (every shipped year's is published now)
+UNKNOWN_ENTITLEMENT = NEW_YEAR.replace("2025", "2026").replace("/26", "/27").replace(
+    'value = 26.631\nsource = "NCL Training Hub"', 'status = "not found"')
+
+
 def _planned_project():
+    folder = user_policy_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "2026-27.toml").write_text(UNKNOWN_ENTITLEMENT, encoding="utf-8")
     p = two_network_project()
-    p.settings["contract_year"] = "2021/22"
+    p.settings["contract_year"] = "2026/27"
     for nid in ("north", "south"):
-        p.workforce[nid].append(PlannedRole("Dietitian", 0.6, "2021-04", "2022-03", 45000))
+        p.workforce[nid].append(PlannedRole("GP", 0.6, "2026-04", "2027-03", 45000))
     return p
 
 
@@ -61,10 +69,10 @@ def test_an_override_is_seen_by_the_next_refresh() -> None:
     unknown = lambda: sorted((f.rule, f.network) for f in cache.findings()  # noqa: E731
                              if f.rule == "arrs-entitlement-unknown")
     assert unknown() == [("arrs-entitlement-unknown", "U00001"), ("arrs-entitlement-unknown", "U00002")]
-    set_override("2021/22", "arrs.entitlements.main", 12.30)
+    set_override("2026/27", "arrs.entitlements.main", 12.30)
     cache.refresh({"north", "south"})          # as the Funding settings tab asks after a write
     assert unknown() == []
-    set_override("2021/22", "arrs.entitlements.main", None)
+    set_override("2026/27", "arrs.entitlements.main", None)
     cache.refresh({"north", "south"})
     assert len(unknown()) == 2
 
@@ -80,11 +88,11 @@ def test_an_override_rewritten_with_the_same_size_and_time_is_seen(monkeypatch: 
 
 def test_a_new_user_year_file_is_seen_by_the_next_refresh() -> None:
     p = two_network_project()
-    p.settings["contract_year"] = "2025/26"
+    p.settings["contract_year"] = "2026/27"
     cache = FindingsCache(p, rule_settings_for(p))
     assert [f.rule for f in cache.findings() if f.rule.startswith("funding")] == ["funding-year-unknown"]
     folder = user_policy_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "2025-26.toml").write_text(NEW_YEAR, encoding="utf-8")
+    (folder / "2026-27.toml").write_text(UNKNOWN_ENTITLEMENT, encoding="utf-8")
     cache.refresh({"north"})
     assert [f.rule for f in cache.findings() if f.rule.startswith("funding")] == []

@@ -54,9 +54,14 @@ def test_plan_over_entitlement() -> None:
 
 
 def test_unknown_maximum_and_entitlement_are_info() -> None:
+    from test_funding_policy_cache import UNKNOWN_ENTITLEMENT
+
+    from pcn_desktop.funding.policy_store import user_policy_dir
+    user_policy_dir().mkdir(parents=True, exist_ok=True)
+    (user_policy_dir() / "2026-27.toml").write_text(UNKNOWN_ENTITLEMENT, encoding="utf-8")
     p = two_network_project()
-    p.settings["contract_year"] = "2021/22"
-    p.workforce["south"].append(PlannedRole("Dietitian", 0.6, "2021-04", "2022-03", 45000))
+    p.settings["contract_year"] = "2026/27"
+    p.workforce["south"].append(PlannedRole("GP", 0.6, "2026-04", "2027-03", 45000))
     found = {f.rule: f for f in _funding_findings(p)}
     assert set(found) == {"arrs-entitlement-unknown", "arrs-maximum-unknown"}
     assert all(f.severity is Severity.INFO for f in found.values())

@@ -36,7 +36,8 @@ def test_practices_round_trip(tmp_path, capsys):
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert rows[0] == {"practice_code": "P81001", "practice_name": "St Andrew\u2019s", "network_code": "U00001",
                        "network_name": "North PCN", "list_size": "9000", "list_date": "2021-01-01",
-                       "postcode": "BB1 1AE", "latitude": "53.7", "longitude": "-2.4", "commissioner": "00Q"}
+                       "postcode": "BB1 1AE", "latitude": "53.7", "longitude": "-2.4", "commissioner": "00Q",
+                       "status": "A", "opened": "", "closed": "", "kind": ""}
     assert main(["import", str(again), str(out)]) == 0
     back = load_project(again)
     assert memberships(back) == memberships(project) == {

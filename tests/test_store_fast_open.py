@@ -75,7 +75,7 @@ def everything(p: Project):
 def configuration(p: Project):
     """What one scenario owns."""
     return (p.scenario_name, p.settings.own,
-            dict(p.networks), list(p.memberships),
+            dict(p.networks), sorted(p.memberships, key=repr),   # order follows the counting date
             {n: (b.geometry.wkb, b.provenance, b.built) for n, b in p.boundaries.items()},
             dict(p.area_assignments), {n: list(r) for n, r in p.workforce.items() if r})
 

@@ -12,12 +12,13 @@ from pathlib import Path
 from ..reports.agreement_batch import export_agreements
 from ..reports.clauses import ClauseTemplateError, template_path
 from . import CliError
-from .common import add_project_argument, network_or_refuse, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, network_or_refuse, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("agreements", help="print each network's agreement as a PDF")
     add_project_argument(p)
+    add_as_at_argument(p)
     p.add_argument("outdir", metavar="OUTDIR", help="folder to write the PDFs into (created if needed)")
     p.add_argument("--network", action="append", metavar="CODE",
                    help="only this network (ODS code, name or id); repeat for several")
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     ids = None
     if args.network:
         ids = [network_or_refuse(project, args.project, key).id for key in args.network]

@@ -5,6 +5,7 @@ boundary, print a summary per network (areas, parts, patients living inside) and
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from typing import TextIO
 
@@ -15,12 +16,13 @@ from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
 from ..store import save_project
 from . import CliError
-from .common import add_project_argument, existing_path, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, existing_path, forget_as_at, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("boundaries", help="build network boundaries from registrations, or import them")
     add_project_argument(p)
+    add_as_at_argument(p)
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--from-registrations", action="store_true",
                      help="each small area goes to the network with most of its registered patients")
@@ -36,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     settings = rule_settings_for(project)
     lines: list[str] = []
     if args.from_registrations:
@@ -66,11 +69,14 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"  unmatched: feature {number} ({name})")
         for nid in result_i.networks_without:
             lines.append(f"  no polygon for {project.networks[nid].name}")
+    summary = io.StringIO()
+    print_summary(project, summary)        # at --as-at, before the project's own date returns
+    forget_as_at(project, args)
     # Saved before anything is printed: the build is never lost to the output failing
     # (a closed pipe, a console that cannot show a name).
     save_project(project, args.project)
     print("\n".join(lines))
-    print_summary(project, sys.stdout)
+    sys.stdout.write(summary.getvalue())
     return 0
 
 

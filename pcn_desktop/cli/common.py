@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from datetime import date
+
 from ..domain.model import Network, Project
 from ..domain.scenarios import UnknownScenario
 from ..store import ProjectFileError, load_project
@@ -53,3 +55,35 @@ def existing_path(text: str) -> Path:
     if not path.exists():
         raise argparse.ArgumentTypeError(f"{text}: no such file")
     return path
+
+
+def add_as_at_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-at", type=iso_date, metavar="YYYY-MM-DD",
+                        help="count memberships and lists at this date instead of the list date")
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def apply_as_at(project: Project, args: argparse.Namespace) -> date | None:
+    """Count the project at ``--as-at`` when given (for this run only); the counting date."""
+    from ..settings import count_as_at
+    args.rules_before_as_at = project.settings.get("rules")
+    return count_as_at(project, getattr(args, "as_at", None))
+
+
+def forget_as_at(project: Project, args: argparse.Namespace) -> None:
+    """Before saving: ``--as-at`` was for this run, the project keeps its own setting."""
+    if getattr(args, "as_at", None) is None:
+        return
+    before = getattr(args, "rules_before_as_at", None)
+    if before is None:
+        project.settings.pop("rules", None)
+    else:
+        project.settings["rules"] = before
+    from ..settings import settle_counting
+    settle_counting(project)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..io.exports import ExportError, write_areas, write_boundaries, write_practices_csv
 from . import CliError
-from .common import add_project_argument, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, open_project
 from .outputs import make_parent
 
 WRITERS = {"practices": write_practices_csv, "areas": write_areas, "boundaries": write_boundaries}
@@ -21,6 +21,7 @@ WRITERS = {"practices": write_practices_csv, "areas": write_areas, "boundaries":
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write practices, areas or network boundaries to CSV/GeoPackage/GeoJSON")
     add_project_argument(p)
+    add_as_at_argument(p)
     p.add_argument("out", metavar="OUT", help="output file: .csv, .gpkg or .geojson")
     p.add_argument("--what", choices=sorted(WRITERS), default="practices", help="what to write (default practices)")
     p.set_defaults(run=run)
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: practices are written as .csv")
     make_parent(out)
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     try:
         count = WRITERS[args.what](project, out)
     except ExportError as exc:

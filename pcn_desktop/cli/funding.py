@@ -13,20 +13,23 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ..domain.counting import extract_used
+from ..domain.model import Project
 from ..funding.export import write_table
 from ..funding.model import CcgFunding, NetworkFunding, ccg_funding
 from ..funding.policy import Policy, PolicyError
-from ..funding.policy_store import available_years, policy_for, project_year
+from ..funding.policy_store import available_years, policy_for, year_of_project
 from ..io.workforce_csv import write_plan_csv
 from ..settings import rule_settings_for
 from . import CliError
-from .common import add_project_argument, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, open_project
 from .outputs import output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("funding", help="payments and ARRS for every network and the CCG, by contract year")
     add_project_argument(p)
+    add_as_at_argument(p)
     p.add_argument("--year", help="contract year, e.g. 2020/21 (default: the project's, else the latest)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--out", metavar="FILE", help="also write the table to FILE.xlsx or FILE.csv")
@@ -40,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if args.export_plan:
         output_file(args.export_plan, (".csv",), "the workforce plan")
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     try:
-        year = args.year or project_year(project.settings)
+        year = args.year or year_of_project(project)
         policy = policy_for(year)
     except PolicyError as exc:
         raise CliError(str(exc)) from None
@@ -60,12 +64,32 @@ def run(args: argparse.Namespace) -> int:
             write_plan_csv(project, args.export_plan)
         except OSError as exc:
             raise CliError(f"{args.export_plan}: cannot write ({exc.strerror})") from None
+    counts = counts_used(project, policy)
     if args.json:
-        json.dump(funding_report(ccg, policy), sys.stdout, indent=2)
+        json.dump({**funding_report(ccg, policy), **counts}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print_table(project.name, ccg, policy, sys.stdout)
+        print_table(project.name, ccg, policy, sys.stdout, counts)
     return 0
+
+
+def counts_used(project: Project, policy: Policy) -> dict[str, Any]:
+    """Which counts the figures use: the project's, at its one counting date, whatever the year
+    picked; ``counts_note`` says so when that is not the year's own list date."""
+    counted = extract_used(project, project.counting_date)
+    note = ""
+    if counted is None:
+        note = "the project holds no list counts: every list is 0"
+    elif counted != policy.list_date:
+        note = (f"{policy.year} counts lists at {policy.list_date.isoformat()}; the project's counts of "
+                f"{counted.isoformat()} are used (memberships as at "
+                f"{(project.counting_date or counted).isoformat()}), as the project holds none of that date")
+        if policy.list_date in project.list_dates():
+            note = (f"{policy.year} counts lists at {policy.list_date.isoformat()}; the counts of "
+                    f"{counted.isoformat()} are used: recount with --as-at {policy.list_date.isoformat()}")
+    return {"list_date": counted.isoformat() if counted else None,
+            "as_at": project.counting_date.isoformat() if project.counting_date else None,
+            "year_list_date": policy.list_date.isoformat(), "counts_note": note}
 
 
 def _network_json(n: NetworkFunding) -> dict[str, Any]:
@@ -116,6 +140,7 @@ def funding_report(ccg: CcgFunding, policy: Policy) -> dict[str, Any]:
             "headroom": ccg.headroom,
         },
         "unknown_figures": sorted(f.id for f in policy.figures.values() if f.value is None),
+        "unconfirmed_figures": {f.id: f.candidate for f in policy.figures.values() if f.status == "unconfirmed"},
     }
 
 
@@ -130,10 +155,15 @@ def _cell(n: NetworkFunding, key: str) -> str:
     return "no input" if s.status == "needs input" else _money(s.amount)
 
 
-def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO) -> None:
+def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO,
+                counts: dict[str, Any] | None = None) -> None:
     streams = ccg.stream_keys()
+    counted = (counts or {}).get("list_date") or policy.list_date.isoformat()
     out.write(f"{project_name}: funding {ccg.year}" + (f", scenario {ccg.scenario}" if ccg.scenario else "")
-              + f" (lists counted at {policy.list_date.isoformat()}; £ a year)\n\n")
+              + f" (lists counted at {counted}; £ a year)\n")
+    if counts and counts.get("counts_note"):
+        out.write(f"Note: {counts['counts_note']}\n")
+    out.write("\n")
     cols = [("List", lambda n: f"{n.inputs.registered:,}")]
     cols += [(k, (lambda key: lambda n: _cell(n, key))(k)) for k, _ in streams]
     cols += [("ARRS entitlement", lambda n: _money(n.entitlement)), ("Plan cost", lambda n: _money(n.plan_cost)),
@@ -156,8 +186,14 @@ def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO)
     assumed = [n for n in ccg.networks if n.inputs.weighted.assumed]
     if assumed:
         out.write(f"Weighted population assumed equal to the registered list for {len(assumed)} network(s).\n")
-    unknown = sorted(f.id for f in policy.figures.values() if f.value is None and ".maximum@" not in f.id)
-    maxima = sum(1 for f in policy.figures.values() if f.value is None and ".maximum@" in f.id)
+    unconfirmed = sorted(f"{f.id} (candidate {f.candidate:g})" for f in policy.figures.values()
+                         if f.status == "unconfirmed")
+    if unconfirmed:
+        out.write(f"Unconfirmed for {ccg.year} (low confidence, counted as n/k until set in Funding settings): "
+                  + ", ".join(unconfirmed) + "\n")
+    missing = [f for f in policy.figures.values() if f.value is None and f.status != "unconfirmed"]
+    unknown = sorted(f.id for f in missing if ".maximum@" not in f.id)
+    maxima = sum(1 for f in missing if ".maximum@" in f.id)
     if unknown or maxima:
         out.write(f"Not found for {ccg.year} (n/k; set in Funding settings): "
                   + ", ".join(unknown + ([f"{maxima} role maxima"] if maxima else [])) + "\n")

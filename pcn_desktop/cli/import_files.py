@@ -16,7 +16,7 @@ from ..io import ImportRefused
 from ..io.run import ImportRun
 from ..store import save_project
 from . import CliError
-from .common import add_project_argument, existing_path, open_project
+from .common import add_project_argument, existing_path, iso_date, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,25 +27,43 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="files to import, in any order; each is recognised by its content")
     p.add_argument("--commissioner", nargs="+", metavar="CODE", default=None,
                    help="keep only practices and PCNs of these CCG / sub-ICB codes (e.g. 00Q 01A)")
+    p.add_argument("--list-date", type=iso_date, metavar="YYYY-MM-DD", default=None,
+                   help="the date the list sizes of a file without a date column were counted")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     target = Path(args.project)
     project = open_project(args.project, args.scenario) if target.exists() else _new_project(target, args.scenario)
-    importer = ImportRun(args.files, args.commissioner)
+    importer = ImportRun(args.files, args.commissioner, list_date=args.list_date)
     try:
         summaries = importer.apply(project)
     except ImportRefused as exc:
         raise CliError(f"{exc}\nnothing was imported; {target} is unchanged", status=1) from None
-    for summary in summaries:
-        print("\n".join(summary.lines()))
+    lines = ["\n".join(summary.lines()) for summary in summaries]
     closed = sum(project.is_closed(c) for c in project.practices)
-    print(f"{target}: {len(project.networks):,} networks, {len(project.practices):,} practices "
-          f"({closed:,} closed), {len(project.areas):,} areas")
+    lines.append(f"{target}: {len(project.networks):,} networks, {len(project.practices):,} practices "
+                 f"({closed:,} closed), {len(project.areas):,} areas")
+    lines.append(dates_line(project))
+    # Saved before anything is printed: the import is never lost to the output failing.
     save_project(project, target)
+    print("\n".join(lines))
     sys.stdout.flush()
     return 0
+
+
+def dates_line(project: Project) -> str:
+    """Which date the project is counted at, and whether its files describe other dates."""
+    from ..domain.counting import extract_used, membership_dates
+    at = project.counting_date
+    if at is None:
+        return "no list counts: totals are 0 until list sizes are imported"
+    line = f"lists counted at {(extract_used(project, at) or at).isoformat()}"
+    latest = membership_dates(project)[1]
+    if latest is not None and latest > at:
+        line += (f"; membership records run to {latest.isoformat()}: the files come from different dates, "
+                 f"and every total uses the memberships in force on {at.isoformat()}")
+    return line
 
 
 def _new_project(path: Path, scenario: str | None) -> Project:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from ..reports.map_assets import MapAssetsMissing
 from . import CliError
-from .common import add_project_argument, network_or_refuse, open_project
+from .common import add_as_at_argument, add_project_argument, apply_as_at, network_or_refuse, open_project
 from .outputs import output_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help="write the project map as a standalone offline HTML file")
     add_project_argument(p)
+    add_as_at_argument(p)
     p.add_argument("out", metavar="OUT.html", type=Path, help="the HTML file to write")
     p.add_argument("--online-tiles", action="store_true",
                    help="add a street-map tile layer fetched from the internet when viewed")
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from ..reports.map_html import render_map    # the map stack loads only for this verb
     out_path = output_file(args.out, (".html", ".htm"), "the map")
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     if args.network:
         network_or_refuse(project, args.project, args.network)
     try:

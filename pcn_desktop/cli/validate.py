@@ -14,18 +14,21 @@ from typing import Any, TextIO
 from ..domain.model import Project
 from ..domain.rules import evaluate
 from ..settings import rule_settings_for
-from .common import add_project_argument, open_project
+from ..domain.counting import extract_used
+from .common import add_as_at_argument, add_project_argument, apply_as_at, open_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check the registration rules; exit 1 on any error")
     add_project_argument(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_as_at_argument(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project, args.scenario)
+    apply_as_at(project, args)
     report = validation_report(project)
     if args.json:
         json.dump(report, sys.stdout, indent=2, default=str)
@@ -53,8 +56,10 @@ def validation_report(project: Project) -> dict[str, Any]:
         "practices": sorted(project.members(net.id)),
         "measures": measures.get(net.id, {}),
     } for net in project.sorted_networks()]
+    counted = extract_used(project, at)
     return {"scenario": project.scenario_name,
-            "list_date": at.isoformat() if at else None,
+            "list_date": counted.isoformat() if counted else None,
+            "as_at": at.isoformat() if at else None,
             "networks": networks,
             "findings": [f.as_json() for f in findings]}
 
@@ -62,7 +67,10 @@ def validation_report(project: Project) -> dict[str, Any]:
 def print_table(project: Project, report: dict[str, Any], out: TextIO) -> None:
     nets = report["networks"]
     width = max([len(n["name"]) for n in nets] + [7])
-    counted = f" (lists counted at {report['list_date']})" if report["list_date"] else ""
+    counted = f" (lists counted at {report['list_date']}" if report["list_date"] else ""
+    if counted and report["as_at"] != report["list_date"]:
+        counted += f"; memberships as at {report['as_at']}"
+    counted += ")" if counted else ""
     scenario = f", scenario {project.scenario_name}" if len(project.scenario_names()) > 1 else ""
     out.write(f"{project.name}{scenario}: {len(nets)} networks, {len(project.practices)} practices{counted}\n\n")
     out.write(f"{'Network':<{width}}  {'Code':<7} {'Practices':>9} {'List size':>10}\n")

@@ -40,6 +40,13 @@ class Practice:
     opened: date | None = None
     closed: date | None = None
     commissioner: str = ""
+    # "" for a GP practice; else what ODS calls the organisation (e.g. "prescribing setting 8")
+    # when a list-size file names it but the catalogue does not class it as a GP practice
+    kind: str = ""
+
+    @property
+    def is_gp_practice(self) -> bool:
+        return not self.kind
 
     @property
     def has_location(self) -> bool:
@@ -91,6 +98,13 @@ class Membership:
             return self.end is None
         return (self.start is None or self.start <= at) and (self.end is None or self.end > at)
 
+    def in_force(self, at: date | None) -> bool:
+        """In force on ``at``: started on or before it and ended on or after it (or open).
+        With no date, the open memberships are the ones in force."""
+        if at is None:
+            return self.end is None
+        return (self.start is None or self.start <= at) and (self.end is None or self.end >= at)
+
 
 @dataclass
 class SmallArea:
@@ -132,11 +146,14 @@ class PlannedRole:
 class Project(ScenarioHolder):
     """Everything one project file holds, with indexes kept in step by its own methods.
 
-    Current membership (no end date) is indexed both ways so that moving one practice
-    among 6,500 costs a few dictionary operations, not a scan.
+    Current membership is indexed both ways so that moving one practice among 6,500 costs
+    a few dictionary operations, not a scan. "Current" means in force at ``counting_date``,
+    the date the lists were counted (``count_at``), so that every total adds list sizes over
+    the memberships of that same date; with no date, the open memberships are current.
 
     The per-scenario attributes (networks, memberships, boundaries, area assignments,
-    workforce, configuration settings) are those of the active scenario; see scenarios.py.
+    workforce, configuration settings, the counting date of the index) are those of the
+    active scenario; see scenarios.py.
     """
 
     # per-scenario state, given by fresh_state (scenarios.py) and swapped on activation
@@ -149,6 +166,7 @@ class Project(ScenarioHolder):
     _current: dict[str, dict[str, Membership]]         # practice -> net -> membership
     _members: dict[str, set[str]]                      # net -> practices
     _several: set[str]                                 # practices currently in several networks
+    counting_date: date | None                         # memberships in force at it are current
 
     def __init__(self) -> None:
         self.name: str = "Untitled"
@@ -158,6 +176,9 @@ class Project(ScenarioHolder):
         self.areas: dict[str, SmallArea] = {}
         # registrations[date][(practice_code, area_code)] = patients
         self.registrations: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
+        # other_registrations[date][area_code] = patients registered at practices outside the
+        # project who live in the area: they count in the area's total, never for a network
+        self.other_registrations: dict[date, dict[str, int]] = defaultdict(dict)
         self.audit: list[AuditEntry] = []
         fresh_state(self)
         self._registry = Registry(self)
@@ -179,7 +200,7 @@ class Project(ScenarioHolder):
         return self._history + current
 
     def add_membership(self, m: Membership) -> None:
-        if m.end is not None:
+        if not m.in_force(self.counting_date) or m.network_id in self._current.get(m.practice_code, ()):
             self._history.append(m)
             return
         by_net = self._current[m.practice_code]
@@ -198,6 +219,18 @@ class Project(ScenarioHolder):
             if left <= 1:
                 self._several.discard(practice_code)
         return m
+
+    def count_at(self, at: date | None) -> None:
+        """Make the memberships in force at ``at`` the current ones (all are kept)."""
+        if at == self.counting_date:
+            return
+        everything = self.memberships
+        self.counting_date = at
+        self._history, self._current, self._several = [], defaultdict(dict), set()
+        self._members = defaultdict(set, {nid: set() for nid in self._members})
+        for m in everything:
+            self.add_membership(m)
+        self.touch()
 
     def in_several_networks(self) -> set[str]:
         """Practices currently a member of more than one network (an error the rules report);
@@ -278,11 +311,14 @@ class Project(ScenarioHolder):
         if p is None:
             return False
         if p.status is PracticeStatus.CLOSED:
-            return True
+            # closed after the lists were counted: open on the date every figure describes
+            return p.closed is None or self.counting_date is None or p.closed <= self.counting_date
         return p.status is PracticeStatus.DORMANT and self.list_size(practice_code) == 0
 
     def unassigned(self) -> list[str]:
-        return sorted(c for c in self.practices if c not in self._current and not self.is_closed(c))
+        at = self.counting_date
+        return sorted(c for c, p in self.practices.items() if c not in self._current and not p.kind
+                      and not self.is_closed(c) and not (at is not None and p.opened is not None and p.opened > at))
 
     # --- registrations -----------------------------------------------------------------
     def latest_registrations(self) -> tuple[date | None, dict[tuple[str, str], int]]:
@@ -290,6 +326,10 @@ class Project(ScenarioHolder):
             return None, {}
         when = max(self.registrations)
         return when, self.registrations[when]
+
+    def other_registrations_at(self, when: date | None) -> dict[str, int]:
+        """Patients per area registered at practices outside the project, at ``when``."""
+        return self.other_registrations.get(when, {}) if when is not None else {}
 
     # --- audit -------------------------------------------------------------------------
     def record(self, what: str, old: Any, new: Any, who: str) -> None:

@@ -30,9 +30,11 @@ SCENARIO_SETTINGS = frozenset({"boundaries", "geo_expected_parts"})
 
 # The attributes a scenario owns; activating swaps exactly these between two Project objects.
 PER_SCENARIO = ("scenario_name", "networks", "boundaries", "area_assignments", "workforce",
-                "_history", "_current", "_members", "_several", "_settings")
+                "_history", "_current", "_members", "_several", "_settings",
+                "counting_date")
 # The containers every scenario shares with the live project (the same objects).
-SHARED = ("practices", "list_sizes", "areas", "registrations", "audit", "_registry")
+SHARED = ("practices", "list_sizes", "areas", "registrations", "other_registrations", "audit",
+          "_registry")
 
 
 class UnknownScenario(ValueError):
@@ -121,7 +123,9 @@ class ScenarioHolder:
         if name == reg.live.scenario_name:
             return reg.live
         if name in reg.others:
-            return reg.others[name]
+            other = reg.others[name]
+            other.count_at(reg.live.counting_date)     # every scenario counted at the project's date
+            return other
         raise UnknownScenario(name, reg.order)
 
     def scenarios(self) -> list["Project"]:
@@ -147,6 +151,7 @@ class ScenarioHolder:
         reg = self._registry
         name = check_name(new, reg.order)
         other = _fork(reg.live, name)
+        other.counting_date = src.counting_date        # memberships sorted at the source's date
         _copy_configuration(src, other)
         reg.others[name] = other
         reg.order.insert(reg.order.index(source) + 1, name)
@@ -190,12 +195,14 @@ class ScenarioHolder:
         if target is live:
             return
         old = live.scenario_name
+        at = live.counting_date
         for attr in PER_SCENARIO:
             mine, theirs = getattr(live, attr), getattr(target, attr)
             setattr(live, attr, theirs)
             setattr(target, attr, mine)
         del reg.others[name]
         reg.others[old] = target
+        live.count_at(at)                              # the project's counting date stays
         live.record("scenario opened", old, name, _who())
         # both objects now hold other content: caches stamped with their revisions must miss
         live.touch()
@@ -218,6 +225,7 @@ def fresh_state(project: "Project", name: str = DEFAULT_SCENARIO) -> None:
     project._current = defaultdict(dict)
     project._members = defaultdict(set)
     project._several = set()
+    project.counting_date = None
 
 
 def _fork(live: "Project", name: str) -> "Project":

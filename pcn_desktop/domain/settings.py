@@ -43,12 +43,13 @@ class RuleSettings:
         return replace(updated)
 
     def counting_date(self, list_dates: list[date]) -> date | None:
-        """The date lists are counted at: the setting, else 1 January of the latest extract's year."""
+        """The date lists are counted at: the setting, else the latest extract's own date (the
+        counts describe that date, and memberships are taken at it too)."""
         if self.list_date is not None:
             return self.list_date
         if not list_dates:
             return None
-        return date(max(list_dates).year, 1, 1)
+        return max(list_dates)
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:

@@ -68,7 +68,8 @@ def ratio(project: Project, name: str) -> float | None:
 
 
 def network_inputs(project: Project, network_id: str, policy: Policy) -> NetworkInputs:
-    registered = project.network_list_size(network_id, policy.list_date)
+    # the project's one counting date (its lists and memberships), never a second date per year
+    registered = project.network_list_size(network_id, project.counting_date or policy.list_date)
     entered = entered_inputs(project, policy.year, network_id)
 
     def population(field: str, ratio_name: str) -> Population:

@@ -220,6 +220,8 @@ def network_funding(project: Project, network_id: str, policy: Policy, scenario:
     entitlements = []
     for ent in policy.entitlements.values():
         units = inputs.units(ent.basis)
+        if units is not None and ent.double_from is not None and inputs.registered >= ent.double_from:
+            units *= 2            # 2019/20: networks of 100,000 or more got two of each role
         claims = sum(r.reimbursable for r in roles if r.entitlement == ent.key)
         entitlements.append(EntitlementResult(ent.key, ent.label, units,
                                               _pennies(None if units is None else ent.amount(units)),

@@ -1,8 +1,11 @@
 """One contract year's funding policy, read from a TOML table through one validated schema.
 
-Every money figure is a ``Figure`` with its source. A figure the sources do not give has no
-value and the status "not found"; the user can set it (status "user") in an overrides file,
-never a guess in code. A malformed file is refused with a message naming the file and field.
+Every money figure is a ``Figure`` with its source and the confidence the sources give it
+(high, medium, low; ../shared/domain/policy-figures.md). A figure the sources do not give has
+no value and the status "not found". A low-confidence figure is never used as it stands: its
+status is "unconfirmed", its figure a ``candidate`` shown beside it, and it counts as unknown
+until the user sets it (status "user") in an overrides file; never a guess in code. A
+malformed file is refused with a message naming the file and field.
 """
 from __future__ import annotations
 
@@ -16,15 +19,17 @@ from .months import format_month, month_range, parse_month
 BASES = ("registered", "weighted", "adjusted", "beds", "fixed")
 PERS = ("year", "month", "period")
 PAYEES = ("network", "practices")
-STATUSES = ("found", "not found")
+STATUSES = ("found", "not found", "unconfirmed")
+CONFIDENCES = ("high", "medium", "low")
 SCHEMA = 1
 
 _TOP_KEYS = {"schema", "year", "first_month", "list_date", "list_date_source", "streams", "arrs"}
-_STREAM_KEYS = {"label", "basis", "value", "per", "from", "to", "paid_to", "source", "note", "status"}
-_ENTITLEMENT_KEYS = _STREAM_KEYS | {"roles"}
-_ARRS_KEYS = {"rate", "rate_source", "note", "entitlements", "roles"}
+_STREAM_KEYS = {"label", "basis", "value", "per", "from", "to", "paid_to", "source", "note", "status",
+                "confidence", "candidate"}
+_ENTITLEMENT_KEYS = _STREAM_KEYS | {"roles", "double_from"}
+_ARRS_KEYS = {"rate", "rate_source", "rate_confidence", "note", "entitlements", "roles"}
 _ROLE_KEYS = {"label", "aliases", "from", "rate", "maximum", "note"}
-_FIGURE_KEYS = {"value", "status", "source", "note", "from"}
+_FIGURE_KEYS = {"value", "status", "source", "note", "from", "confidence", "candidate"}
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -36,9 +41,11 @@ class PolicyError(ValueError):
 class Figure:
     id: str                      # stable name for overrides, e.g. "streams.core", "arrs.roles.gp.maximum@2024-10"
     value: float | None
-    status: str                  # "found", "not found" or "user"
+    status: str                  # "found", "not found", "unconfirmed" or "user"
     source: str = ""
     note: str = ""
+    confidence: str = ""         # high | medium | low, as the sources give it ("" for a user value)
+    candidate: float | None = None   # an unconfirmed figure's published value, not used until set
 
     @property
     def known(self) -> bool:
@@ -58,6 +65,7 @@ class Stream:
     paid_to: str
     figure: Figure
     roles: tuple[str, ...] = ()  # entitlements only: ring-fenced to these role keys
+    double_from: int | None = None   # entitlements only: a network list at or above this gets it twice
 
     @property
     def months(self) -> int:
@@ -211,14 +219,33 @@ class _Parser:
         if status not in STATUSES:
             raise self.fail(f"{where}.status", f"{status!r} is not one of " + ", ".join(STATUSES))
         value = table.get("value")
-        if status == "not found" and value is not None:
-            raise self.fail(f"{where}.value", 'a figure marked "not found" cannot have a value')
+        if status in ("not found", "unconfirmed") and value is not None:
+            raise self.fail(f"{where}.value", f'a figure marked "{status}" cannot have a value'
+                            + (" (give it as candidate)" if status == "unconfirmed" else ""))
+        confidence = table.get("confidence", "")
+        if confidence and confidence not in CONFIDENCES:
+            raise self.fail(f"{where}.confidence", f"{confidence!r} is not one of " + ", ".join(CONFIDENCES))
+        if confidence == "low" and status != "unconfirmed":
+            raise self.fail(f"{where}.status", 'a low-confidence figure is status = "unconfirmed", '
+                                               "with its figure as candidate")
+        candidate = table.get("candidate")
+        if status == "unconfirmed":
+            if candidate is None or isinstance(candidate, bool) or not isinstance(candidate, (int, float)):
+                raise self.fail(f"{where}.candidate", "an unconfirmed figure gives the candidate number")
+            if not str(table.get("source", "")).strip():
+                raise self.fail(f"{where}.source", "every figure names its source")
+        elif candidate is not None:
+            raise self.fail(f"{where}.candidate", 'only an "unconfirmed" figure has a candidate')
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise self.fail(f"{where}.value", f"expected a number of 0 or more, found {value!r}")
         source, note = str(table.get("source", "")), str(table.get("note", ""))
         if value is not None and not source.strip():
             raise self.fail(f"{where}.source", "every figure names its source")
-        fig = Figure(fid, None if value is None else float(value), status, source, note)
+        if status == "unconfirmed":
+            note = (f"unconfirmed (low confidence): {float(candidate):g} from {source}; set it in "
+                    "Funding settings to use it" + (f". {note}" if note else ""))
+        fig = Figure(fid, None if value is None else float(value), status, source, note, str(confidence),
+                     None if candidate is None else float(candidate))
         if fid in self.overrides:
             fig = self.user_figure(fig, self.overrides.pop(fid))
         self.figures[fid] = fig
@@ -228,7 +255,8 @@ class _Parser:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise PolicyError(f"user overrides for {self.year}: {fig.id}: expected a number of 0 or more, "
                               f"found {value!r}")
-        was = "not found" if fig.value is None else f"{fig.value:g} ({fig.source})"
+        was = (f"unconfirmed, candidate {fig.candidate:g} ({fig.source})" if fig.status == "unconfirmed"
+               else "not found" if fig.value is None else f"{fig.value:g} ({fig.source})")
         return Figure(fig.id, float(value), "user", "user setting", f"published figure: {was}")
 
     def policy(self, data: Mapping[str, Any]) -> Policy:
@@ -253,7 +281,9 @@ class _Parser:
                    for k, v in self.check_keys(data.get("streams", {}), set(data.get("streams", {})), "streams").items()}
         arrs = self.check_keys(data.get("arrs", {}), _ARRS_KEYS, "arrs")
         default_rate = self.figure("arrs.rate", {"value": arrs.get("rate", 1.0),
-                                                 "source": arrs.get("rate_source", "policy file default")}, "arrs.rate")
+                                                 "source": arrs.get("rate_source", "policy file default"),
+                                                 **({"confidence": arrs["rate_confidence"]}
+                                                    if "rate_confidence" in arrs else {})}, "arrs.rate")
         if default_rate.value is not None and default_rate.value > 1:
             raise self.fail("arrs.rate", "a reimbursement rate is a share from 0 to 1")
         entitlements = {k: self.stream(k, v, f"arrs.entitlements.{k}", _ENTITLEMENT_KEYS)
@@ -282,9 +312,12 @@ class _Parser:
         roles = table.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise self.fail(f"{where}.roles", "expected a list of role keys")
+        double = table.get("double_from")
+        if double is not None and (isinstance(double, bool) or not isinstance(double, int) or double <= 0):
+            raise self.fail(f"{where}.double_from", f"expected a list size, found {double!r}")
         return Stream(key, self.text(table, "label", where, key.replace("_", " ").capitalize()), basis, per,
                       first, last, self.choice(table, "paid_to", where, PAYEES, "network"),
-                      self.figure(where, table, where), tuple(roles))
+                      self.figure(where, table, where), tuple(roles), double)
 
     def role(self, key: str, table: Any, default_rate: Figure) -> RolePolicy:
         where = f"arrs.roles.{key}"

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from ..paths import config_dir, resource
 from ..textfiles import TextDecodeError, read_user_text
 from .policy import Policy, PolicyError, parse_policy
+
+if TYPE_CHECKING:
+    from ..domain.model import Project
 
 OVERRIDES_NAME = "funding_overrides.toml"
 
@@ -170,9 +174,29 @@ def policy_for(year: str | None = None) -> Policy:
     return policies[year]
 
 
-def project_year(settings: dict[str, Any]) -> str:
-    """A project's contract year: its ``contract_year`` setting, else the latest with a policy file."""
-    return str(settings.get("contract_year") or latest_year())
+def project_year(settings: dict[str, Any], counted: date | None = None) -> str:
+    """A project's contract year: its ``contract_year`` setting, else the year whose list date
+    the counts belong to (``counted``, the extract date), else the latest with a policy file."""
+    if settings.get("contract_year"):
+        return str(settings["contract_year"])
+    return year_for_counts(counted) if counted is not None else latest_year()
+
+
+def year_for_counts(counted: date) -> str:
+    """The contract year that counts lists of this date: the latest whose list date is on or
+    before it (January's counts fund the year starting in April), else the earliest year."""
+    policies = load_policies()
+    if not policies:
+        return latest_year()
+    fitting = [y for y, p in policies.items() if p.list_date <= counted]
+    return max(fitting, key=lambda y: policies[y].list_date) if fitting else \
+        min(policies, key=lambda y: policies[y].list_date)
+
+
+def year_of_project(project: "Project") -> str:
+    """``project_year`` for a project counted at its counting date."""
+    from ..domain.counting import extract_used
+    return project_year(project.settings, extract_used(project, project.counting_date))
 
 
 def set_override(year: str, figure_id: str, value: float | None) -> Path:

@@ -44,6 +44,7 @@ class AreaIndex:
     practice_codes: list[str]
     practice_pos: dict[str, int]
     residents: np.ndarray             # registered patients living in each area, any practice
+    others: np.ndarray                # of them, registered at practices outside the project
     rows_by_practice: dict[str, np.ndarray] = field(default_factory=dict)
     rows_by_area: dict[int, np.ndarray] = field(default_factory=dict)
     fingerprint: tuple[Any, ...] = ()
@@ -63,7 +64,8 @@ class AreaIndex:
 
 def _fingerprint(project: Project) -> tuple[Any, ...]:
     when, regs = project.latest_registrations()
-    return (id(project.areas), len(project.areas), when, id(regs), len(regs))
+    others = project.other_registrations_at(when)
+    return (id(project.areas), len(project.areas), when, id(regs), len(regs), id(others), len(others))
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Project, AreaIndex]" = weakref.WeakKeyDictionary()
@@ -93,7 +95,7 @@ def build_area_index(project: Project) -> AreaIndex:
     area_m2 = np.nan_to_num(shapely.area(geoms))
     places = [place_of(project.areas[c]) for c in codes]
 
-    _, regs = project.latest_registrations()
+    when, regs = project.latest_registrations()
     practice_codes = sorted({p for p, _ in regs})
     practice_pos = {c: i for i, c in enumerate(practice_codes)}
     n = len(regs)
@@ -102,8 +104,13 @@ def build_area_index(project: Project) -> AreaIndex:
     reg_n = np.fromiter(regs.values(), dtype=np.int64, count=n)
     inside = reg_area >= 0
     residents = np.bincount(reg_area[inside], weights=reg_n[inside], minlength=len(codes)).astype(np.int64)
+    others = np.zeros(len(codes), dtype=np.int64)
+    for area, n in project.other_registrations_at(when).items():
+        if area in pos:
+            others[pos[area]] += n
+    residents += others
     idx = AreaIndex(codes, pos, geoms, reps, area_m2, places, shapely.STRtree(geoms),
-                    reg_area, reg_practice, reg_n, practice_codes, practice_pos, residents)
+                    reg_area, reg_practice, reg_n, practice_codes, practice_pos, residents, others)
     idx.rows_by_practice = _group(reg_practice, practice_codes)
     idx.rows_by_area = {int(k): v for k, v in _group_int(reg_area).items() if k >= 0}
     return idx

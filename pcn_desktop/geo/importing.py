@@ -23,8 +23,9 @@ from .areas import area_index
 from .boundaries import store_boundary, state
 from .crs import BNG
 
-CODE_COLUMNS = ("pcn_code", "pcncode", "pcn_cd", "code", "ods_code", "odscode", "pcn_ods_code")
-NAME_COLUMNS = ("pcn_name", "pcnname", "pcn", "name", "pcn_nm", "network")
+# network_code / network_name: what `pcn-desktop export --what boundaries` writes
+CODE_COLUMNS = ("pcn_code", "pcncode", "pcn_cd", "code", "ods_code", "odscode", "pcn_ods_code", "network_code")
+NAME_COLUMNS = ("pcn_name", "pcnname", "pcn", "name", "pcn_nm", "network", "network_name")
 
 
 class BoundaryImportError(ValueError):
@@ -122,3 +123,25 @@ def _assign_areas(project: Project, pieces: dict[str, list[Any]]) -> int:
     for i in np.flatnonzero(owner >= 0).tolist():
         project.area_assignments[idx.codes[i]] = ids[owner[i]]
     return int((owner >= 0).sum())
+
+
+def import_area_assignments(project: Project, assignments: dict[str, str], source: str,
+                            when: datetime | None = None) -> int:
+    """Take an area -> network list (the areas CSV ``export`` writes) as the project's areas,
+    and dissolve each network's boundary from them; how many networks have one.
+
+    Like an imported boundary file, it replaces every assignment, and the boundaries it gives
+    stay as imported (moves do not redraw them)."""
+    from .boundaries import areas_by_network, dissolve
+    when = when or datetime.now().replace(microsecond=0)
+    project.area_assignments.clear()
+    project.area_assignments.update(assignments)
+    project.touch()
+    groups = areas_by_network(project)
+    geoms = dissolve(area_index(project), {n: sorted(a) for n, a in groups.items()})
+    for nid in [n for n in project.boundaries if n not in geoms]:
+        del project.boundaries[nid]
+    for nid, geom in geoms.items():
+        store_boundary(project, nid, geom, f"imported:{source}", when)
+    state(project).update(source="imported", built=dict(assignments), contested={}, built_at=when.isoformat())
+    return len(geoms)

@@ -37,12 +37,14 @@ def detect(sample: Sample) -> bool:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    from openpyxl import load_workbook
-    wb = load_workbook(path, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+    """The workbook's sheet names from its ``xl/workbook.xml`` alone: opening the workbook
+    with openpyxl parses every shared string too (half a second for ePCN), and recognising
+    the file needs only the names."""
+    import zipfile
+    from xml.etree import ElementTree
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return [e.get("name", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
 
 
 @dataclass(slots=True)
@@ -150,15 +152,21 @@ class Epcn(ParsedFile):
                ({l.pcn for l in self.links if l.pcn not in self.pcns} if run.commissioners is None else set())
 
     def claims(self, run: ImportRun) -> set[str]:
-        kept = self._kept_pcns(run)
-        return {l.practice for l in self.links if l.pcn in kept and l.end is None}
+        kept, at = self._kept_pcns(run), run.counting_date_before_apply()
+        return {l.practice for l in self.links if l.pcn in kept and (l.end is None or (
+            at is not None and (l.start is None or l.start <= at) and l.end >= at))}
 
     def names(self) -> set[str]:
         return {l.practice for l in self.links}
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, kept = self.summary, self._kept_pcns(run)
-        live = {l.pcn for l in self.links if l.end is None}
+        # Lists are counted at one date, often earlier than the ePCN release: a link in force
+        # then is kept as firmly as an open one, even if it has ended (or its PCN closed) since.
+        at = run.counting_date(project)
+        counted = {id(l) for l in self.links if at is not None and l.end is not None
+                   and (l.start is None or l.start <= at) and l.end >= at}
+        live = {l.pcn for l in self.links if l.end is None or id(l) in counted}
         nets = {}
         for code in sorted(kept):
             pcn = self.pcns.get(code)
@@ -175,7 +183,7 @@ class Epcn(ParsedFile):
                 summary.skip("link to a PCN not kept (outside the filter or closed)")
                 continue
             if link.practice not in project.practices:
-                if link.end is not None:
+                if link.end is not None and id(link) not in counted:
                     summary.skip("ended link of a practice not in the project")
                     continue
                 p = run.practice(project, link.practice)
@@ -194,7 +202,12 @@ class Epcn(ParsedFile):
             ended += link.end is not None
         summary.kept = len(nets) + current + ended
         summary.notes.append(f"{len(self.pcns):,} PCN details and {len(self.links):,} practice links read; "
-                             f"{len(nets):,} networks, {current:,} current memberships, {ended:,} ended kept")
+                             f"{len(nets):,} networks, {current:,} open memberships, {ended:,} ended kept")
+        released = max((d for l in self.links for d in (l.start, l.end) if d is not None), default=None)
+        if at is not None and released is not None and released > at:
+            summary.notes.append(f"links recorded up to {released.isoformat()}, lists counted at "
+                                 f"{at.isoformat()}: the memberships in force on {at.isoformat()} are counted "
+                                 f"({len(counted):,} of them have ended since)")
         for reason in [r for r, n in summary.skipped.items() if n == 0]:
             del summary.skipped[reason]
 

@@ -8,7 +8,11 @@ What it adds (PCN_RULES.md §5):
 * any practice another file of the run brings in (a membership or list-size row) is added or
   enriched whatever its commissioner, because that file named it explicitly;
 * practices already in the project are enriched (name, address, postcode, status, dates,
-  commissioner): ODS is the authority for these.
+  commissioner): ODS is the authority for these;
+* an organisation of another prescribing setting (a walk-in centre, a special scheme) is added
+  only when another file of the run or the project names it (a list-size file counts its
+  patients too), and kept as what it is: named, with its setting as its ``kind``, so that it
+  is never reported as a practice in no network.
 
 A row with no postcode is refused when the practice is active or proposed and would be kept
 (an active practice with no address is a damaged extract); for a dormant or closed practice
@@ -68,6 +72,7 @@ class Epraccur(ParsedFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "ODS practice catalogue (epraccur)")
         self.rows: dict[str, Row] = {}
+        self.other_records: dict[str, tuple[int, list[str]]] = {}   # not GP practices: (line, fields)
 
     def read(self, careful: bool = False) -> "Epraccur":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
@@ -95,6 +100,9 @@ class Epraccur(ParsedFile):
         if not all_practice_codes(codes) or None in statuses or dates is None:
             return False
         lines = list(compress(range(1, len(records) + 1), wanted))
+        unwanted = [not w for w in wanted]
+        self.other_records = dict(zip(compress(keys, unwanted),
+                                      zip(compress(range(1, len(records) + 1), unwanted), compress(records, unwanted))))
         addresses = [tuple(filter(None, map(str.strip, f[4:9]))) for f in gp]
         self.rows = dict(zip(codes, map(Row._make, zip(
             lines, stripped(column(gp, 1)), addresses, stripped(column(gp, 9)),
@@ -106,11 +114,12 @@ class Epraccur(ParsedFile):
         return True
 
     def _read_rows(self) -> None:
-        path, rows, summary = self.path, self.rows, self.summary
+        path, rows, summary, others = self.path, self.rows, self.summary, self.other_records
         seen: dict[str, int] = {}
 
         def consume(records) -> None:
             rows.clear(), seen.clear(), summary.skipped.clear()   # restarted when re-decoding
+            others.clear()
             summary.rows_read = 0
             for line, f in records:
                 summary.rows_read += 1
@@ -123,6 +132,7 @@ class Epraccur(ParsedFile):
                 setting = f[25].strip().upper()
                 if setting not in GP_SETTINGS:
                     summary.skip(NOT_GP)
+                    others[raw] = (line, f)
                     continue
                 code = practice_code(path, line, f[0], "organisation code")
                 status = STATUS.get(f[12].strip().upper())
@@ -175,11 +185,43 @@ class Epraccur(ParsedFile):
             kept.append(code)
         for reason, n in skipped.items():
             summary.skip(reason, n)
+        organisations = self._other_organisations(project, run)
+        if organisations:
+            summary.skip(NOT_GP, -organisations)
+            summary.notes.append(f"{organisations:,} organisations that are not GP practices kept as such, "
+                                 "because another file names them (not counted as practices in no network)")
         summary.kept += len(kept)
         summary.practices.update(kept)
         closed = sum(project.practices[c].status is not PracticeStatus.ACTIVE for c in summary.practices)
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")
+
+
+    def _other_organisations(self, project: Project, run: ImportRun) -> int:
+        """Add or describe the non-GP organisations another file names; how many."""
+        kept = 0
+        for code in sorted((run.claimed | run.mentioned | set(project.practices)) & set(self.other_records)):
+            line, f = self.other_records[code]
+            status = STATUS.get(f[12].strip().upper())
+            if status is None:
+                raise ImportRefused(self.path, line, f"status '{f[12]}' is not A, C, D or P")
+            p = project.practices.get(code)
+            if p is None:
+                if code not in run.claimed:
+                    continue                 # only mentioned (registrations): it stays "other practices"
+                p = project.practices[code] = Practice(code)
+            p.name = f[1].strip() or p.name
+            p.address = tuple(a.strip() for a in f[4:9] if a.strip())
+            if p.postcode != f[9].strip():
+                p.latitude = p.longitude = None
+            p.postcode = f[9].strip()
+            p.opened = parse_date(self.path, line, f[10], "open date")
+            p.closed = parse_date(self.path, line, f[11], "close date")
+            p.status, p.commissioner = status, f[14].strip().upper()
+            p.kind = f"prescribing setting {f[25].strip() or 'blank'}"
+            self.summary.practices.add(code)
+            kept += 1
+        return kept
 
 
 register_kind(Kind("epraccur", "ODS epraccur.csv", detect, lambda path, _s: Epraccur(path).read()))

@@ -15,7 +15,7 @@ from ..domain.model import Project
 from ..textfiles import csv_for_excel
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
-                    "list_date", "postcode", "latitude", "longitude", "commissioner"]
+                    "list_date", "postcode", "latitude", "longitude", "commissioner", "status", "opened", "closed", "kind"]
 AREA_COLUMNS = ["area_code", "area_name", "network_code", "network_name", "share"]
 GEO_DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
@@ -29,7 +29,7 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
     for code in sorted(project.practices):
         p = project.practices[code]
         net = project.network_of(code)
-        counted = project.list_size_counted(code)
+        counted = project.list_size_counted(code, project.counting_date)
         rows.append({
             "practice_code": code, "practice_name": p.name,
             "network_code": net.code if net else "", "network_name": net.name if net else "",
@@ -37,7 +37,9 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
             "postcode": p.postcode,
             "latitude": "" if p.latitude is None else p.latitude,
             "longitude": "" if p.longitude is None else p.longitude,
-            "commissioner": p.commissioner})
+            "commissioner": p.commissioner, "status": p.status.value,
+            "opened": p.opened.isoformat() if p.opened else "",
+            "closed": p.closed.isoformat() if p.closed else "", "kind": p.kind})
     return rows
 
 
@@ -116,7 +118,7 @@ def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
     if tmp.exists():
         tmp.unlink()
     try:
-        frame.to_file(tmp, driver=driver)
+        frame.to_file(tmp, driver=driver, layer=path.stem)      # the layer is named after the file
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)      # a locked target or a full disk leaves nothing behind

@@ -32,6 +32,7 @@ KIND_MODULES: list[str] = [
     "pcn_desktop.io.epraccur",
     "pcn_desktop.io.registrations",
     "pcn_desktop.io.populations",
+    "pcn_desktop.io.area_assignments",
     "pcn_desktop.io.mapping",
     "pcn_desktop.io.areas",
     "pcn_desktop.io.workforce_csv",
@@ -105,6 +106,10 @@ class ParsedFile:
 
     def extract_dates(self) -> set[date]:
         return set()
+
+    def undated_counts(self) -> int:
+        """How many list sizes the file gives with no date (``import --list-date`` dates them)."""
+        return 0
 
     def check(self, project: "Project", run: "ImportRun") -> None:
         """Cross-file checks; raise ImportRefused. Must not change the project."""

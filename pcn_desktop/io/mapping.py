@@ -12,8 +12,12 @@ listed twice is a contradiction and is refused naming both rows. A practice that
 project nor another file of the run knows must have a name in its row. A blank network
 leaves the practice unassigned (its membership, if any, is not changed). The commissioner
 filter applies only when the commissioner column holds ODS codes (a label like "E Lancs"
-cannot be filtered on and every row is kept). A ``list_size`` needs a date: ``list_date``,
-else the latest extract date of the other files in the run, else the row is refused.
+cannot be filtered on and every row is kept). A ``list_size`` is counted at ``list_date``,
+else ``import --list-date``, else the latest extract date of the other files in the run;
+with none of these it is kept undated (counted at the import's date) and a warning finding
+says so. ``status`` (ODS A/C/D/P or the word), ``opened`` and ``closed`` (dates) and ``kind`` (blank for a
+GP practice) describe a practice this file brings in; ODS (epraccur) stays the authority
+for a practice it describes.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from ..domain.model import Project
+from ..domain.model import PracticeStatus, Project
 from .errors import ImportRefused
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
@@ -42,7 +46,23 @@ def _columns(head: list[str]) -> dict[str, int | None]:
     return {key: find_column(header, *names) for key, names in (
         ("code", PRACTICE), ("net", NETWORK_NAME), ("netcode", NETWORK_CODE), ("name", PRACTICE_NAME),
         ("size", LIST_SIZE), ("date", ("list_date", "extract_date")), ("postcode", ("postcode",)),
-        ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER))}
+        ("lat", ("latitude", "lat")), ("lon", ("longitude", "long", "lon", "lng")), ("ccg", COMMISSIONER),
+        ("status", ("status",)), ("closed", ("closed", "close_date")), ("kind", ("kind",)),
+        ("opened", ("opened", "open_date")))}
+
+
+STATUS = {"A": PracticeStatus.ACTIVE, "ACTIVE": PracticeStatus.ACTIVE, "C": PracticeStatus.CLOSED,
+          "CLOSED": PracticeStatus.CLOSED, "D": PracticeStatus.DORMANT, "DORMANT": PracticeStatus.DORMANT,
+          "P": PracticeStatus.PROPOSED, "PROPOSED": PracticeStatus.PROPOSED}
+
+
+def _status(path: Path, line: int, text: str) -> PracticeStatus | None:
+    if not text.strip():
+        return None
+    found = STATUS.get(text.strip().upper())
+    if found is None:
+        raise ImportRefused(path, line, f"status '{text}' is not A, C, D or P (Active, Closed, Dormant, Proposed)")
+    return found
 
 
 def _float_lookup(values: list[str]) -> dict[str, float | None] | None:
@@ -72,6 +92,10 @@ class Row(NamedTuple):
     commissioner: str
     list_size: int | None
     list_date: date | None
+    status: PracticeStatus | None = None
+    closed: date | None = None
+    kind: str = ""
+    opened: date | None = None
 
 
 class Mapping(ParsedFile):
@@ -112,12 +136,18 @@ class Mapping(ParsedFile):
         dates = date_lookup(text("date")) if col["date"] is not None else {"": None}
         if numbers is None or counts is None or dates is None:
             return False
+        closed = date_lookup(text("closed") + text("opened")) if col["closed"] or col["opened"] else {"": None}
+        statuses = {v: STATUS.get(v.upper()) for v in set(text("status"))}
+        if closed is None or any(v and s is None for v, s in statuses.items()):
+            return False
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
         self.rows = list(map(Row._make, zip(
             range(2, len(rows) + 2), codes, stripped(text("netcode"), upper=True),
             map(networks.__getitem__, text("net")), text("name"), text("postcode"),
             map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
-            [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")))))
+            [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")),
+            map(statuses.__getitem__, text("status")), map(closed.__getitem__, text("closed")), text("kind"),
+            map(closed.__getitem__, text("opened")))))
         self.summary.rows_read = len(rows)
         return True
 
@@ -155,7 +185,11 @@ class Mapping(ParsedFile):
                 line, code, text(f, "netcode").upper(), " ".join(text(f, "net").split()), text(f, "name"),
                 text(f, "postcode"), number(f, line, "lat"), number(f, line, "lon"), text(f, "ccg"),
                 parse_count(path, line, size_text, head[col["size"]].strip()) if size_text else None,
-                parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None))
+                parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None,
+                _status(path, line, text(f, "status")),
+                parse_date(path, line, text(f, "closed"), "closed") if col["closed"] is not None else None,
+                text(f, "kind"),
+                parse_date(path, line, text(f, "opened"), "opened") if col["opened"] is not None else None))
 
     def _kept(self, run: ImportRun) -> list[Row]:
         if run.commissioners is None:
@@ -168,28 +202,41 @@ class Mapping(ParsedFile):
     def names(self) -> set[str]:
         return {r.code for r in self.rows if r.name}
 
+    def undated_counts(self) -> int:
+        return sum(r.list_size is not None and r.list_date is None for r in self.rows)
+
     def check(self, project: Project, run: ImportRun) -> None:
-        dates = run.run_dates(exclude=self)
         for r in self._kept(run):
             if not r.name and r.code not in project.practices and r.code not in run.named:
                 raise ImportRefused(self.path, r.line, f"practice {r.code} is not in the project or in the other "
                                                        "files of this import, and the row gives no practice name")
-            if r.list_size is not None and r.list_date is None and not dates and not project.list_dates():
-                raise ImportRefused(self.path, r.line, "list_size given without list_date, and no other file "
-                                                       "of this import or the project gives a date")
             if (r.latitude is None) != (r.longitude is None):
                 raise ImportRefused(self.path, r.line, "latitude and longitude must be given together")
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary = self.summary
         dates = run.run_dates(exclude=self) or set(project.list_dates())
-        fallback = max(dates) if dates else None
+        fallback = run.list_date or (max(dates) if dates else None)
+        undated = sum(r.list_size is not None and r.list_date is None for r in self._kept(run))
+        if undated and fallback is None:
+            fallback = run.undated(project, self, undated)
+        elif undated:
+            summary.notes.append(f"{undated:,} list sizes with no list_date counted at {fallback.isoformat()}"
+                                 + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
         kept = self._kept(run)
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
         assigned = 0
         ccg_of = {text: commissioner_code(text) for text in {r.commissioner for r in kept}}
+        described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
         for r in kept:
+            new = r.code not in project.practices or (r.code not in described and not project.practices[r.code].name)
             p = run.practice(project, r.code)
+            if new:
+                # a practice ODS does not describe in this run: the row's own status and kind
+                p.status = r.status or p.status
+                p.closed = r.closed or p.closed
+                p.opened = r.opened or p.opened
+                p.kind = r.kind or p.kind
             p.name = p.name or r.name
             if r.postcode and not p.postcode:
                 p.postcode = r.postcode

@@ -151,6 +151,9 @@ class Populations(ParsedFile):
     def extract_dates(self) -> set[date]:
         return {d for _, d in self.totals if d is not None}
 
+    def undated_counts(self) -> int:
+        return 0 if self.dated else len(self.totals)
+
     def claims(self, run: ImportRun) -> set[str]:
         return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
 
@@ -158,6 +161,8 @@ class Populations(ParsedFile):
         return set(self.places)
 
     def _date(self, run: ImportRun) -> date | None:
+        if run.list_date is not None:
+            return run.list_date
         others = run.run_dates(exclude=self)
         return max(others) if others else None
 

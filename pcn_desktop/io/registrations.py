@@ -5,8 +5,10 @@ Also reads the R-exported copy (``lsoapops.csv``: a blank-named row-index column
 "no LSOA": those patients count in the practice's list size but belong to no area.
 
 Rows for practices that are neither in the project nor brought in by another file of the
-run (a national file, or practices outside the ``--commissioner`` filter) are skipped and
-counted, not refused. A practice's list size at the extract date is the sum of its rows
+run (a national file, or practices outside the ``--commissioner`` filter) do not add those
+practices: their patients are kept per area as "other practices", so that an area's total
+counts every registered patient living there (a border area served from a neighbouring CCG
+is not handed to a network holding one of its patients). A practice's list size at the extract date is the sum of its rows
 unless a list-size file of the same run, or the project already, gives one for that date.
 A second row for the same practice, area and date is refused, naming both rows.
 """
@@ -120,15 +122,22 @@ class Registrations(ParsedFile):
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, practices = self.summary, project.practices
-        kept = skipped = 0
+        kept = skipped = outside = 0
+        outsiders: set[str] = set()
         for when, rows in self.counts.items():
             target = project.registrations[when]
+            other: dict[str, int] = {}
             for key, n in rows.items():
                 if key[0] in practices:
                     target[key] = n
                     kept += 1
                 else:
                     skipped += 1
+                    other[key[1]] = other.get(key[1], 0) + n
+                    outsiders.add(key[0])
+                    outside += n
+            if other:
+                project.other_registrations[when] = other
         sized = 0
         for (code, when), n in self.sums.items():
             if code in practices and (code, when) not in run.list_sizes_set and when not in project.list_sizes[code]:
@@ -137,6 +146,8 @@ class Registrations(ParsedFile):
         summary.kept = kept
         if skipped:
             summary.skip("practice not in the project or this run (e.g. outside the commissioner filter)", skipped)
+            summary.notes.append(f"{outside:,} patients registered at {len(outsiders):,} practices outside the "
+                                 "project kept as \"other practices\" in their areas' totals")
         if self.no_area:
             summary.notes.append(f"{self.no_area:,} patients with no LSOA (NO2011): counted in list sizes, not in any area")
         patients = sum(n for (c, _), n in self.sums.items() if c in practices)

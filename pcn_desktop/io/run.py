@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -20,10 +20,14 @@ from ..domain.model import Membership, Network, Practice, Project, normalise_nam
 from .kinds import FileSummary, ParsedFile, read_file
 
 
+UNDATED = "undated_counts"       # project setting: list sizes imported with no date
+
+
 class ImportRun:
     def __init__(self, paths: Sequence[str | Path], commissioners: Iterable[str] | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None, list_date: date | None = None) -> None:
         self.paths = [Path(p) for p in paths]
+        self.list_date = list_date        # `import --list-date`: the date of counts a file leaves undated
         wanted = {c.strip().upper() for c in commissioners or () if c.strip()}
         self.commissioners: set[str] | None = wanted or None
         self.today = today or date.today()
@@ -36,6 +40,8 @@ class ImportRun:
         self._by_name: dict[str, Network] = {}
         self._history: set[tuple[str, str, date | None, date | None]] = set()
         self._networks: dict[tuple[str, str, str], Network] = {}     # network() answers that cannot change
+        self._project: Project | None = None
+        self._counting: tuple[Project, date | None] | None = None
 
     # --- phases ------------------------------------------------------------------------
     def read(self) -> list[ParsedFile]:
@@ -52,6 +58,10 @@ class ImportRun:
     def _apply(self, project: Project) -> list[FileSummary]:
         if not self.files:
             self.read()
+        # the readers reason about open links (a current link replaces the open ones); the
+        # project is counted at its counting date again once every file is in (_finish)
+        project.count_at(None)
+        self._project = project
         ordered = sorted(self.files, key=lambda f: f.order)
         for f in ordered:
             self.claimed |= f.claims(self)
@@ -114,7 +124,7 @@ class ImportRun:
     def join(self, project: Project, code: str, network_id: str,
              start: date | None = None, end: date | None = None) -> None:
         """Record a membership. A current one replaces the practice's other current ones,
-        which are kept as history ending when the new one starts (or today)."""
+        which are kept as history ending before the new one counts (``_replaced_end``)."""
         if end is not None:
             key = (code, network_id, start, end)
             if key not in self._history:
@@ -124,11 +134,21 @@ class ImportRun:
         current = project.networks_of(code)
         if network_id in current:
             return
+        ended = self._replaced_end(project, start) if current else None
         for other in current:
             old = project.remove_membership(code, other)
-            if old is not None:
-                self.join(project, code, other, old.start, start or self.today)
+            if old is not None and (old.start is None or old.start <= ended):
+                self.join(project, code, other, old.start, ended)
         project.add_membership(Membership(code, network_id, start, None))
+
+    def _replaced_end(self, project: Project, start: date | None) -> date:
+        """When a replaced membership ends: the day before its successor starts; for a
+        successor with no start (a plain list saying "this is the network now"), the day
+        before the counting date, so that the list is what gets counted, and never after today."""
+        if start is not None:
+            return start - timedelta(days=1)
+        at = self.counting_date(project)
+        return min(self.today, at - timedelta(days=1)) if at is not None else self.today
 
     def practice(self, project: Project, code: str) -> Practice:
         found = project.practices.get(code)
@@ -145,8 +165,35 @@ class ImportRun:
         self._history = {(m.practice_code, m.network_id, m.start, m.end)
                          for m in project.memberships if m.end is not None}
 
+    def counting_date_before_apply(self) -> date | None:
+        """``counting_date`` while files claim practices (the project is not passed then)."""
+        return self.counting_date(self._project) if self._project is not None else None
+
+    def counting_date(self, project: Project) -> date | None:
+        """The date the project will be counted at once this run is in: the ``list_date``
+        setting, else the latest list extract of the project and of this run's files.
+        Worked out once per run (every membership asks), before any file is applied."""
+        if self._counting is None or self._counting[0] is not project:
+            from ..settings import rule_settings_for
+            setting = rule_settings_for(project).list_date
+            dates = self.run_dates() | set(project.list_dates()) | ({self.list_date} if self.list_date else set())
+            self._counting = (project, setting if setting is not None else max(dates, default=None))
+        return self._counting[1]
+
+    def undated(self, project: Project, source: ParsedFile, practices: int) -> date:
+        """Counts with no date at all: kept at the import's date, and recorded so that a warning
+        finding says they have no date until they are re-imported with ``--list-date``."""
+        notes = [n for n in project.settings.get(UNDATED, []) if n.get("file") != source.path.name]
+        notes.append({"file": source.path.name, "date": self.today.isoformat(), "practices": practices})
+        project.settings[UNDATED] = notes
+        source.summary.notes.append(f"list sizes have no date (no list_date column, no --list-date, no other "
+                                    f"dated file): counted as at {self.today.isoformat()}, the import's date")
+        return self.today
+
     def _finish(self, project: Project) -> None:
         _commissioners_from_members(project)
+        from ..settings import settle_counting
+        settle_counting(project)
         from .postcodes import locate_practices
         touched = set().union(*(f.summary.practices for f in self.files)) if self.files else set()
         missing = locate_practices(project, touched)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..domain.model import Project
 from ..funding.model import network_funding
 from ..funding.policy import PolicyError
-from ..funding.policy_store import policy_for, project_year
+from ..funding.policy_store import policy_for, year_of_project
 from ..settings import rule_settings_for
 from .agreement_data import FundingLine
 
@@ -21,7 +21,7 @@ BASIS_WORDS = {"registered": "registered patients", "weighted": "weighted patien
 def default_year(project: Project) -> str:
     """The project's contract year as the funding model sees it ("" when it has no policy)."""
     try:
-        return project_year(project.settings)
+        return year_of_project(project)
     except PolicyError:
         return ""
 

@@ -268,7 +268,7 @@ def _network_features(project: Project, net_geoms: dict[str, Any], colours: dict
 
 def _network_properties(project: Project, net: Network, findings: int, errors: int) -> dict[str, Any]:
     return {"kind": "network", "code": net.key, "id": net.id, "name": net.name or net.key,
-            "ods": net.code or "-", "list_size": _count(project.network_list_size(net.id)),
+            "ods": net.code or "-", "list_size": _count(project.network_list_size(net.id, project.counting_date)),
             "members": len(project.members(net.id)), "findings": findings, "errors": errors}
 
 
@@ -276,7 +276,7 @@ def _practice_features(project: Project, colours: dict[str, str], errors_by_prac
                        errors_by_net: dict[str, int], net_geoms: dict[str, Any]) -> tuple[list[dict], list[dict]]:
     located = [p for p in project.practices.values()
                if p.has_location and not project.is_closed(p.code)]
-    sizes = {p.code: project.list_size(p.code) for p in located}
+    sizes = {p.code: project.list_size(p.code, project.counting_date) for p in located}
     biggest = max(sizes.values(), default=0) or 1
     features, rings = [], []
     for p in sorted(located, key=lambda p: -sizes[p.code]):     # small circles drawn on top

@@ -83,7 +83,7 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     if others:
         ax.scatter([s[1] for s in others], [s[2] for s in others], s=10, c=UNASSIGNED,
                    edgecolors="white", linewidths=0.4, zorder=5)
-    sizes = {code: project.list_size(code) for code, _, _ in members}
+    sizes = {code: project.list_size(code, project.counting_date) for code, _, _ in members}
     biggest = max(sizes.values(), default=0) or 1
     radius = {c: max(MIN_DOT_PT, MAX_DOT_PT * math.sqrt(n / biggest)) for c, n in sizes.items()}
     if members:

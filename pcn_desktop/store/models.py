@@ -34,6 +34,7 @@ class PracticeRow(Base):
     opened: Mapped[date | None] = mapped_column(Date, nullable=True)
     closed: Mapped[date | None] = mapped_column(Date, nullable=True)
     commissioner: Mapped[str] = mapped_column(String(10), default="", index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="")          # "" = a GP practice
 
 
 class ListSizeRow(Base):
@@ -54,6 +55,14 @@ class SmallAreaRow(Base):
 class RegistrationRow(Base):
     __tablename__ = "registration"
     practice_code: Mapped[str] = mapped_column(ForeignKey("practice.code"), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    counted_at: Mapped[date] = mapped_column(Date, primary_key=True)
+    patients: Mapped[int] = mapped_column(Integer)
+
+
+class OtherRegistrationRow(Base):
+    """Patients living in an area who are registered at practices outside the project."""
+    __tablename__ = "other_registration"
     area_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     counted_at: Mapped[date] = mapped_column(Date, primary_key=True)
     patients: Mapped[int] = mapped_column(Integer)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # SQLAlchemy, Alembic and the models are imported where a save, a migration or a database URL
 # needs them: opening a current project file reads it with sqlite3 alone (see reading.py).
 Progress = Callable[[str], None]
-TABLES_IN_ORDER = ["project_meta", "practice", "list_size", "small_area", "registration", "scenario", "network",
+TABLES_IN_ORDER = ["project_meta", "practice", "list_size", "small_area", "registration", "other_registration", "scenario", "network",
                    "membership", "clinical_director", "boundary", "area_assignment", "workforce_plan",
                    "audit_log"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -117,7 +117,7 @@ def _write_rows(conn: Any, project: Project) -> None:
     put(m.ProjectMeta, [{"key": k, "value": v} for k, v in meta.items()])
     put(m.PracticeRow, [dict(code=p.code, name=p.name, address="\n".join(p.address), postcode=p.postcode,
                              latitude=p.latitude, longitude=p.longitude, status=p.status.value,
-                             opened=p.opened, closed=p.closed, commissioner=p.commissioner)
+                             opened=p.opened, closed=p.closed, commissioner=p.commissioner, kind=p.kind)
                         for p in project.practices.values()])
     put(m.ListSizeRow, [dict(practice_code=code, counted_at=d, patients=n)
                         for code, sizes in project.list_sizes.items() if code in project.practices
@@ -128,6 +128,8 @@ def _write_rows(conn: Any, project: Project) -> None:
     put(m.RegistrationRow, [dict(practice_code=p, area_code=a, counted_at=d, patients=n)
                             for d, rows in project.registrations.items()
                             for (p, a), n in rows.items() if p in project.practices])
+    put(m.OtherRegistrationRow, [dict(area_code=a, counted_at=d, patients=n)
+                                 for d, rows in project.other_registrations.items() for a, n in rows.items()])
     active = project.active_scenario
     put(m.ScenarioRow, [dict(name=name, position=i, active=int(name == active),
                              settings=json.dumps(project.scenario(name).settings.own, default=str))

@@ -28,7 +28,7 @@ SCHEMA_REVISION = "0004"
 Rows = Callable[[str, tuple[str, ...], "str | None"], Iterable[tuple[Any, ...]]]
 
 DATE_COLUMNS = {("practice", "opened"), ("practice", "closed"), ("list_size", "counted_at"),
-                ("registration", "counted_at"), ("network", "agreement_signed"),
+                ("registration", "counted_at"), ("other_registration", "counted_at"), ("network", "agreement_signed"),
                 ("membership", "start"), ("membership", "end"), ("clinical_director", "start")}
 DATETIME_COLUMNS = {("boundary", "built"), ("audit_log", "when")}
 
@@ -70,17 +70,26 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _counting_date(project: Project) -> date | None:
+    from ..domain.settings import SettingsError
+    from ..settings import rule_settings_for
+    try:
+        return rule_settings_for(project).counting_date(project.list_dates())
+    except SettingsError:               # reported where the settings are used; count at the latest
+        return max(project.list_dates(), default=None)
+
+
 def read_project(rows: Rows) -> Project:
     project = Project()
     meta = dict(rows("project_meta", ("key", "value"), None))
     project.name = meta.get("name", "Untitled")
     project.settings = json.loads(meta.get("settings") or "{}")
-    for code, name, address, postcode, lat, lon, status, opened, closed, commissioner in rows(
+    for code, name, address, postcode, lat, lon, status, opened, closed, commissioner, kind in rows(
             "practice", ("code", "name", "address", "postcode", "latitude", "longitude", "status",
-                         "opened", "closed", "commissioner"), None):
+                         "opened", "closed", "commissioner", "kind"), None):
         project.practices[code] = Practice(
             code, name, tuple(address.split("\n")) if address else (), postcode, lat, lon,
-            PracticeStatus(status), opened, closed, commissioner)
+            PracticeStatus(status), opened, closed, commissioner, kind or "")
     for code, counted_at, patients in rows("list_size", ("practice_code", "counted_at", "patients"), None):
         project.list_sizes[code][counted_at] = patients
     for code, name, place, geometry in rows("small_area", ("code", "name", "place", "geometry"), None):
@@ -90,7 +99,14 @@ def read_project(rows: Rows) -> Project:
             "registration", ("practice_code", "area_code", "counted_at", "patients"), None):
         regs[counted_at][(practice_code, area_code)] = patients
     project.registrations.update(regs)
+    for area_code, counted_at, patients in rows(
+            "other_registration", ("area_code", "counted_at", "patients"), None):
+        project.other_registrations[counted_at][area_code] = patients
     scenarios = _scenarios(project, rows)
+    # memberships in force on the counting date become current as they are read
+    at = _counting_date(project)
+    for scenario_project in scenarios.values():
+        scenario_project.counting_date = at
     for scenario, *row in rows("network", ("scenario", "id", "name", "code", "commissioner", "exemption",
                                            "exemption_reason", "nominated_payee", "agreement_signed", "notes"),
                                None):

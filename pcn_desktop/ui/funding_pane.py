@@ -23,7 +23,7 @@ from ..funding.inputs import entered_inputs
 from ..funding.model import NetworkFunding, ccg_funding, network_funding
 from ..funding.months import format_month
 from ..funding.policy import Policy, PolicyError
-from ..funding.policy_store import available_years, policy_for, project_year, set_override
+from ..funding.policy_store import available_years, policy_for, set_override, year_of_project
 from ..funding.scenarios import compare_scenarios
 from ..settings import rule_settings_for
 from .funding_chart import funding_chart
@@ -149,7 +149,7 @@ class FundingPane(QWidget):
         if self.project is None:
             return
         try:
-            self.policy = policy_for(project_year(self.project.settings))
+            self.policy = policy_for(year_of_project(self.project))
         except PolicyError as exc:
             self.policy = None
             self.title.setText(f"No funding figures: {exc}")
@@ -228,7 +228,7 @@ class FundingPane(QWidget):
 
     def _year_chosen(self, _index: int) -> None:
         year = self.year.currentText()
-        if self.project is not None and year and year != project_year(self.project.settings):
+        if self.project is not None and year and year != year_of_project(self.project):
             self.push(SetContractYear(year))
 
     def _figure_edited(self, item: QTableWidgetItem) -> None:
@@ -253,7 +253,7 @@ class FundingPane(QWidget):
         self.year.blockSignals(True)
         self.year.clear()
         self.year.addItems(available_years())
-        self.year.setCurrentText(project_year(self.project.settings))
+        self.year.setCurrentText(year_of_project(self.project))
         self.year.blockSignals(False)
         self.role_choice.clear()
         for key, rp in (self.policy.roles.items() if self.policy else []):
@@ -277,7 +277,7 @@ class FundingPane(QWidget):
             f"; clinical director time funded {f.director_funded_wte:g} WTE"
             + ("" if f.director_wte is None else f" (works {f.director_wte:g})"))
         self.title.setText(f"<b>{f.name}</b> — {self.policy.year}: {i.registered:,} registered patients "
-                           f"(at {self.policy.list_date.isoformat()}); weighted {i.weighted.value:,.0f} "
+                           f"(counted at {_counted(self.project, self.policy)}); weighted {i.weighted.value:,.0f} "
                            f"({i.weighted.how}); adjusted {i.adjusted.value:,.0f} ({i.adjusted.how}){director}")
         entered = entered_inputs(self.project, self.policy.year, self.network_id)
         for edit, field in ((self.weighted, "weighted_population"), (self.adjusted, "adjusted_population"),
@@ -328,3 +328,14 @@ def _notes(r) -> str:
     if not r.role_key:
         parts.append("not an ARRS role this year")
     return "; ".join(parts)
+
+
+def _counted(project, policy) -> str:
+    """The extract date of the counts used, and the year's own list date when they differ."""
+    from ..domain.counting import extract_used
+    counted = extract_used(project, project.counting_date)
+    if counted is None:
+        return "no count"
+    if counted != policy.list_date:
+        return f"{counted.isoformat()}; {policy.year} counts at {policy.list_date.isoformat()}"
+    return counted.isoformat()

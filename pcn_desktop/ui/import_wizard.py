@@ -8,6 +8,8 @@ open project is replaced only when the whole import succeeded.
 from __future__ import annotations
 
 import copy
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
@@ -112,9 +114,21 @@ class PreviewPage(QWizardPage):
         self.table.setAccessibleName("Files recognised")
         self.table.setHorizontalHeaderLabels(["File", "Kind", "Rows", "Row / problem"])
         self.table.horizontalHeader().setStretchLastSection(True)
+        # counts with no date (a plain CSV's list_size): the user says when they were counted
+        self.date_label = QLabel(self)
+        self.date_label.setWordWrap(True)
+        self.list_date = QLineEdit(self)
+        self.list_date.setAccessibleName("List date")
+        self.list_date.setPlaceholderText("YYYY-MM-DD (empty: counted as at today, with a warning)")
+        self.list_date.textChanged.connect(lambda _text: self.completeChanged.emit())
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.table)
+        layout.addWidget(self.date_label)
+        layout.addWidget(self.list_date)
+        self.date_label.hide()
+        self.list_date.hide()
+        self.asks_list_date = False
         self.run: ImportRun | None = None
         self.refusal: ImportRefused | None = None
         self.task: Task | None = None
@@ -138,7 +152,19 @@ class PreviewPage(QWizardPage):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.status.setText(f"{len(run.files)} file(s) recognised. Press Import to apply them.")
+        undated = [(f.path.name, n) for f in run.files if (n := f.undated_counts())]
+        self.asks_list_date = bool(undated)
+        self.date_label.setVisible(bool(undated))
+        self.list_date.setVisible(bool(undated))
+        if undated:
+            files = ", ".join(f"{name} ({n:,})" for name, n in undated)
+            self.date_label.setText(f"List sizes with no date in {files}. When were they counted?")
         self.completeChanged.emit()
+
+    def chosen_list_date(self) -> date | None:
+        """The date typed for undated counts; None when empty. ValueError when not a date."""
+        text = self.list_date.text().strip()
+        return date.fromisoformat(text) if text and self.asks_list_date else None
 
     def _failed(self, exc: Exception, trace: str) -> None:
         self.task = None
@@ -147,6 +173,10 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
+        try:
+            self.chosen_list_date()
+        except ValueError:
+            return False
         return self.run is not None
 
 
@@ -177,6 +207,7 @@ class ResultPage(QWizardPage):
         wizard: ImportWizard = self.wizard()
         run = wizard.preview.run
         base = wizard.current if wizard.files.into_current.isChecked() else None
+        run.list_date = wizard.preview.chosen_list_date()
         self.done = False
         self.status.setText("Importing…")
         start(Task(lambda progress: apply_to_copy(run, base, progress)), self._applied, self._failed)

@@ -298,9 +298,11 @@ class MainWindow(QMainWindow):
         errors = sum(1 for f in self.document.current_findings if f.severity.value == "error")
         # the coverage rule already counted them; asking the project again costs a full scan
         unassigned = sum(1 for f in self.document.current_findings if f.rule == "practice-unassigned")
+        at = self.document.list_date
+        counted = f" · lists counted at {at.isoformat()}" if at else " · no list counts"
         self.summary.setText(f"Scenario {project.active_scenario} · "
                              f"{len(project.practices):,} practices · {len(project.networks):,} networks · "
-                             f"{unassigned:,} unassigned · {errors:,} errors")
+                             f"{unassigned:,} unassigned · {errors:,} errors{counted}")
 
     # --- edits -------------------------------------------------------------------------------
     def push(self, command: Command) -> bool:

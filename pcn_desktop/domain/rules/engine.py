@@ -69,8 +69,9 @@ def rule(rule_id: str, severity: Severity, per_network: bool = True) -> Callable
 
 
 def context_for(project: Project, settings: RuleSettings, scope: Iterable[str] | None = None) -> Context:
-    return Context(settings, settings.counting_date(project.list_dates()),
-                   None if scope is None else frozenset(scope))
+    at = settings.counting_date(project.list_dates())
+    project.count_at(at)          # members and lists of one date (a no-op when already there)
+    return Context(settings, at, None if scope is None else frozenset(scope))
 
 
 def evaluate(project: Project, settings: RuleSettings, scope: Iterable[str] | None = None,
@@ -138,6 +139,7 @@ class FindingsCache:
 # rules live in their own layers and the domain must not import them.
 RULE_MODULES: list[str] = [
     "pcn_desktop.domain.rules.registration",
+    "pcn_desktop.domain.rules.counting",
     "pcn_desktop.geo.rules",
     "pcn_desktop.funding.rules",
 ]
