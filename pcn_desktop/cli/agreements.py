@@ -7,9 +7,12 @@ it took. Exit status 0; 2 when the project, network or clause template cannot be
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from ..reports.agreement_batch import export_agreements
+from ..reports.agreement_versions import HISTORY_KEY
+from ..store import save_project
 from ..reports.clauses import ClauseTemplateError, template_path
 from . import CliError
 from .common import add_project_argument, network_or_refuse, open_project
@@ -36,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{outdir}: exists and is not a folder")
     print(f"Clause template: {template_path()}")
     try:
-        written = export_agreements(project, outdir, ids, pack=args.pack)
+        before = json.dumps(project.settings.get(HISTORY_KEY) or {}, sort_keys=True)
+        written = export_agreements(project, outdir, ids, pack=args.pack, record_versions=True)
     except ClauseTemplateError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -44,8 +48,14 @@ def run(args: argparse.Namespace) -> int:
     for item in written:
         doc = item.document
         state = "DRAFT" if doc.draft else "final"
-        print(f"{item.path}  {doc.pages} pages  {state}  fingerprint {doc.short_fingerprint}  "
+        version = f"  version {doc.version}" if doc.network_id else ""
+        print(f"{item.path}  {doc.pages} pages  {state}{version}  fingerprint {doc.short_fingerprint}  "
               f"{item.seconds:.2f} s")
+    if json.dumps(project.settings.get(HISTORY_KEY) or {}, sort_keys=True) != before:
+        # The version history is part of the project: a later change to a signed agreement
+        # must print with the next number.
+        save_project(project, args.project)
+        print(f"Version history saved in {args.project}")
     agreements = [w for w in written if w.document.network_id]
     if agreements:
         mean = sum(w.seconds for w in agreements) / len(agreements)

@@ -132,3 +132,17 @@ def _path(geom: Any, MplPath: Any) -> Any:  # noqa: N803 - the class passed in
     if not verts:
         return MplPath([(0, 0)], [MplPath.MOVETO])
     return MplPath(verts, codes)
+
+
+def network_picture(project: Project, network_id: str, width_pt: float, height_pt: float,
+                    dpi: int = 150) -> "Any":
+    """The network's map drawn at the size it is printed (so 7 pt labels print at 7 pt),
+    with a key to its symbols; None when there is nothing to draw."""
+    from .map_key import MapPicture
+    from .static_map import network_map_png as render
+    info: dict[str, Any] = {}
+    png = render(project, network_id, width_in=width_pt / 72, height_in=height_pt / 72, dpi=dpi,
+                 info=info, key=True, label_pt=7.0)
+    if png is None:
+        return None
+    return MapPicture(png, width_pt, height_pt, info["has_area"], info["numbered"], info["key"])
