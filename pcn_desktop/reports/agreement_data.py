@@ -258,6 +258,10 @@ def gather(project: Project, network_id: str, map_digest: str = "",
     gaps += funding.gaps
     if not project.members(network_id):
         gaps.append("The network has no member practices")
+    def shown(message: str) -> str:
+        # findings name the network as published; the document prints it in title case
+        return message.replace(net.name, title_case(net.name)) if net.name else message
+
     return AgreementData(
         network_id=network_id, network_name=title_case(net.name), network_code=net.code,
         commissioner_code=commissioner_code, commissioner=name,
@@ -270,10 +274,12 @@ def gather(project: Project, network_id: str, map_digest: str = "",
         director=director, payee_code=net.nominated_payee,
         payee_name=title_case(payee.name) if payee else "",
         agreement_signed=net.agreement_signed.isoformat() if net.agreement_signed else "",
-        funding=funding, errors=draft_errors(findings, network_id), gaps=_unique(gaps),
-        schedule6_title=schedule6, schedule_text=texts, map_digest=map_digest,
-        extra={"unsigned": sorted(f.message for f in findings if f.rule == UNSIGNED_RULE
-                                  and f.network_id == network_id)})
+        funding=funding, errors=[shown(m) for m in draft_errors(findings, network_id)],
+        gaps=_unique(gaps), schedule6_title=schedule6, schedule_text=texts, map_digest=map_digest,
+        extra={"unsigned": sorted(shown(f.message) for f in findings if f.rule == UNSIGNED_RULE
+                                  and f.network_id == network_id),
+               "later_counts": sorted(m.code for m in members if counting and m.counted
+                                      and m.counted > counting.isoformat())})
 
 
 def _organisation(project: Project, value: str) -> str:

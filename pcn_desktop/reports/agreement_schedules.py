@@ -92,6 +92,11 @@ def schedule_1(t: ClauseTemplate, d: AgreementData, picture: MapPicture | None) 
     s = styles()
     out = schedule_heading(t, d, "1") + _text(t, d, "1", "intro")
     out += [Paragraph("Members and registered lists", s["h2"]), member_table(d)]
+    later = d.extra.get("later_counts") or []
+    if later:
+        out.append(Paragraph(
+            f"The project holds no count at {long_date(d.counting_date)} for {', '.join(later)}: "
+            "the earliest later count is shown, as the funding model also uses it.", s["small"]))
     out += exemption_flowables(d)
     out += [Paragraph("Clinical director", s["h2"]), director_table(d),
             Paragraph("How decisions are made and the director is appointed", s["h2"])]

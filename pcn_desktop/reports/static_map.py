@@ -119,7 +119,11 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     boxes = [a.get_window_extent(renderer) for a in obstacles]
     numbered = _place_labels(fig, canvas, ax, project, members, radius, label_pt, boxes)
     if info is not None:
-        info.update(has_area=own_bng is not None, numbered=numbered, key=keyed)
+        renderer = canvas.get_renderer()
+        labels = [t for t in ax.texts if getattr(t, "_pcn_label", False)]
+        info.update(has_area=own_bng is not None, numbered=numbered, key=keyed,
+                    label_boxes=[tuple(t.get_window_extent(renderer).bounds) for t in labels],
+                    label_pt=label_pt)
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
@@ -297,6 +301,7 @@ def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tup
             if cost == 0:
                 break
         taken.append(best[1])
+        best[0]._pcn_label = True           # found again by the caller's checks
         placed.append(best[0])
         clash = clash or best_cost > 0
     return placed, clash
