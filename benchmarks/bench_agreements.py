@@ -49,7 +49,7 @@ def main() -> int:
     data_s = (time.perf_counter() - t) / len(ids)
     t = time.perf_counter()
     for nid in ids:
-        network_picture(project, nid, W * 0.96, MAP_HEIGHT * 0.8)   # as the agreement draws it
+        network_picture(project, nid, W, MAP_HEIGHT)   # as the agreement draws it
     map_s = (time.perf_counter() - t) / len(ids)
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()

@@ -38,7 +38,7 @@ def test_labels_never_overlap_and_every_symbol_is_keyed(network) -> None:
             assert not _overlap(a, b), (a, b)
     assert info["label_pt"] >= 6
     assert "Network area" in info["key"] and "Neighbouring networks" in info["key"]
-    assert any(k.startswith("Member practice, ") for k in info["key"])
+    assert any(k.startswith("Member practice: ") for k in info["key"])
 
 
 def test_crowded_network_is_numbered_with_a_key_in_the_text() -> None:

@@ -146,6 +146,7 @@ def test_sample_agreement_year_matches_funding_for_that_year(tmp_path) -> None:
     assert money(arrs["reimbursable"]) in text and money(arrs["headroom"]) in text
     assert "£254,792" not in text                                  # the old sum of full-time costs
     assert "2021/22" not in text and "1 January 2021" not in text
+    assert "NHS Wyre Vale CCG (99X)" in text                          # a name, not a bare code
 
 
 # --- 3. the workforce schedule ----------------------------------------------------------

@@ -32,7 +32,7 @@ from .pdf_style import (FRAME_WIDTH, INK, RULE, SHADE, PageFurniture, base_doc_k
 from .print_text import fingerprint_groups, long_date
 
 W = FRAME_WIDTH
-MAP_HEIGHT = 150 * mm
+MAP_HEIGHT = 95 * mm
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def build_agreement(project: Project, network_id: str, target: str | Path | Bina
     digest = fingerprint(data, template.source_text)
     furniture = PageFurniture(running_head=_head(data), document=template.title,
                               version=data.version, fingerprint=digest, draft=data.draft)
-    picture = network_picture(project, network_id, W * 0.96, MAP_HEIGHT * 0.8)
+    picture = network_picture(project, network_id, W, MAP_HEIGHT)
     story = _story(template, data, digest, picture)
     out = target if hasattr(target, "write") else str(target)
     doc = SimpleDocTemplate(out, **base_doc_kwargs(

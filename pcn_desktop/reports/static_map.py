@@ -58,11 +58,13 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     if own is None and not members:
         return None
     own_bng = to_bng(own) if own is not None else None
-    view = _view(own_bng, members, width_px / height_px)
+    # With a key, a strip under the map holds it, so that it never hides part of the area.
+    strip = min(0.3, (2 * MAX_DOT_PT + 3 * label_pt + 10) / (height_px / dpi * 72)) if key else 0.0
+    view = _view(own_bng, members, width_px / (height_px * (1 - strip)))
 
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     canvas = FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
+    ax = fig.add_axes((0, strip, 1, 1 - strip))
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal")
@@ -228,15 +230,16 @@ def _key(ax: Any, colour: str, has_area: bool, neighbours: bool, others: bool,
         for code in dict.fromkeys([big, small]):
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=2 * radius[code],
                                   markerfacecolor=colour, markeredgecolor="white"))
-            labels.append(f"Member practice, {sizes[code]:,} patients")
+            labels.append(f"Member practice: {sizes[code]:,} patients")
     if others:
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=3.5,
                               markerfacecolor=UNASSIGNED, markeredgecolor="white"))
-        labels.append("Other practice (not a member)")
+        labels.append("Other practice")
     if not handles:
         return labels, None
-    legend = ax.legend(handles, labels, loc="lower right", fontsize=label_pt, frameon=True,
-                       framealpha=0.9, borderpad=0.5, labelspacing=0.8)
+    legend = ax.figure.legend(handles, labels, loc="lower center", fontsize=label_pt, frameon=False,
+                              ncol=min(3, len(handles)), borderaxespad=0.2, columnspacing=1.2,
+                              handlelength=3.2, handletextpad=0.5)
     legend.set_zorder(10)
     return labels, legend
 
