@@ -260,8 +260,9 @@ def _place_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, project: Projec
         label.remove()
     order = sorted(members, key=lambda s: (-s[2], s[1]))         # north to south, then west to east
     numbers = {code: i for i, (code, _, _) in enumerate(order, start=1)}
+    # Numbers may sit further out, on a leader line, where the dots themselves crowd.
     _try_labels(fig, canvas, ax, members, radius, {c: str(n) for c, n in numbers.items()}, label_pt,
-                obstacles or [])
+                obstacles or [], reaches=(1.0, 2.0, 3.5, 5.0))
     return [(numbers[c], c, title_case(project.practices[c].name) or c) for c, _, _ in order]
 
 
@@ -274,7 +275,7 @@ def _label_text(project: Project, code: str) -> str:
 
 def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tuple[str, float, float]],
                 radius: dict[str, float], texts: dict[str, str], label_pt: float,
-                obstacles: list[Bbox]) -> tuple[list[Any], bool]:
+                obstacles: list[Bbox], reaches: tuple[float, ...] = (1.0,)) -> tuple[list[Any], bool]:
     renderer = canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     px_per_pt = fig.dpi / 72
@@ -288,11 +289,12 @@ def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tup
     for code, x, y in sorted(members, key=lambda s: -radius[s[0]]):
         text = texts[code]
         best, best_cost = None, math.inf
-        for dx, dy, ha, va in _CANDIDATES:
-            gap = radius[code] + 2
+        for reach, (dx, dy, ha, va) in ((r, c) for r in reaches for c in _CANDIDATES):
+            gap = (radius[code] + 2) * reach + (reach - 1) * 6
             label = ax.annotate(text, (x, y), xytext=(dx * gap, dy * gap), textcoords="offset points",
                                 ha=ha, va=va, fontsize=label_pt, color="#1b1b1b", zorder=8,
                                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+            label._pcn_offset = (dx * gap, dy * gap, reach)
             box = label.get_window_extent(renderer)
             cost = sum(_overlap(box, t) for t in taken) + _outside(box, frame)
             if cost < best_cost:
@@ -305,6 +307,12 @@ def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tup
                 break
         taken.append(best[1])
         best[0]._pcn_label = True           # found again by the caller's checks
+        ox, oy, reach = best[0]._pcn_offset
+        if reach > 1:
+            # a leader line from a label set further out back to its dot
+            ax.annotate("", (x, y), xytext=(ox, oy), textcoords="offset points", zorder=7,
+                        arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6, shrinkA=0,
+                                        shrinkB=radius[code]))
         placed.append(best[0])
         clash = clash or best_cost > 0
     return placed, clash
