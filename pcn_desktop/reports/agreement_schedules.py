@@ -6,6 +6,7 @@ document's contract year); shares are split by largest remainder so they add up 
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable
 
 from reportlab.lib.units import mm
@@ -24,6 +25,14 @@ NOT_RECORDED = "[not recorded]"
 
 def _amount(value: float | None) -> str:
     return "not known" if value is None else money(value)
+
+
+def _month(yyyy_mm: str) -> str:
+    """'2023-04' -> 'Apr 2023', the way every other date in the document is written."""
+    try:
+        return date(int(yyyy_mm[:4]), int(yyyy_mm[5:7]), 1).strftime("%b %Y")
+    except (ValueError, IndexError):
+        return yyyy_mm
 
 
 def _share(bp: int) -> str:
@@ -155,13 +164,13 @@ def schedule_5(t: ClauseTemplate, d: AgreementData) -> list[Flowable]:
     posts = [r for r in f.roles if r.months]
     if posts:
         rows: list[list[object]] = [
-            [r.post, r.employer or NOT_RECORDED, f"{r.wte:g}", f"{r.start} to {r.end}", str(r.months),
+            [r.post, r.employer or NOT_RECORDED, f"{r.wte:g}", f"{_month(r.start)} to {_month(r.end)}", str(r.months),
              money(r.annual_cost), money(r.cost), money(r.reimbursable)] for r in posts]
         rows.append(["Total", "", f"{sum(r.wte for r in posts):g}", "", "", "",
                      money(f.plan_cost), money(f.reimbursable)])
         out.append(data_table(["Post", "Employer", "WTE", "In post", "Months", "Full-time annual cost",
                                "Cost in the year", "Reimbursable"], rows,
-                              [w * W for w in (0.15, 0.17, 0.06, 0.13, 0.09, 0.13, 0.13, 0.14)],
+                              [w * W for w in (0.15, 0.16, 0.06, 0.12, 0.09, 0.13, 0.13, 0.16)],
                               align_right={2, 4, 5, 6, 7}, total_row=True))
         out.append(Paragraph(
             f"Cost in the year is the full-time annual cost × WTE × months in post ÷ 12. "
@@ -173,7 +182,8 @@ def schedule_5(t: ClauseTemplate, d: AgreementData) -> list[Flowable]:
     outside = [r for r in f.roles if not r.months]
     if outside:
         out.append(Paragraph(f"Planned outside {d.contract_year}, so not part of these Schedules: "
-                             + "; ".join(f"{escape(r.post)} ({r.start} to {r.end})" for r in outside)
+                             + "; ".join(f"{escape(r.post)} ({_month(r.start)} to {_month(r.end)})"
+                                         for r in outside)
                              + ".", s["small"]))
     out.append(Paragraph("How staff are shared between members", s["h2"]))
     out += _text(t, d, "5", "local")

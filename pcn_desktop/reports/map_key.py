@@ -36,7 +36,7 @@ def caption(picture: MapPicture, subject: str = "the network area") -> str:
         text = ("No network area recorded: the project holds no area or boundary for this "
                 "network, so only the member practices' locations are shown.")
     if picture.numbered:
-        text += " Numbers on the map are keyed in the table below."
+        text += " Numbers on the map are keyed below it."
     return text
 
 
