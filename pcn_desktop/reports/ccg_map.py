@@ -48,7 +48,7 @@ def ccg_map_png(project: Project, width_in: float, height_in: float, dpi: int = 
     ax.set_aspect("equal")
     ax.set_axis_off()
     for nid, g in shapes.items():
-        ax.add_patch(PathPatch(_path(g), facecolor=colours[nid], alpha=0.35, edgecolor=colours[nid],
+        ax.add_artist(PathPatch(_path(g), facecolor=colours[nid], alpha=0.35, edgecolor=colours[nid],
                                linewidth=1.0, zorder=2))
     network_of = {c: project.networks_of(c) for c in project.practices}
     dot_colours = [colours[network_of[p.code][0]] if network_of[p.code] else UNASSIGNED for p in practices]

@@ -73,18 +73,20 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
                            facecolor="#f3f1ea", edgecolor="none", zorder=0))
 
     view_wgs = to_wgs84(shapely.box(*view))
+    # Areas go in with add_artist, not add_patch: the limits are already set, and add_patch's
+    # walk over every vertex to update them cost more than drawing the map.
     for nid, g in geoms.items():
         if nid != network_id and g.intersects(view_wgs):
-            ax.add_patch(PathPatch(_path(to_bng(g)), facecolor=colours[nid], alpha=0.12,
+            ax.add_artist(PathPatch(_path(to_bng(g)), facecolor=colours[nid], alpha=0.12,
                                    edgecolor="#9a9a9a", linewidth=0.6, zorder=1))
     colour = colours[network_id]
     if own_bng is not None:
         own_areas = [project.areas[a].geometry for a, n in project.area_assignments.items()
                      if n == network_id and a in project.areas and project.areas[a].geometry is not None]
-        ax.add_patch(PathPatch(_path(own_bng), facecolor=colour, alpha=0.28, edgecolor="none", zorder=2))
+        ax.add_artist(PathPatch(_path(own_bng), facecolor=colour, alpha=0.28, edgecolor="none", zorder=2))
         for g in to_bng(np.array(own_areas, dtype=object)) if own_areas else []:
-            ax.add_patch(PathPatch(_path(g), facecolor="none", edgecolor="white", linewidth=0.5, zorder=3))
-        ax.add_patch(PathPatch(_path(own_bng), facecolor="none", edgecolor=colour, linewidth=2.2, zorder=4))
+            ax.add_artist(PathPatch(_path(g), facecolor="none", edgecolor="white", linewidth=0.5, zorder=3))
+        ax.add_artist(PathPatch(_path(own_bng), facecolor="none", edgecolor=colour, linewidth=2.2, zorder=4))
 
     member_codes = {code for code, _, _ in members}
     others = [s for s in _sites(project, sorted(project.practices)) if s[0] not in member_codes
