@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, PathPatch
 from ..domain.model import Project
 from ..geo.crs import lonlat_to_bng, to_bng
 from .map_layers import UNASSIGNED, assign_colours, network_geometries
-from .static_map import _north_arrow, _path, _scale_bar, _view
+from .static_map import _north_arrow, _path, _scale_bar, _try_labels, _view
 
 
 def ccg_map_png(project: Project, width_in: float, height_in: float, dpi: int = 200,
@@ -41,7 +41,7 @@ def ccg_map_png(project: Project, width_in: float, height_in: float, dpi: int = 
     view = _view(everything, [], width_in / height_in)
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
@@ -54,6 +54,7 @@ def ccg_map_png(project: Project, width_in: float, height_in: float, dpi: int = 
     dot_colours = [colours[network_of[p.code][0]] if network_of[p.code] else UNASSIGNED for p in practices]
     ax.scatter(xs, ys, s=14, c=dot_colours, edgecolors="white", linewidths=0.5, zorder=5)
     numbered: list[tuple[int, str]] = []
+    centres: list[tuple[str, float, float]] = []
     where = {p.code: (x, y) for p, x, y in zip(practices, xs, ys)}
     for n, net in enumerate(nets, start=1):
         if net.id in shapes:
@@ -65,8 +66,15 @@ def ccg_map_png(project: Project, width_in: float, height_in: float, dpi: int = 
                 continue
             cx, cy = float(np.mean([s[0] for s in sites])), float(np.mean([s[1] for s in sites]))
         numbered.append((n, net.id))
-        ax.text(cx, cy, str(n), ha="center", va="center", fontsize=label_pt, fontweight="bold",
-                zorder=8, bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec=colours[net.id], lw=1.2))
+        centres.append((net.id, cx, cy))
+    # Numbers placed like the network maps' labels: clear of each other, on a leader line
+    # when the centres crowd.
+    placed, _ = _try_labels(fig, canvas, ax, centres, {nid: 3.0 for nid, _, _ in centres},
+                            {nid: str(n) for n, nid in numbered}, label_pt, [],
+                            reaches=(1.0, 2.0, 3.5, 5.0))
+    for label, (nid, _, _) in zip(placed, centres):
+        label.set_fontweight("bold")
+        label.set_bbox(dict(boxstyle="circle,pad=0.25", fc="white", ec=colours[nid], lw=1.2))
     handles: list[Any] = []
     labels: list[str] = []
     if shapes:

@@ -99,13 +99,16 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     biggest = max(sizes.values(), default=0) or 1
     radius = {c: max(MIN_DOT_PT, MAX_DOT_PT * math.sqrt(n / biggest)) for c, n in sizes.items()}
     if members:
+        # biggest first, so a smaller practice on the same site stays visible on top
+        members = sorted(members, key=lambda m: -radius[m[0]])
         ax.scatter([s[1] for s in members], [s[2] for s in members],
                    s=[(2 * radius[s[0]]) ** 2 for s in members], c=colour,
                    edgecolors="white", linewidths=1.0, zorder=6)
     _scale_bar(ax, view)
     _north_arrow(ax, view)
     net = project.networks[network_id]
-    title = ax.text(0.015, 0.985, net.name or net.key, transform=ax.transAxes, ha="left", va="top",
+    from .print_text import title_case
+    title = ax.text(0.015, 0.985, title_case(net.name) or net.key, transform=ax.transAxes, ha="left", va="top",
             fontsize=10, fontweight="bold", color="#1b1b1b", zorder=9,
             bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#9aa5b1", alpha=0.9))
     obstacles = [title]
