@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ..reports.agreement_batch import export_agreements
 from ..reports.agreement_versions import HISTORY_KEY
-from ..store import save_project
+from ..domain.model import Project
+from ..paths import resource
+from ..store import ProjectFileError, save_project
 from ..reports.clauses import ClauseTemplateError, template_path
 from . import CliError
 from .common import add_project_argument, network_or_refuse, open_project
@@ -52,12 +54,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"{item.path}  {doc.pages} pages  {state}{version}  fingerprint {doc.short_fingerprint}  "
               f"{item.seconds:.2f} s")
     if json.dumps(project.settings.get(HISTORY_KEY) or {}, sort_keys=True) != before:
-        # The version history is part of the project: a later change to a signed agreement
-        # must print with the next number.
-        save_project(project, args.project)
-        print(f"Version history saved in {args.project}")
+        _save_history(project, args.project)
     agreements = [w for w in written if w.document.network_id]
     if agreements:
         mean = sum(w.seconds for w in agreements) / len(agreements)
         print(f"{len(agreements)} agreement(s), {mean:.2f} s per agreement")
     return 0
+
+
+def _save_history(project: Project, target: str) -> None:
+    """The version history is part of the project: a later change to a signed agreement must
+    print with the next number. The shipped sample is never written."""
+    if "://" not in target and Path(target).resolve() == resource("sample", "sample_ccg.pcnproj").resolve():
+        print("Version history not saved: the shipped sample is never written (save a copy with "
+              "'pcn-desktop sample PATH')")
+        return
+    try:
+        save_project(project, target)
+    except (OSError, ProjectFileError) as exc:
+        print(f"Version history not saved in {target}: {exc}")
+        return
+    print(f"Version history saved in {target}")

@@ -133,7 +133,8 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
                     label_pt=label_pt)
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    # light compression: the PDF recompresses the pixels anyway, and level 6 cost ~0.05 s a map
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     data = buf.getvalue()
     if out_path is not None:
         Path(out_path).write_bytes(data)
