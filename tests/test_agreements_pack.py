@@ -161,3 +161,16 @@ def test_cli_refuses_unknown_network(tmp_path) -> None:
     save_project(synthetic_project(), project_file)
     with pytest.raises(CliError, match="no network 'U99999'"):
         _run_cli(["agreements", str(project_file), str(tmp_path / "pdf"), "--network", "U99999"])
+
+
+def test_sample_pack_prints_the_exemption_and_names_the_ccg() -> None:
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project
+    project = load_project(resource("sample", "sample_ccg.pcnproj"))
+    pages, printed = pack_pages(project)
+    assert "NHS Wyre Vale CCG (99X)" in pages[0] and printed.draft
+    fellside = " ".join(pages[_page_of(pages, "PCN registration: Fellside Rural PCN")].split())
+    assert "Exemption from the minimum list size" in fellside
+    assert "Rural exemption from the 30,000-patient minimum (combined list 25," in fellside
+    assert "Approved on 23 May 2019" in fellside
+    assert "Approved by the CCG's primary care commissioning committee" in fellside
