@@ -292,34 +292,40 @@ def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tup
         taken.append(Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
     placed: list[Any] = []
     clash = False
+    style = dict(fontsize=label_pt, color="#1b1b1b", zorder=8,
+                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     for code, x, y in sorted(members, key=lambda s: -radius[s[0]]):
         text = texts[code]
+        # Lay the words out once; every candidate position is the same box moved, so the
+        # candidates are compared by arithmetic rather than by laying out each one.
+        probe = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", ha="left",
+                            va="bottom", **style)
+        size = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = size.width, size.height
+        cx, cy = ax.transData.transform((x, y))
         best, best_cost = None, math.inf
         for reach, (dx, dy, ha, va) in ((r, c) for r in reaches for c in _CANDIDATES):
             gap = (radius[code] + 2) * reach + (reach - 1) * 6
-            label = ax.annotate(text, (x, y), xytext=(dx * gap, dy * gap), textcoords="offset points",
-                                ha=ha, va=va, fontsize=label_pt, color="#1b1b1b", zorder=8,
-                                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
-            label._pcn_offset = (dx * gap, dy * gap, reach)
-            box = label.get_window_extent(renderer)
+            x0 = cx + dx * gap * px_per_pt - {"left": 0, "center": w / 2, "right": w}[ha]
+            y0 = cy + dy * gap * px_per_pt - {"bottom": 0, "center": h / 2, "top": h}[va]
+            box = Bbox([[x0, y0], [x0 + w, y0 + h]])
             cost = sum(_overlap(box, t) for t in taken) + _outside(box, frame)
             if cost < best_cost:
-                if best is not None:
-                    best[0].remove()
-                best, best_cost = (label, box), cost
-            else:
-                label.remove()
+                best, best_cost = (box, dx * gap, dy * gap, ha, va, reach), cost
             if cost == 0:
                 break
-        taken.append(best[1])
-        best[0]._pcn_label = True           # found again by the caller's checks
-        ox, oy, reach = best[0]._pcn_offset
+        box, ox, oy, ha, va, reach = best
+        label = ax.annotate(text, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                            **style)
+        label._pcn_label = True             # found again by the caller's checks
+        taken.append(box)
         if reach > 1:
             # a leader line from a label set further out back to its dot
             ax.annotate("", (x, y), xytext=(ox, oy), textcoords="offset points", zorder=7,
                         arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6, shrinkA=0,
                                         shrinkB=radius[code]))
-        placed.append(best[0])
+        placed.append(label)
         clash = clash or best_cost > 0
     return placed, clash
 
