@@ -169,6 +169,9 @@ def test_sample_pack_prints_the_exemption_and_names_the_ccg() -> None:
     project = load_project(resource("sample", "sample_ccg.pcnproj"))
     pages, printed = pack_pages(project)
     assert "NHS Wyre Vale CCG (99X)" in pages[0] and printed.draft
+    cover = " ".join(" ".join(pages[:2]).split())
+    assert ("Fellside Rural PCN (rural exemption approved 23 May 2019 by the CCG's primary care "
+            "commissioning committee)") in cover
     fellside = " ".join(pages[_page_of(pages, "PCN registration: Fellside Rural PCN")].split())
     assert "Exemption from the minimum list size" in fellside
     assert "Rural exemption from the 30,000-patient minimum (combined list 25," in fellside

@@ -160,8 +160,9 @@ def _cover(project: Project, name: str, summaries: list[AgreementData], cov: dic
         out.append(Paragraph("No network area recorded and no practice has a location: there "
                              "is no map.", s["warning"]))
     number = {nid: n for n, nid in numbered}
-    key_rows = [[str(number.get(d.network_id, "")), d.network_code, d.network_name, f"{d.total_list:,}",
-                 "ready" if not missing(d) else f"{len(missing(d))} to put right"] for d in summaries]
+    key_rows = [[str(number.get(d.network_id, "")), d.network_code, d.network_name + _exempt(d),
+                 f"{d.total_list:,}", "ready" if not missing(d) else f"{len(missing(d))} to put right"]
+                for d in summaries]
     out.append(data_table(["No.", "Code", "Network", "List", "Status"], key_rows,
                           [0.07 * W, 0.12 * W, 0.47 * W, 0.14 * W, 0.20 * W], align_right={3}))
     problems = [(d, missing(d)) for d in summaries if missing(d)]
@@ -174,6 +175,15 @@ def _cover(project: Project, name: str, summaries: list[AgreementData], cov: dic
     if not cov["complete"]:
         out.append(Paragraph("Coverage is not complete: see the coverage pages.", s["warning"]))
     return out
+
+
+def _exempt(d: AgreementData) -> str:
+    """Under the minimum list with an exemption: say so, and when and by whom it was approved."""
+    e = d.exemption
+    if e is None or d.total_list >= d.minimum_list:
+        return ""
+    return (f" ({e.kind} exemption approved {long_date(e.approved_on) or 'on a date not recorded'}"
+            f" by {e.approved_by or 'an approver not recorded'})")
 
 
 def _network_page(project: Project, d: AgreementData) -> list[Flowable]:
