@@ -79,3 +79,24 @@ def synthetic_project() -> Project:
     p.copy_scenario(p.scenario_name, "what-if").workforce[riverside.id].append(
         PlannedRole("Paramedic", 1.0, "2024-04", "2025-03", 60000.0))
     return p
+
+
+def complete_settings(p: Project, effective: str = "2023-04-01") -> Project:
+    """Everything a final copy needs that the bare project leaves out: the commissioner's
+    name, Schedule 6's title and text, each post's employer, care home beds, and an effective
+    date in a contract year (2023/24) whose rates for these roles are all known."""
+    p.settings["agreement"] = {
+        "effective_date": effective, "commissioner_name": "NHS Moorton CCG",
+        "schedule6_title": "Estates and premises",
+        "schedules": {"6": "Each member provides rooms for network staff at no charge."},
+        "employers": {"*": "B82001"},
+        "networks": {"U00003": {"employers": {"*": "B83000"}}},
+    }
+    # the same plan, a year earlier, so that it falls in the 2023/24 contract year
+    p.workforce["net-river"] = [
+        PlannedRole(r.role, r.wte, f"{int(r.start[:4]) - 1}{r.start[4:]}", f"{int(r.end[:4]) - 1}{r.end[4:]}",
+                    r.annual_cost) for r in p.workforce["net-river"]]
+    p.settings["funding"] = {"inputs": {"2023/24": {
+        nid: {"care_home_beds": beds} for nid, beds in (("net-river", 40), ("net-hill", 0),
+                                                         ("net-moor", 25))}}}
+    return p

@@ -7,7 +7,7 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from agreements_synthetic import synthetic_project
+from agreements_synthetic import complete_settings, synthetic_project
 from pcn_desktop.cli import agreements as agreements_cli
 from pcn_desktop.domain.model import Membership, Network, Practice
 from pcn_desktop.reports.agreement_batch import agreement_filenames, export_agreements, safe_filename
@@ -25,26 +25,55 @@ def pack_pages(project) -> tuple[list[str], object]:
     return pages_text(buf.getvalue()), printed
 
 
-def test_one_page_per_network_then_coverage() -> None:
-    pages, printed = pack_pages(synthetic_project())
+def _page_of(pages: list[str], needle: str) -> int:
+    return next(i for i, p in enumerate(pages) if needle in p)
+
+
+def test_cover_then_one_section_per_network_then_coverage() -> None:
+    pages, printed = pack_pages(complete_settings(synthetic_project()))
+    cover = " ".join(pages[0].split())
+    assert "Registration pack" in cover and "NHS Moorton CCG (99X)" in cover
+    assert "Effective date 1 April 2023" in cover and "Lists counted at 1 January 2023" in cover
+    assert "Networks 3 (1 ready to register)" in cover
+    assert "Open practices 26, 26 in a network (100.0%)" in cover
+    assert "Patients in networks 98,200" in cover
+    assert "Not ready to register" in cover and "Ready to register." not in cover
+    assert "Open Government Licence v3.0" in cover                # the map's attribution
     # sorted by name: Greater Moor, Hillview, Riverside; then coverage (26 practices)
-    assert "PCN registration: Greater Moor PCN" in pages[0]
-    assert "PCN registration: Hillview PCN" in pages[1]
-    assert "PCN registration: Riverside PCN" in pages[2]
-    assert "Greater Moor PCN (U00003)" in pages[0] and "Hillview PCN (U00002)" in pages[1]
-    assert "52,000 at 1 January 2024" in pages[0]
-    assert "34,100 at 1 January 2024" in pages[2]
-    assert "Dr Asha Patel" in pages[2] and "Riverside Surgery (B82001)" in pages[2]
-    # only the network with errors carries DRAFT on its page
-    assert "DRAFT" in pages[1]
-    assert "DRAFT" not in pages[0] and "DRAFT" not in pages[2]
-    cov = "\n".join(pages[3:])
+    moor, hill, river = (_page_of(pages, f"PCN registration: {n}") for n in
+                         ("Greater Moor PCN", "Hillview PCN", "Riverside PCN"))
+    assert 0 < moor < hill < river
+    assert "Greater Moor PCN (U00003)" in pages[moor] and "Hillview PCN (U00002)" in pages[hill]
+    assert "52,000 at 1 January 2023" in pages[moor]
+    assert "33,700 at 1 January 2023" in pages[river]
+    assert "Dr Asha Patel" in pages[river] and "Riverside Surgery (B82001)" in pages[river]
+    assert "DRAFT" in pages[hill] and "DRAFT" not in pages[river]
+    missing = " ".join(" ".join(pages[:moor]).split())
+    assert "Hillview PCN has no signed network agreement recorded" in missing
+    assert "Hillview PCN has no clinical director" in missing
+    cov = "\n".join(pages[_page_of(pages, "Coverage: NHS Moorton CCG"):])
     assert "All 26 open practices are in exactly one network: 100% coverage." in cov
     assert "DRAFT" not in cov
-    assert printed.draft                   # the pack as a whole is not final while Hillview fails
+    assert printed.draft
     for i, page in enumerate(pages, start=1):
         assert f"Page {i} of {len(pages)}" in page
         assert f"Fingerprint {printed.fingerprint[:12]}" in page
+
+
+def test_ready_only_when_every_rule_passes_signed_included() -> None:
+    p = complete_settings(synthetic_project())
+    buf = io.BytesIO()
+    printed = build_registration_pack(p, buf, ["net-river"])
+    pages = pages_text(buf.getvalue())
+    assert not printed.draft
+    assert "Ready to register." in pages[0] and "DRAFT" not in "\n".join(pages)
+    p.networks["net-river"].agreement_signed = None              # the agreement is unsigned
+    buf = io.BytesIO()
+    printed = build_registration_pack(p, buf, ["net-river"])
+    text = " ".join(" ".join(pages_text(buf.getvalue())).split())
+    assert printed.draft and "Not ready to register" in text
+    assert "Riverside PCN has no signed network agreement recorded" in text
+    assert "Agreement signed not signed" in text
 
 
 def test_incomplete_coverage_is_named_and_draft() -> None:
@@ -55,11 +84,13 @@ def test_incomplete_coverage_is_named_and_draft() -> None:
     cov = coverage(p)
     assert cov["unassigned"] == ["B89999"] and cov["several"] == ["B82010"]
     pages, _ = pack_pages(p)
-    text = "\n".join(pages[3:])
+    first = _page_of(pages, "Coverage: Synthetic CCG")
+    text = "\n".join(pages[first:])
     assert "26 of 27 open practices (96.3%) are in a network" in text
     assert "In no network: B89999" in text
     assert "In more than one network: B82010" in text
-    assert "DRAFT" in pages[3]
+    assert "DRAFT" in pages[first]
+    assert "not complete (see the coverage pages)" in pages[0]
 
 
 def test_long_coverage_table_repeats_its_header() -> None:
@@ -130,3 +161,19 @@ def test_cli_refuses_unknown_network(tmp_path) -> None:
     save_project(synthetic_project(), project_file)
     with pytest.raises(CliError, match="no network 'U99999'"):
         _run_cli(["agreements", str(project_file), str(tmp_path / "pdf"), "--network", "U99999"])
+
+
+def test_sample_pack_prints_the_exemption_and_names_the_ccg() -> None:
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project
+    project = load_project(resource("sample", "sample_ccg.pcnproj"))
+    pages, printed = pack_pages(project)
+    assert "NHS Wyre Vale CCG (99X)" in pages[0] and printed.draft
+    cover = " ".join(" ".join(pages[:2]).split())
+    assert ("Fellside Rural PCN (rural exemption approved 23 May 2019 by the CCG's primary care "
+            "commissioning committee)") in cover
+    fellside = " ".join(pages[_page_of(pages, "PCN registration: Fellside Rural PCN")].split())
+    assert "Exemption from the minimum list size" in fellside
+    assert "Rural exemption from the 30,000-patient minimum (combined list 25," in fellside
+    assert "Approved on 23 May 2019" in fellside
+    assert "Approved by the CCG's primary care commissioning committee" in fellside

@@ -7,9 +7,14 @@ it took. Exit status 0; 2 when the project, network or clause template cannot be
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from ..reports.agreement_batch import export_agreements
+from ..reports.agreement_versions import HISTORY_KEY
+from ..domain.model import Project
+from ..paths import resource
+from ..store import ProjectFileError, save_project
 from ..reports.clauses import ClauseTemplateError, template_path
 from . import CliError
 from .common import add_as_at_argument, add_project_argument, apply_as_at, network_or_refuse, open_project
@@ -38,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{outdir}: exists and is not a folder")
     print(f"Clause template: {template_path()}")
     try:
-        written = export_agreements(project, outdir, ids, pack=args.pack)
+        before = json.dumps(project.settings.get(HISTORY_KEY) or {}, sort_keys=True)
+        written = export_agreements(project, outdir, ids, pack=args.pack, record_versions=True)
     except ClauseTemplateError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -46,10 +52,28 @@ def run(args: argparse.Namespace) -> int:
     for item in written:
         doc = item.document
         state = "DRAFT" if doc.draft else "final"
-        print(f"{item.path}  {doc.pages} pages  {state}  fingerprint {doc.short_fingerprint}  "
+        version = f"  version {doc.version}" if doc.network_id else ""
+        print(f"{item.path}  {doc.pages} pages  {state}{version}  fingerprint {doc.short_fingerprint}  "
               f"{item.seconds:.2f} s")
+    if json.dumps(project.settings.get(HISTORY_KEY) or {}, sort_keys=True) != before:
+        _save_history(project, args.project)
     agreements = [w for w in written if w.document.network_id]
     if agreements:
         mean = sum(w.seconds for w in agreements) / len(agreements)
         print(f"{len(agreements)} agreement(s), {mean:.2f} s per agreement")
     return 0
+
+
+def _save_history(project: Project, target: str) -> None:
+    """The version history is part of the project: a later change to a signed agreement must
+    print with the next number. The shipped sample is never written."""
+    if "://" not in target and Path(target).resolve() == resource("sample", "sample_ccg.pcnproj").resolve():
+        print("Version history not saved: the shipped sample is never written (save a copy with "
+              "'pcn-desktop sample PATH')")
+        return
+    try:
+        save_project(project, target)
+    except (OSError, ProjectFileError) as exc:
+        print(f"Version history not saved in {target}: {exc}")
+        return
+    print(f"Version history saved in {target}")

@@ -54,6 +54,7 @@ class Pcn:
     name: str
     commissioner: str
     closed: date | None
+    commissioner_name: str = ""
 
 
 @dataclass(slots=True)
@@ -75,6 +76,13 @@ def _column(path: str, header: list[str], *tests: tuple[str, ...]) -> int:
             if all(w in name for w in words):
                 return i
     raise ImportRefused(path, 1, f"no column for {' '.join(tests[0])}")
+
+
+def _optional_column(header: list[str], *tests: tuple[str, ...]) -> int | None:
+    try:
+        return _column("", header, *tests)
+    except ImportRefused:
+        return None
 
 
 def _text(value: object) -> str:
@@ -113,6 +121,9 @@ class Epcn(ParsedFile):
         ni = _column(where, header, ("pcn", "name"))
         gi = _column(where, header, ("commissioning", "code"), ("ccg", "code"), ("sub_icb", "code"))
         xi = _column(where, header, ("close", "date"))
+        # The commissioner's name, printed on agreements instead of a bare code; older
+        # releases may not carry it.
+        gn = _optional_column(header, ("commissioning", "name"), ("ccg", "name"), ("sub_icb", "name"))
         for number, row in enumerate(rows, start=2):
             if row is None or not any(v not in (None, "") for v in row):
                 continue
@@ -122,7 +133,8 @@ class Epcn(ParsedFile):
             if code in self.pcns:
                 raise ImportRefused(where, number, f"PCN {code} appears twice (rows {self.pcns[code].row} and {number})")
             self.pcns[code] = Pcn(number, code, _text(row[ni]), _text(row[gi]).upper(),
-                                  parse_date(where, number, row[xi], "Close Date"))
+                                  parse_date(where, number, row[xi], "Close Date"),
+                                  _text(row[gn]) if gn is not None else "")
 
     def _read_partners(self, where: str, rows) -> None:
         header = [norm_header(h) for h in next(rows, ())]
@@ -175,6 +187,9 @@ class Epcn(ParsedFile):
                 continue
             name = pcn.name if pcn else next((l.pcn_name for l in self.links if l.pcn == code and l.pcn_name), code)
             nets[code] = run.network(project, code, name, pcn.commissioner if pcn else "")
+            if pcn is not None and pcn.commissioner and pcn.commissioner_name:
+                project.settings.setdefault("commissioner_names", {}).setdefault(
+                    pcn.commissioner, pcn.commissioner_name)
         summary.skip("PCN outside the commissioner filter", len(self.pcns) - len([c for c in kept if c in self.pcns]))
         current = ended = 0
         for link in self.links:

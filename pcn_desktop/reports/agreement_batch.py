@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..domain.model import Project
 from .agreement import PrintedDocument, build_agreement
+from .agreement_versions import record
 from .clauses import load_template
 from .registration_pack import build_registration_pack
 
@@ -58,9 +59,13 @@ def agreement_filenames(project: Project, network_ids: list[str]) -> dict[str, s
 
 def export_agreements(project: Project, outdir: Path, network_ids: list[str] | None = None,
                       pack: bool = False, progress: Progress | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> list[Exported]:
+                      cancelled: Callable[[], bool] | None = None,
+                      record_versions: bool = False) -> list[Exported]:
     """Write one PDF per network (and ``registration-pack.pdf`` when asked); returns what
-    was written, stopping cleanly between documents when ``cancelled()`` turns true."""
+    was written, stopping cleanly between documents when ``cancelled()`` turns true.
+
+    With ``record_versions``, each printed content is added to the project's version history
+    (``agreement_versions``); the caller saves the project."""
     outdir.mkdir(parents=True, exist_ok=True)
     ids = network_ids if network_ids is not None else [n.id for n in project.sorted_networks()]
     names = agreement_filenames(project, ids)
@@ -73,6 +78,9 @@ def export_agreements(project: Project, outdir: Path, network_ids: list[str] | N
         path = outdir / names[nid]
         start = time.perf_counter()
         printed = build_agreement(project, nid, path, template)
+        if record_versions:
+            signed = project.networks[nid].agreement_signed
+            record(project, printed.network_key, printed.content, signed.isoformat() if signed else "")
         done.append(Exported(printed, path, time.perf_counter() - start))
         if progress is not None:
             progress(len(done), total, str(path))

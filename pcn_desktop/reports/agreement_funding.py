@@ -1,63 +1,121 @@
-"""Schedule 4's payments: the one place the agreement asks the funding model for figures.
+"""Schedules 4 and 5's figures: the one place the agreement asks the funding model.
 
-The funding model (``pcn_desktop.funding``) owns every rate, formula and contract year; this
-adapter only turns its answer for one network into printable lines. A figure the model does
-not know (a rate "not found" in the sources, or an input the user has not entered) is printed
-as not known, never as a number nobody computed.
+Every figure comes from ``funding.model.network_funding`` for the document's contract year,
+the same call ``pcn-desktop funding`` makes for each network, so the two always agree. A
+figure the model does not know (a rate "not found" in the sources, or an input the user has
+not entered) is never printed as a number nobody computed: it is returned as a gap, which
+makes the copy a DRAFT that says what is missing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..domain.model import Project
-from ..funding.model import network_funding
-from ..funding.policy import PolicyError
-from ..funding.policy_store import policy_for, year_of_project
+from ..funding.model import NetworkFunding, network_funding
+from ..funding.policy import Policy, PolicyError
+from ..funding.policy_store import policy_for
 from ..settings import rule_settings_for
-from .agreement_data import FundingLine
 
 BASIS_WORDS = {"registered": "registered patients", "weighted": "weighted patients",
                "adjusted": "adjusted population", "beds": "care home beds", "fixed": "per network"}
 
 
-def default_year(project: Project) -> str:
-    """The project's contract year as the funding model sees it ("" when it has no policy)."""
-    try:
-        return year_of_project(project)
-    except PolicyError:
-        return ""
+@dataclass(frozen=True)
+class FundingLine:
+    stream: str
+    basis: str
+    amount: float | None           # None: the model does not know the rate or an input
+    kind: str = "payment"          # "payment" to the network, "entitlement" (ARRS), "practices"
 
 
-def funding_lines(project: Project, network_id: str, year: str) -> tuple[list[FundingLine], str]:
-    """(lines, note) for the network's funding in the contract year, e.g. "2024/25"."""
-    if not year:
-        return [], "No contract year is set, so payments are not shown."
+@dataclass(frozen=True)
+class RoleLine:
+    post: str
+    employer: str
+    wte: float
+    start: str
+    end: str
+    annual_cost: float             # full-time cost of the post, as planned
+    months: int                    # months in post within the contract year
+    cost: float                    # cost in the year: annual cost x WTE x months / 12
+    reimbursable: float
+
+
+@dataclass
+class FundingSummary:
+    year: str
+    list_date: str
+    lines: list[FundingLine] = field(default_factory=list)
+    roles: list[RoleLine] = field(default_factory=list)
+    network_payments: float = 0.0
+    practice_payments: float = 0.0
+    entitlement: float | None = None
+    plan_cost: float = 0.0
+    reimbursable: float = 0.0
+    headroom: float | None = None
+    registered: int = 0
+    note: str = ""
+    gaps: list[str] = field(default_factory=list)
+
+
+def year_policy(year: str) -> tuple[Policy | None, str]:
     try:
-        policy = policy_for(year)
+        return policy_for(year), ""
     except PolicyError as exc:
-        return [], f"Payments for {year} are not shown: {exc}"
+        return None, f"there is no funding policy for {year} ({exc})"
+
+
+def funding_summary(project: Project, network_id: str, year: str,
+                    employers: dict[str, str] | None = None) -> FundingSummary:
+    """The network's funding for the contract year, from the funding model."""
+    policy, problem = year_policy(year)
+    if policy is None:
+        return FundingSummary(year, "", gaps=[f"Schedule 4: {problem}"])
     result = network_funding(project, network_id, policy,
                              director_wte_per_50000=rule_settings_for(project).director_wte_per_50000)
-    lines: list[FundingLine] = []
-    for s in result.streams:
-        if s.paid_to != "network":
-            continue
-        lines.append(FundingLine(s.label, _basis(s.basis, s.units, s.stream.figure.value, s.stream.per),
-                                 s.amount, "payment"))
-    for e in result.entitlements:
-        lines.append(FundingLine(e.label, _basis(e.stream.basis, e.units, e.stream.figure.value,
-                                                 e.stream.per), e.amount, "entitlement"))
-    for s in result.streams:
-        if s.paid_to == "practices":
-            lines.append(FundingLine(s.label, _basis(s.basis, s.units, s.stream.figure.value, s.stream.per),
-                                     s.amount, "practices"))
+    return summarise(result, policy, employers or {})
+
+
+def summarise(result: NetworkFunding, policy: Policy, employers: dict[str, str]) -> FundingSummary:
+    year = policy.year
+    out = FundingSummary(year, policy.list_date.isoformat(), registered=result.inputs.registered,
+                         network_payments=result.network_payments,
+                         practice_payments=result.practice_payments, entitlement=result.entitlement,
+                         plan_cost=result.plan_cost, reimbursable=result.reimbursable,
+                         headroom=result.headroom)
+    for kind, streams in (("payment", [s for s in result.streams if s.paid_to == "network"]),
+                          ("entitlement", result.entitlements),
+                          ("practices", [s for s in result.streams if s.paid_to == "practices"])):
+        for s in streams:
+            basis = s.basis if kind != "entitlement" else s.stream.basis
+            out.lines.append(FundingLine(s.label, _basis(basis, s.units, s.stream.figure.value,
+                                                         s.stream.per), s.amount, kind))
+            if s.amount is None:
+                if s.stream.figure.value is None:
+                    out.gaps.append(f"Schedule 4: the {year} rate for {s.label} is not found in the "
+                                    "sources; set it in Funding settings")
+                else:
+                    out.gaps.append(f"Schedule 4: {BASIS_WORDS.get(basis, basis)} for {s.label} "
+                                    f"are not entered for {year}; enter them in the funding inputs")
+    for r in result.roles:
+        p = r.planned
+        out.roles.append(RoleLine(r.label, employers.get(str(r.index)) or employers.get("*", ""), p.wte, p.start, p.end,
+                                  p.annual_cost, r.months, r.cost, r.reimbursable))
+        if r.problem:
+            out.gaps.append(f"Schedule 5: {r.label}: {r.problem}")
+        elif r.unknown_cap_months:
+            out.gaps.append(f"Schedule 5: the {year} maximum reimbursement for {r.label} is not "
+                            "found in the sources; set it in Funding settings")
     assumed = [name for name, pop in (("weighted", result.inputs.weighted),
                                       ("adjusted", result.inputs.adjusted)) if pop.assumed]
-    note = f"Figures from PCN Desktop's funding model for {year}."
+    note = (f"Figures from PCN Desktop's funding model for {year}, on lists counted at "
+            f"{policy.list_date.day} {policy.list_date:%B %Y}; the same figures as "
+            f"'pcn-desktop funding --year {year}'.")
     if assumed:
         note += (f" The {' and '.join(assumed)} population{'s are' if len(assumed) > 1 else ' is'} "
                  "assumed equal to the registered list, as none was entered.")
-    if any(line.amount is None for line in lines):
-        note += " A payment shown as not known has a rate or input that is not recorded."
-    return lines, note
+    out.note = note
+    return out
 
 
 def _basis(basis: str, units: float | None, value: float | None, per: str) -> str:
@@ -67,6 +125,7 @@ def _basis(basis: str, units: float | None, value: float | None, per: str) -> st
         rate += "0"
     if basis == "fixed":
         return f"{rate} {words}"
-    count = "not entered" if units is None else f"{units:,.0f}"
     period = {"year": "a year", "month": "a month", "period": "for the period"}.get(per, per)
-    return f"{rate} × {count} {words}, {period}"
+    if units is None:
+        return f"{rate} per {words[:-1] if words.endswith('s') else words}, {period}"
+    return f"{rate} × {units:,.0f} {words}, {period}"

@@ -24,10 +24,19 @@ class ClauseTemplateError(ValueError):
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A schedule section a clause points at, and (optionally) words that section must say."""
+    schedule: str
+    section: str
+    says: str = ""
+
+
+@dataclass(frozen=True)
 class Clause:
     id: str
     title: str
     text: str
+    refs: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,11 @@ class ClauseTemplate:
     clauses: tuple[Clause, ...]
     schedules: Mapping[str, Mapping[str, str]]   # "1".."7" -> {"title", "intro", "local"}
     signature_text: str
+    cover: str = ""
+    signs: str = ""
+    clauses_title: str = "Local supplement: explanatory notes"
+    clauses_intro: str = ""
+    clauses_first: bool = False
 
 
 def user_template_path() -> Path:
@@ -72,7 +86,14 @@ def load_template(path: Path | None = None) -> ClauseTemplate:
         for key in ("id", "title", "text"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 raise ClauseTemplateError(f"{path}: clause {i} has no '{key}'")
-        clauses.append(Clause(raw["id"], raw["title"], raw["text"]))
+        refs = []
+        for j, ref in enumerate(raw.get("refs") or [], start=1):
+            if not isinstance(ref, dict) or str(ref.get("schedule")) not in SCHEDULE_NUMBERS \
+                    or not isinstance(ref.get("section"), str):
+                raise ClauseTemplateError(f"{path}: clause '{raw['id']}' reference {j} needs a "
+                                          "schedule (1-7) and a section")
+            refs.append(Reference(str(ref["schedule"]), ref["section"], str(ref.get("says", ""))))
+        clauses.append(Clause(raw["id"], raw["title"], raw["text"], tuple(refs)))
     if not clauses:
         raise ClauseTemplateError(f"{path}: no [[clause]] entries")
     ids = [c.id for c in clauses]
@@ -85,9 +106,12 @@ def load_template(path: Path | None = None) -> ClauseTemplate:
         if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
             raise ClauseTemplateError(f"{path}: [schedule.{number}] is missing or has no title")
     doc = data.get("document") or {}
-    return ClauseTemplate(path, text, doc.get("title", "Network agreement"), doc.get("preamble", ""),
-                          tuple(clauses), {k: dict(v) for k, v in schedules.items()},
-                          doc.get("signature", ""))
+    return ClauseTemplate(path, text, doc.get("title", "Schedules to the Network Agreement"),
+                          doc.get("preamble", ""), tuple(clauses),
+                          {k: dict(v) for k, v in schedules.items()}, doc.get("signature", ""),
+                          doc.get("cover", ""), doc.get("signs", ""),
+                          doc.get("clauses_title", "Local supplement: explanatory notes"),
+                          doc.get("clauses_intro", ""), bool(doc.get("clauses_first", False)))
 
 
 class _Strict(string.Formatter):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -21,6 +22,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Table, TableStyle
+
+# Images go into the PDF Flate-compressed as binary: the ASCII85 pass reportlab adds by
+# default runs in pure Python and cost ~0.2 s per map, most of an agreement's time budget.
+rl_config.useA85 = 0
 
 PAGE_SIZE = A4
 MARGIN = 20 * mm
@@ -36,6 +41,7 @@ class Fonts:
     regular: str
     bold: str
     italic: str
+    mono: str = "Courier"
 
 
 @lru_cache(maxsize=1)
@@ -46,12 +52,12 @@ def fonts() -> Fonts:
         import matplotlib
         folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
         faces = {"PCN-Regular": "DejaVuSans.ttf", "PCN-Bold": "DejaVuSans-Bold.ttf",
-                 "PCN-Italic": "DejaVuSans-Oblique.ttf"}
+                 "PCN-Italic": "DejaVuSans-Oblique.ttf", "PCN-Mono": "DejaVuSansMono.ttf"}
         for name, file in faces.items():
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
         pdfmetrics.registerFontFamily("PCN-Regular", normal="PCN-Regular", bold="PCN-Bold",
                                       italic="PCN-Italic", boldItalic="PCN-Bold")
-        return Fonts("PCN-Regular", "PCN-Bold", "PCN-Italic")
+        return Fonts("PCN-Regular", "PCN-Bold", "PCN-Italic", "PCN-Mono")
     except Exception:  # pragma: no cover - only without matplotlib's data files
         return Fonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
 
@@ -75,6 +81,8 @@ def styles() -> StyleSheet1:
                              spaceBefore=6, spaceAfter=6, keepWithNext=1))
     sheet.add(ParagraphStyle("h2", fontName=f.bold, fontSize=11, leading=14, textColor=INK,
                              spaceBefore=6, spaceAfter=3, keepWithNext=1))
+    # The fingerprint is read aloud and compared character by character: fixed width, in groups.
+    sheet.add(ParagraphStyle("mono", fontName=f.mono, fontSize=7.5, leading=10, textColor=INK))
     sheet.add(ParagraphStyle("warning", parent=sheet["body"], textColor=colors.HexColor("#8a1c1c")))
     return sheet
 
@@ -177,15 +185,7 @@ def draw_furniture(canvas: Canvas, furniture: PageFurniture, page: int, total: i
     draft = getattr(canvas, "_pcn_draft", furniture.draft)
     canvas.saveState()
     if draft:
-        # Drawn last, so it sits over the content; light and translucent so the text
-        # underneath stays readable and selectable.
-        canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.16))
-        canvas.setFont(f.bold, 110)
-        canvas.translate(width / 2, height / 2)
-        canvas.rotate(50)
-        canvas.drawCentredString(0, -35, "DRAFT")
-        canvas.rotate(-50)
-        canvas.translate(-width / 2, -height / 2)
+        draw_draft_mark(canvas, width, height)
     canvas.setFillColor(INK)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -201,7 +201,16 @@ def draw_furniture(canvas: Canvas, furniture: PageFurniture, page: int, total: i
     status = furniture.draft_text if draft else furniture.final_text
     canvas.drawString(MARGIN, bottom,
                       f"{furniture.document} · version {furniture.version} · {status}")
-    canvas.drawRightString(width - MARGIN, bottom, f"Fingerprint {furniture.short_fingerprint}")
+    # One text run, so the label and the fixed-width fingerprint extract as "Fingerprint abc…".
+    label, short = "Fingerprint ", furniture.short_fingerprint
+    run = canvas.beginText()
+    run.setTextOrigin(width - MARGIN - canvas.stringWidth(label, f.regular, 7.5)
+                      - canvas.stringWidth(short, f.mono, 7.5), bottom)
+    run.setFont(f.regular, 7.5)
+    run.textOut(label)
+    run.setFont(f.mono, 7.5)
+    run.textOut(short)
+    canvas.drawText(run)
     canvas.restoreState()
 
 
@@ -212,3 +221,38 @@ def base_doc_kwargs(furniture: PageFurniture, title: str, subject: str, author: 
                 title=title, author=author, subject=subject,
                 creator="PCN Desktop", keywords=f"fingerprint {furniture.fingerprint}",
                 invariant=True)
+
+
+# Block letters as strokes on a 4 x 6 grid: the DRAFT mark is a drawing, not text, so it
+# never turns up in a copied or extracted page's words.
+_LETTERS: dict[str, list[list[tuple[float, float]]]] = {
+    "D": [[(0, 0), (0, 6), (2.5, 6), (4, 4.5), (4, 1.5), (2.5, 0), (0, 0)]],
+    "R": [[(0, 0), (0, 6), (3, 6), (4, 5), (4, 4), (3, 3), (0, 3)], [(2, 3), (4, 0)]],
+    "A": [[(0, 0), (2, 6), (4, 0)], [(0.8, 2.4), (3.2, 2.4)]],
+    "F": [[(4, 6), (0, 6), (0, 0)], [(0, 3.2), (3, 3.2)]],
+    "T": [[(0, 6), (4, 6)], [(2, 6), (2, 0)]],
+}
+
+
+def draw_draft_mark(canvas: Canvas, width: float, height: float, word: str = "DRAFT") -> None:
+    """A large translucent DRAFT across the page, drawn with lines over the content."""
+    unit = 18.0                       # points per grid step: letters 72 pt wide, 108 pt tall
+    advance = 5.6 * unit
+    total = advance * len(word) - 1.6 * unit
+    canvas.saveState()
+    canvas.setStrokeColor(colors.Color(0.75, 0.1, 0.1, alpha=0.18))
+    canvas.setLineWidth(15)
+    canvas.setLineCap(1)
+    canvas.setLineJoin(1)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(50)
+    canvas.translate(-total / 2, -3 * unit)
+    for i, letter in enumerate(word):
+        for stroke in _LETTERS[letter]:
+            path = canvas.beginPath()
+            x0, y0 = stroke[0]
+            path.moveTo(i * advance + x0 * unit, y0 * unit)
+            for x, y in stroke[1:]:
+                path.lineTo(i * advance + x * unit, y * unit)
+            canvas.drawPath(path, stroke=1, fill=0)
+    canvas.restoreState()

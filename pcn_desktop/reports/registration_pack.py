@@ -1,10 +1,12 @@
-"""The registration pack: one summary page per network with what a commissioner needs to
-register it (members and ODS codes, combined list at 1 January, map, director, payee), and a
-CCG-wide coverage section (every practice, its network, and whether coverage is complete).
+"""The registration pack: a cover for the whole CCG (name, dates, totals, coverage, a map of
+every network, and whether it is ready to register), one summary per network with what a
+commissioner needs to register it (members and ODS codes, combined list at 1 January, map,
+director, payee, exemption, agreement signed), and the CCG's coverage.
 
-Each page's running head and DRAFT mark follow the network on it: a network with error
-findings is marked DRAFT on its own page, and the coverage pages are DRAFT until every open
-practice is in exactly one network.
+The pack is "Ready to register" only when every registration rule passes for every network
+(the agreement being signed included), nothing a network's Schedules need is missing, and
+coverage is complete; otherwise it says what is missing, network by network. Each page's
+running head and DRAFT mark follow the network on it.
 """
 from __future__ import annotations
 
@@ -15,21 +17,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import (Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from ..domain.model import Project
-from .agreement import PrintedDocument
-from .agreement_data import AgreementData, gather, long_date
-from .agreement_map import map_digest, network_map_png
-from .agreement_schedules import member_table
 from ..settings import rule_settings_for
+from .agreement import PrintedDocument
+from .agreement_data import AgreementData, gather
+from .agreement_map import map_digest, network_picture
+from .agreement_schedules import exemption_flowables, member_table
+from .ccg_map import ccg_map_png
+from .map_key import ATTRIBUTION, fit, map_flowables
 from .pdf_style import (FRAME_WIDTH, PageFurniture, base_doc_kwargs, data_table, escape, key_values,
                         numbered_canvas, styles)
+from .print_text import long_date
 
 W = FRAME_WIDTH
 TITLE = "Registration pack"
+READY = "Ready to register"
+NOT_READY = "DRAFT – not ready to register"
 
 
 class PageState(Flowable):
@@ -68,28 +73,42 @@ def coverage(project: Project) -> dict:
             "complete": not unassigned and not several and not areas_without}
 
 
+def missing(d: AgreementData) -> list[str]:
+    """Everything that stops this network registering: error findings, the agreement not
+    being signed, and data the Schedules need."""
+    return list(dict.fromkeys(d.errors + list(d.extra.get("unsigned", [])) + d.gaps))
+
+
+def ccg_name(project: Project, summaries: list[AgreementData]) -> str:
+    """The commissioners' names (a pack may span two CCGs); the project's name when no
+    commissioner's name is recorded, rather than a bare code."""
+    names = sorted({d.commissioner_label for d in summaries if d.commissioner})
+    return " and ".join(names) or project.name
+
+
 def build_registration_pack(project: Project, target: str | Path | BinaryIO,
                             network_ids: list[str] | None = None) -> PrintedDocument:
     ids = network_ids if network_ids is not None else [n.id for n in project.sorted_networks()]
     summaries = [gather(project, nid, map_digest=map_digest(project, nid)) for nid in ids]
     cov = coverage(project)
     digest = _fingerprint(summaries, cov)
-    draft = any(s.draft for s in summaries) or not cov["complete"]
-    furniture = PageFurniture(running_head=project.name, document=TITLE, version="1",
-                              fingerprint=digest, draft=draft, final_text="Ready to register",
-                              draft_text="DRAFT – not ready to register")
-    story: list[Flowable] = []
+    ready = not any(missing(d) for d in summaries) and cov["complete"]
+    name = ccg_name(project, summaries)
+    furniture = PageFurniture(running_head=name, document=TITLE, version="1", fingerprint=digest,
+                              draft=not ready, final_text=READY, draft_text=NOT_READY)
+    story: list[Flowable] = _cover(project, name, summaries, cov, ready)
     for data in summaries:
-        story += _network_page(project, data)
         story.append(PageBreak())
-    story += _coverage_pages(project, cov)
+        story += _network_page(project, data)
+    story.append(PageBreak())
+    story += _coverage_pages(name, cov)
     out = target if hasattr(target, "write") else str(target)
     doc = SimpleDocTemplate(out, **base_doc_kwargs(
-        furniture, title=f"{TITLE}: {project.name}",
-        subject=f"PCN registration summaries and coverage for {project.name}, fingerprint {digest[:12]}",
-        author="PCN Desktop"))
+        furniture, title=f"{TITLE}: {name}",
+        subject=f"PCN registration summaries and coverage for {name}, fingerprint {digest[:12]}",
+        author=name))
     doc.build(story, canvasmaker=numbered_canvas(furniture))
-    return PrintedDocument("", project.name, digest, draft, doc.page,
+    return PrintedDocument("", name, digest, not ready, doc.page,
                            None if hasattr(target, "write") else Path(target))
 
 
@@ -100,45 +119,103 @@ def _fingerprint(summaries: list[AgreementData], cov: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _cover(project: Project, name: str, summaries: list[AgreementData], cov: dict,
+           ready: bool) -> list[Flowable]:
+    s = styles()
+    total = len(cov["rows"])
+    covered = total - len(cov["unassigned"])
+    in_networks = sum(d.total_list for d in summaries)
+    years = sorted({d.contract_year for d in summaries if d.contract_year})
+    counted = sorted({d.counting_date for d in summaries if d.counting_date})
+    effective = sorted({d.effective_date for d in summaries if d.effective_date})
+    ok = sum(1 for d in summaries if not missing(d))
+    rows = [["Commissioner", name],
+            ["Effective date", ", ".join(long_date(e) for e in effective) or "not recorded"],
+            ["Contract year", ", ".join(years) or "not recorded"],
+            ["Lists counted at", ", ".join(long_date(c) for c in counted) or "not recorded"],
+            ["Networks", f"{len(summaries)} ({ok} ready to register)"],
+            ["Open practices", f"{total:,}, {covered:,} in a network ({covered / total:.1%})" if total else "0"],
+            ["Patients in networks", f"{in_networks:,}"],
+            ["Coverage", "complete: every open practice is in exactly one network"
+             if cov["complete"] else "not complete (see the coverage pages)"]]
+    out: list[Flowable] = [PageState(name, not ready), Paragraph(TITLE, s["title"]),
+                           Paragraph(escape(name), s["subtitle"]), Spacer(1, 3 * mm), key_values(rows),
+                           Spacer(1, 3 * mm)]
+    if ready:
+        out.append(Paragraph(f"<b>{READY}.</b> Every registration rule passes for every network, "
+                             "every agreement is signed, and coverage is complete.", s["body"]))
+    else:
+        out.append(Paragraph("<b>Not ready to register.</b> What is missing, network by network, "
+                             "is listed after the map.", s["warning"]))
+    drawn = ccg_map_png(project, W / 72, 120 * mm / 72)
+    numbered: list[tuple[int, str]] = []
+    if drawn is not None:
+        png, numbered, has_area = drawn
+        w, h = fit(W, 120 * mm, W / (120 * mm))
+        out += [Image(io.BytesIO(png), width=w, height=h),
+                Paragraph(("Network areas from the project's own geography; dots are practices."
+                           if has_area else "No network area recorded: dots are practices, in "
+                           "their network's colour.") + " " + escape(ATTRIBUTION), s["small"])]
+    else:
+        out.append(Paragraph("No network area recorded and no practice has a location: there "
+                             "is no map.", s["warning"]))
+    number = {nid: n for n, nid in numbered}
+    key_rows = [[str(number.get(d.network_id, "")), d.network_code, d.network_name + _exempt(d),
+                 f"{d.total_list:,}", "ready" if not missing(d) else f"{len(missing(d))} to put right"]
+                for d in summaries]
+    out.append(data_table(["No.", "Code", "Network", "List", "Status"], key_rows,
+                          [0.07 * W, 0.12 * W, 0.47 * W, 0.14 * W, 0.20 * W], align_right={3}))
+    problems = [(d, missing(d)) for d in summaries if missing(d)]
+    if problems:
+        out.append(Paragraph("What is missing", s["h2"]))
+        for d, items in problems:
+            out.append(Paragraph(f"<b>{escape(d.network_name)}</b>"
+                                 + (f" ({escape(d.network_code)})" if d.network_code else ""), s["body"]))
+            out += [Paragraph("• " + escape(m), s["warning"]) for m in items]
+    if not cov["complete"]:
+        out.append(Paragraph("Coverage is not complete: see the coverage pages.", s["warning"]))
+    return out
+
+
+def _exempt(d: AgreementData) -> str:
+    """Under the minimum list with an exemption: say so, and when and by whom it was approved."""
+    e = d.exemption
+    if e is None or d.total_list >= d.minimum_list:
+        return ""
+    return (f" ({e.kind} exemption approved {long_date(e.approved_on) or 'on a date not recorded'}"
+            f" by {e.approved_by or 'an approver not recorded'})")
+
+
 def _network_page(project: Project, d: AgreementData) -> list[Flowable]:
     s = styles()
     head = f"{d.network_name} ({d.network_code})" if d.network_code else d.network_name
     director = (f"{d.director.name}, {d.director.practice_name or d.director.practice_code}"
                 if d.director else "not recorded")
     payee = f"{d.payee_name} ({d.payee_code})" if d.payee_code else "not nominated"
+    problems = missing(d)
     facts = key_values([["Network code", d.network_code or "not yet assigned"],
-                        ["Commissioner", d.commissioner or "not recorded"],
+                        ["Commissioner", d.commissioner_label or "not recorded"],
                         ["Combined list", f"{d.total_list:,} at {long_date(d.counting_date) or 'no count'}"],
                         ["Clinical director", director], ["Nominated payee", payee],
-                        ["Agreement signed", long_date(d.agreement_signed) or "not recorded"]],
-                       width=0.56 * W)
-    # Facts and map side by side, so that even a 20-member table leaves the page one page.
-    png = network_map_png(project, d.network_id, width_in=4.0, height_in=3.4, dpi=150)
-    if png:
-        width, height = ImageReader(io.BytesIO(png)).getSize()
-        box_w, box_h = 0.42 * W, 70 * mm
-        scale = min(box_w / width, box_h / height)
-        side: Flowable = Image(io.BytesIO(png), width=width * scale, height=height * scale)
-    else:
-        side = Paragraph("No network area or practice locations are recorded.", s["warning"])
-    top = Table([[facts, side]], colWidths=[0.58 * W, 0.42 * W])
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    out: list[Flowable] = [PageState(head, d.draft),
-                           Paragraph(f"PCN registration: {escape(d.network_name)}", s["h1"]),
-                           top, Spacer(1, 4 * mm)]
-    if d.errors:
-        out.append(Paragraph("Not ready to register: " + "; ".join(escape(e) for e in d.errors),
-                             s["warning"]))
-    out.append(member_table(d))
+                        ["Agreement signed", long_date(d.agreement_signed) or "not signed"],
+                        ["Status", READY if not problems else "not ready to register"]])
+    out: list[Flowable] = [PageState(head, bool(problems)),
+                           Paragraph(f"PCN registration: {escape(d.network_name)}", s["h1"]), facts,
+                           Spacer(1, 2 * mm)]
+    if problems:
+        out.append(Paragraph("Not ready to register:", s["warning"]))
+        out += [Paragraph("• " + escape(m), s["warning"]) for m in problems]
+    out += exemption_flowables(d)
+    out += map_flowables("Network area", network_picture(project, d.network_id, W, 95 * mm), W)
+    out += [Paragraph("Members", s["h2"]), member_table(d)]
     return out
 
 
-def _coverage_pages(project: Project, cov: dict) -> list[Flowable]:
+def _coverage_pages(name: str, cov: dict) -> list[Flowable]:
     s = styles()
     total = len(cov["rows"])
-    out: list[Flowable] = [PageState(f"{project.name}: coverage", not cov["complete"]),
-                           Paragraph(f"Coverage: {escape(project.name)}", s["h1"])]
+    out: list[Flowable] = [PageState(f"{name}: coverage", not cov["complete"]),
+                           Paragraph(f"Coverage: {escape(name)}", s["h1"])]
     if cov["complete"]:
         out.append(Paragraph(f"All {total:,} open practices are in exactly one network: "
                              "100% coverage.", s["body"]))
@@ -155,7 +232,8 @@ def _coverage_pages(project: Project, cov: dict) -> list[Flowable]:
             n = len(cov["areas_without"])
             shown = ", ".join(cov["areas_without"][:30]) + (" …" if n > 30 else "")
             out.append(Paragraph(f"{n:,} small areas have no network: {shown}", s["warning"]))
-    rows = [[r["code"], r["name"], ", ".join(r["networks"]) or "NONE",
+    from .print_text import title_case
+    rows = [[r["code"], title_case(r["name"]), ", ".join(r["networks"]) or "NONE",
              f"{r['list_size']:,}"] for r in cov["rows"]]
     when = long_date(cov["counting_date"]) or "latest"
     out.append(data_table(["ODS code", "Practice", "Network", f"List at {when}"], rows,

@@ -33,12 +33,19 @@ LABEL_CHARS = 28
 def network_map_png(project: Project, network_id: str, out_path: Path | str | None = None,
                     width_px: int | None = None, height_px: int | None = None, *,
                     width_in: float | None = None, height_in: float | None = None,
-                    dpi: int = 150) -> bytes | None:
+                    dpi: int = 150, info: dict[str, Any] | None = None,
+                    key: bool = False, label_pt: float = 7.0) -> bytes | None:
     """PNG bytes of the network's map (also written to ``out_path`` when given).
 
     Size is ``width_px`` x ``height_px`` (default 1200 x 900), or ``width_in`` x ``height_in``
     at ``dpi``. Returns None when the network has neither an area nor a located practice,
     so the document can say so rather than print an empty frame.
+
+    With ``key``, a key to every symbol drawn is added in a corner. ``info``, when given, is
+    filled with what a caption needs: ``has_area`` (False: "No network area recorded" is
+    written on the map), ``numbered`` ([(number, code, name)] when names could not be placed
+    without colliding, so each dot carries a number instead) and ``key`` (the symbols keyed).
+    ``label_pt`` is the label size at the image's own size: print it at that size.
     """
     if network_id not in project.networks:
         raise KeyError(f"no network with id {network_id!r} in project {project.name!r}")
@@ -51,11 +58,13 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     if own is None and not members:
         return None
     own_bng = to_bng(own) if own is not None else None
-    view = _view(own_bng, members, width_px / height_px)
+    # With a key, a strip under the map holds it, so that it never hides part of the area.
+    strip = min(0.3, (2 * MAX_DOT_PT + 3 * label_pt + 10) / (height_px / dpi * 72)) if key else 0.0
+    view = _view(own_bng, members, width_px / (height_px * (1 - strip)))
 
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     canvas = FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
+    ax = fig.add_axes((0, strip, 1, 1 - strip))
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal")
@@ -64,22 +73,25 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
                            facecolor="#f3f1ea", edgecolor="none", zorder=0))
 
     view_wgs = to_wgs84(shapely.box(*view))
+    # Areas go in with add_artist, not add_patch: the limits are already set, and add_patch's
+    # walk over every vertex to update them cost more than drawing the map.
     for nid, g in geoms.items():
         if nid != network_id and g.intersects(view_wgs):
-            ax.add_patch(PathPatch(_path(to_bng(g)), facecolor=colours[nid], alpha=0.12,
+            ax.add_artist(PathPatch(_path(to_bng(g)), facecolor=colours[nid], alpha=0.12,
                                    edgecolor="#9a9a9a", linewidth=0.6, zorder=1))
     colour = colours[network_id]
     if own_bng is not None:
         own_areas = [project.areas[a].geometry for a, n in project.area_assignments.items()
                      if n == network_id and a in project.areas and project.areas[a].geometry is not None]
-        ax.add_patch(PathPatch(_path(own_bng), facecolor=colour, alpha=0.28, edgecolor="none", zorder=2))
+        ax.add_artist(PathPatch(_path(own_bng), facecolor=colour, alpha=0.28, edgecolor="none", zorder=2))
         for g in to_bng(np.array(own_areas, dtype=object)) if own_areas else []:
-            ax.add_patch(PathPatch(_path(g), facecolor="none", edgecolor="white", linewidth=0.5, zorder=3))
-        ax.add_patch(PathPatch(_path(own_bng), facecolor="none", edgecolor=colour, linewidth=2.2, zorder=4))
+            ax.add_artist(PathPatch(_path(g), facecolor="none", edgecolor="white", linewidth=0.5, zorder=3))
+        ax.add_artist(PathPatch(_path(own_bng), facecolor="none", edgecolor=colour, linewidth=2.2, zorder=4))
 
     member_codes = {code for code, _, _ in members}
     others = [s for s in _sites(project, sorted(project.practices)) if s[0] not in member_codes
               and not project.is_closed(s[0]) and view[0] <= s[1] <= view[2] and view[1] <= s[2] <= view[3]]
+    has_neighbours = any(nid != network_id and g.intersects(view_wgs) for nid, g in geoms.items())
     if others:
         ax.scatter([s[1] for s in others], [s[2] for s in others], s=10, c=UNASSIGNED,
                    edgecolors="white", linewidths=0.4, zorder=5)
@@ -87,19 +99,42 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     biggest = max(sizes.values(), default=0) or 1
     radius = {c: max(MIN_DOT_PT, MAX_DOT_PT * math.sqrt(n / biggest)) for c, n in sizes.items()}
     if members:
+        # biggest first, so a smaller practice on the same site stays visible on top
+        members = sorted(members, key=lambda m: -radius[m[0]])
         ax.scatter([s[1] for s in members], [s[2] for s in members],
                    s=[(2 * radius[s[0]]) ** 2 for s in members], c=colour,
                    edgecolors="white", linewidths=1.0, zorder=6)
     _scale_bar(ax, view)
     _north_arrow(ax, view)
     net = project.networks[network_id]
-    ax.text(0.015, 0.985, net.name or net.key, transform=ax.transAxes, ha="left", va="top",
+    from .print_text import title_case
+    title = ax.text(0.015, 0.985, title_case(net.name) or net.key, transform=ax.transAxes, ha="left", va="top",
             fontsize=10, fontweight="bold", color="#1b1b1b", zorder=9,
             bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#9aa5b1", alpha=0.9))
-    _place_labels(fig, canvas, ax, project, members, radius)
+    obstacles = [title]
+    if own_bng is None:
+        obstacles.append(ax.text(0.5, 0.03, "No network area recorded", transform=ax.transAxes, ha="center",
+                va="bottom", fontsize=label_pt + 1, color="#8a1c1c", zorder=9,
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#8a1c1c", alpha=0.9)))
+    keyed: list[str] = []
+    if key:
+        keyed, legend = _key(ax, colour, own_bng is not None, has_neighbours, bool(others), sizes,
+                             radius, label_pt)
+        if legend is not None:
+            obstacles.append(legend)
+    renderer = canvas.get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in obstacles]
+    numbered = _place_labels(fig, canvas, ax, project, members, radius, label_pt, boxes)
+    if info is not None:
+        renderer = canvas.get_renderer()
+        labels = [t for t in ax.texts if getattr(t, "_pcn_label", False)]
+        info.update(has_area=own_bng is not None, numbered=numbered, key=keyed,
+                    label_boxes=[tuple(t.get_window_extent(renderer).bounds) for t in labels],
+                    label_pt=label_pt)
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    # light compression: the PDF recompresses the pixels anyway, and level 6 cost ~0.05 s a map
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     data = buf.getvalue()
     if out_path is not None:
         Path(out_path).write_bytes(data)
@@ -183,39 +218,116 @@ _CANDIDATES = [(1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "cen
                (1, -1, "left", "top"), (-1, -1, "right", "top")]
 
 
+def _key(ax: Any, colour: str, has_area: bool, neighbours: bool, others: bool,
+         sizes: dict[str, int], radius: dict[str, float], label_pt: float) -> tuple[list[str], Any]:
+    """A key to every symbol on the map, in the lower-right corner."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    handles, labels = [], []
+    if has_area:
+        handles.append(Patch(facecolor=colour, alpha=0.5, edgecolor=colour, linewidth=1.5))
+        labels.append("Network area")
+    if neighbours:
+        handles.append(Patch(facecolor="#cccccc", alpha=0.5, edgecolor="#9a9a9a"))
+        labels.append("Neighbouring networks")
+    if sizes:
+        big = max(sizes, key=lambda c: sizes[c])
+        small = min(sizes, key=lambda c: sizes[c])
+        for code in dict.fromkeys([big, small]):
+            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=2 * radius[code],
+                                  markerfacecolor=colour, markeredgecolor="white"))
+            labels.append(f"Member practice: {sizes[code]:,} patients")
+    if others:
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=3.5,
+                              markerfacecolor=UNASSIGNED, markeredgecolor="white"))
+        labels.append("Other practice")
+    if not handles:
+        return labels, None
+    legend = ax.figure.legend(handles, labels, loc="lower center", fontsize=label_pt, frameon=False,
+                              ncol=min(3, len(handles)), borderaxespad=0.2, columnspacing=1.2,
+                              handlelength=3.2, handletextpad=0.5)
+    legend.set_zorder(10)
+    return labels, legend
+
+
 def _place_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, project: Project,
-                  members: list[tuple[str, float, float]], radius: dict[str, float]) -> None:
-    """Greedy placement, biggest practice first: each label takes the first position that
-    overlaps no dot, label or frame edge; failing that, the one that overlaps least."""
+                  members: list[tuple[str, float, float]], radius: dict[str, float],
+                  label_pt: float = 7.0, obstacles: list[Bbox] | None = None) -> list[tuple[int, str, str]]:
+    """Names placed greedily, biggest practice first, each at the first position that
+    overlaps no dot, label or frame edge. When some name cannot be placed clear of the
+    others, every dot gets a number instead and the caller prints the key: a map whose
+    labels collide cannot be read."""
+    texts = {code: _label_text(project, code) for code, _, _ in members}
+    placed, clash = _try_labels(fig, canvas, ax, members, radius, texts, label_pt, obstacles or [])
+    from .print_text import title_case
+    if not clash:
+        return []
+    for label in placed:
+        label.remove()
+    order = sorted(members, key=lambda s: (-s[2], s[1]))         # north to south, then west to east
+    numbers = {code: i for i, (code, _, _) in enumerate(order, start=1)}
+    # Numbers may sit further out, on a leader line, where the dots themselves crowd.
+    _try_labels(fig, canvas, ax, members, radius, {c: str(n) for c, n in numbers.items()}, label_pt,
+                obstacles or [], reaches=(1.0, 2.0, 3.5, 5.0))
+    return [(numbers[c], c, title_case(project.practices[c].name) or c) for c, _, _ in order]
+
+
+def _label_text(project: Project, code: str) -> str:
+    from .print_text import title_case
+    p = project.practices[code]
+    text = title_case(p.name) or code
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
+def _try_labels(fig: Figure, canvas: FigureCanvasAgg, ax: Any, members: list[tuple[str, float, float]],
+                radius: dict[str, float], texts: dict[str, str], label_pt: float,
+                obstacles: list[Bbox], reaches: tuple[float, ...] = (1.0,)) -> tuple[list[Any], bool]:
     renderer = canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     px_per_pt = fig.dpi / 72
-    taken: list[Bbox] = []
+    taken: list[Bbox] = list(obstacles)
     for code, x, y in members:
         cx, cy = ax.transData.transform((x, y))
         r = radius[code] * px_per_pt
         taken.append(Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    placed: list[Any] = []
+    clash = False
+    style = dict(fontsize=label_pt, color="#1b1b1b", zorder=8,
+                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     for code, x, y in sorted(members, key=lambda s: -radius[s[0]]):
-        p = project.practices[code]
-        text = p.name or code
-        text = text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+        text = texts[code]
+        # Lay the words out once; every candidate position is the same box moved, so the
+        # candidates are compared by arithmetic rather than by laying out each one.
+        probe = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", ha="left",
+                            va="bottom", **style)
+        size = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = size.width, size.height
+        cx, cy = ax.transData.transform((x, y))
         best, best_cost = None, math.inf
-        for dx, dy, ha, va in _CANDIDATES:
-            gap = radius[code] + 2
-            label = ax.annotate(text, (x, y), xytext=(dx * gap, dy * gap), textcoords="offset points",
-                                ha=ha, va=va, fontsize=7, color="#1b1b1b", zorder=8,
-                                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
-            box = label.get_window_extent(renderer)
+        for reach, (dx, dy, ha, va) in ((r, c) for r in reaches for c in _CANDIDATES):
+            gap = (radius[code] + 2) * reach + (reach - 1) * 6
+            x0 = cx + dx * gap * px_per_pt - {"left": 0, "center": w / 2, "right": w}[ha]
+            y0 = cy + dy * gap * px_per_pt - {"bottom": 0, "center": h / 2, "top": h}[va]
+            box = Bbox([[x0, y0], [x0 + w, y0 + h]])
             cost = sum(_overlap(box, t) for t in taken) + _outside(box, frame)
             if cost < best_cost:
-                if best is not None:
-                    best[0].remove()
-                best, best_cost = (label, box), cost
-            else:
-                label.remove()
+                best, best_cost = (box, dx * gap, dy * gap, ha, va, reach), cost
             if cost == 0:
                 break
-        taken.append(best[1])
+        box, ox, oy, ha, va, reach = best
+        label = ax.annotate(text, (x, y), xytext=(ox, oy), textcoords="offset points", ha=ha, va=va,
+                            **style)
+        label._pcn_label = True             # found again by the caller's checks
+        taken.append(box)
+        if reach > 1:
+            # a leader line from a label set further out back to its dot
+            ax.annotate("", (x, y), xytext=(ox, oy), textcoords="offset points", zorder=7,
+                        arrowprops=dict(arrowstyle="-", color="#555555", lw=0.6, shrinkA=0,
+                                        shrinkB=radius[code]))
+        placed.append(label)
+        clash = clash or best_cost > 0
+    return placed, clash
 
 
 def _overlap(a: Bbox, b: Bbox) -> float:

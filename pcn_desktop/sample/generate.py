@@ -53,6 +53,8 @@ def generate_sample(seed: int = SAMPLE_SEED) -> Project:
     project.name = PROJECT_NAME
     # The workforce plans are for 2020/21, so funding and agreements open on that year.
     project.settings["contract_year"] = "2020/21"
+    # Printed on agreements and the registration pack instead of the bare code.
+    project.settings["commissioner_names"] = {COMMISSIONER: "NHS Wyre Vale CCG"}
     latest = LIST_DATES[-1]
     for a in sorted(areas, key=lambda a: a.code):
         project.areas[a.code] = SmallArea(a.code, a.name, geo.km_to_wgs84(a.cell), a.place)

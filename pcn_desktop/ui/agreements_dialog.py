@@ -159,10 +159,10 @@ class AgreementsDialog(QDialog):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         self.printed = printed
-        state = ("DRAFT: the network has errors to fix before signature" if printed.draft
+        state = ("DRAFT: its cover lists what to put right before signature" if printed.draft
                  else "final: ready for signature")
-        self.status.setText(f"{printed.network_key}: {printed.pages} pages, {state}. "
-                            f"Fingerprint {printed.short_fingerprint}.")
+        self.status.setText(f"{printed.network_key}: Schedules version {printed.version}, "
+                            f"{printed.pages} pages, {state}. Fingerprint {printed.short_fingerprint}.")
         self.previewed.emit(network_id)
 
     # --- printing -------------------------------------------------------------------
