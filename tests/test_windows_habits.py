@@ -42,7 +42,7 @@ def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
 # --- user TOML ---------------------------------------------------------------------------
 def user_clauses(encoding: str, extra: str = "St Andrew’s — £1") -> Path:
     text = resource("agreement", "clauses.toml").read_text(encoding="utf-8")
-    text = text.replace('title = "Network agreement"', f'title = "Network agreement ({extra})"')
+    text = text.replace('title = "Schedules to the Network Agreement"', f'title = "Schedules to the Network Agreement ({extra})"', 1)
     target = config_dir() / "agreement" / "clauses.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode(encoding))
@@ -83,7 +83,7 @@ def test_text_that_is_not_utf8_nor_ansi_is_refused_naming_the_file(capsys, sampl
     with pytest.raises(TextDecodeError, match=r"x\.toml: not readable text.*byte 0x81"):
         decode_user_text(b"title = \"\x81\"", "x.toml")
     path = user_clauses("cp1252")
-    path.write_bytes(path.read_bytes().replace(b"Network agreement", b"Network \x81greement"))
+    path.write_bytes(path.read_bytes().replace(b"Network Agreement", b"Network \x81greement", 1))
     assert main(["agreements", str(sample), str(sample.parent / "pdf")]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "Traceback" not in err and err.count("\n") == 1
