@@ -1,0 +1,250 @@
+"""Optimistic concurrency: what each session last read, what it changed, and whose change wins.
+
+A project is divided into editable units, each with a version kept in the store beside it:
+one per network (its fields, director, members, boundary, areas and workforce plan), one per
+practice (the networks it belongs to) and one for the shared data (practices, list sizes,
+areas, registrations, settings: what imports change). A session remembers, per unit, the version it
+read and a fingerprint of the unit as read. At save time a unit whose fingerprint differs
+has been edited here; if the store's version of it has moved on, someone else saved it
+meanwhile and the save is refused, naming the unit and who changed it. Units changed only by
+others are pulled into this session's project before it is written, so nobody's work is lost.
+
+Fingerprints are Python hashes: compared only within the process that made them.
+"""
+from __future__ import annotations
+
+import copy
+import weakref
+from dataclasses import astuple, dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from ..domain.commands import current_user
+from ..domain.model import Membership, Project
+
+DATA = "data"
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    who: str
+    when: datetime | None
+
+
+@dataclass
+class Conflict:
+    unit: str            # e.g. "network:<id>"
+    described: str       # what a user calls it: "network Moorside PCN (U12345)"
+    who: str
+    when: datetime | None
+
+    def sentence(self) -> str:
+        at = f" at {self.when:%Y-%m-%d %H:%M}" if self.when else ""
+        return f"{self.described} was changed by {self.who or 'someone'}{at}"
+
+
+class StaleSave(Exception):
+    """Someone else saved a unit this session also changed; nothing was written."""
+
+    def __init__(self, target: str, conflicts: list[Conflict]) -> None:
+        self.target = target
+        self.conflicts = conflicts
+        listed = "; ".join(c.sentence() for c in conflicts)
+        super().__init__(f"{target}: not saved, the project changed since it was opened: {listed}. "
+                         "Reload those and apply your change again.")
+
+    @property
+    def networks(self) -> set[str]:
+        return {c.unit.split(":", 1)[1] for c in self.conflicts if c.unit.startswith("network:")}
+
+    @property
+    def practices(self) -> set[str]:
+        return {c.unit.split(":", 1)[1] for c in self.conflicts if c.unit.startswith("practice:")}
+
+
+@dataclass
+class Base:
+    """What a session read from its store: the save it saw, unit versions and fingerprints."""
+
+    target: str
+    save_id: str
+    versions: dict[str, Version]
+    prints: dict[str, int]
+    audit_len: int
+    data_print: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_BASES: "weakref.WeakKeyDictionary[Project, Base]" = weakref.WeakKeyDictionary()
+
+
+def base_of(project: Project) -> Base | None:
+    return _BASES.get(project)
+
+
+def remember(project: Project, target: str, save_id: str, versions: dict[str, Version]) -> Base:
+    base = Base(target, save_id, dict(versions), unit_prints(project), len(project.audit))
+    _BASES[project] = base
+    return base
+
+
+def forget(project: Project) -> None:
+    _BASES.pop(project, None)
+
+
+# --- units and their fingerprints ----------------------------------------------------------
+def unit_prints(project: Project) -> dict[str, int]:
+    prints: dict[str, int] = {DATA: data_print(project)}
+    areas_of: dict[str, list[str]] = {}
+    for area, nid in project.area_assignments.items():
+        areas_of.setdefault(nid, []).append(area)
+    for nid, net in project.networks.items():
+        boundary = project.boundaries.get(nid)
+        prints[f"network:{nid}"] = hash((
+            repr(net), tuple(sorted(project.members(nid))), tuple(sorted(areas_of.get(nid, ()))),
+            None if boundary is None else (boundary.provenance, boundary.built, boundary.geometry.wkb),
+            tuple(astuple(r) for r in project.workforce.get(nid, ()))))
+    for code in project.practices:
+        prints[f"practice:{code}"] = hash(tuple(sorted((m.network_id, m.start) for m in _current(project, code))))
+    return prints
+
+
+def data_print(project: Project) -> int:
+    """The shared data as imported: compared to tell whether this session imported something."""
+    import json  # noqa: PLC0415
+    return hash((
+        project.name, json.dumps(project.settings, sort_keys=True, default=str),
+        tuple(repr(p) for p in project.practices.values()),
+        tuple((c, tuple(sorted(s.items()))) for c, s in project.list_sizes.items() if s),
+        tuple((a.code, a.name, a.place, None if a.geometry is None else a.geometry.wkb)
+              for a in project.areas.values()),
+        tuple((d, frozenset(rows.items())) for d, rows in project.registrations.items()),
+        tuple(astuple(m) for m in project.memberships if m.end is not None)))
+
+
+def _current(project: Project, code: str) -> list[Membership]:
+    return [m for nid in project.networks_of(code) if (m := project.membership(code, nid)) is not None]
+
+
+def changed_units(project: Project, base: Base) -> set[str]:
+    now = unit_prints(project)
+    return {u for u in set(now) | set(base.prints) if now.get(u) != base.prints.get(u)}
+
+
+def describe(unit: str, *projects: Project) -> str:
+    kind, _, key = unit.partition(":")
+    if kind == "network":
+        for project in projects:
+            net = project.networks.get(key)
+            if net is not None:
+                return f"network {net.name}" + (f" ({net.code})" if net.code else "")
+        return "a network since removed"
+    if kind == "practice":
+        for project in projects:
+            p = project.practices.get(key)
+            if p is not None:
+                return f"practice {key}" + (f" {p.name}" if p.name else "")
+        return f"practice {key}"
+    return "the project's imported data and settings"
+
+
+# --- the decision at save time ---------------------------------------------------------------
+def reconcile(mine: Project, base: Base, theirs: Project, their_versions: dict[str, Version],
+              target: str) -> tuple[set[str], set[str]]:
+    """Pull into ``mine`` the units only others changed; refuse when both changed one.
+
+    Returns (units changed here, units pulled from the store)."""
+    ours = changed_units(mine, base)
+    others = {u for u in set(their_versions) | set(base.versions)
+              if their_versions.get(u) != base.versions.get(u)}
+    clash = sorted(ours & others)
+    if clash:
+        raise StaleSave(target, [Conflict(u, describe(u, theirs, mine), (v := their_versions.get(u)) and v.who or "",
+                                          v.when if v else None) for u in clash])
+    pull(mine, theirs, others)
+    return ours, others
+
+
+def pull(dst: Project, src: Project, units: Iterable[str]) -> set[str]:
+    """Make ``dst``'s units equal ``src``'s; returns the network ids touched (for the views)."""
+    units = set(units)
+    touched: set[str] = set()
+    if DATA in units:
+        _pull_data(dst, src)
+    for unit in sorted(u for u in units if u.startswith("practice:")):
+        code = unit.split(":", 1)[1]
+        for nid in dst.networks_of(code):
+            dst.remove_membership(code, nid)
+            touched.add(nid)
+        for m in _current(src, code):
+            if m.network_id not in dst.networks and m.network_id in src.networks:
+                dst.add_network(copy.deepcopy(src.networks[m.network_id]))
+            dst.add_membership(copy.copy(m))
+            touched.add(m.network_id)
+    for unit in sorted(u for u in units if u.startswith("network:")):
+        nid = unit.split(":", 1)[1]
+        touched.add(nid)
+        _pull_network(dst, src, nid)
+    if units:
+        dst.touch()
+    return touched
+
+
+def _pull_network(dst: Project, src: Project, nid: str) -> None:
+    theirs = src.networks.get(nid)
+    if theirs is None:
+        for area in [a for a, n in dst.area_assignments.items() if n == nid]:
+            del dst.area_assignments[area]
+        dst.boundaries.pop(nid, None)
+        dst.workforce.pop(nid, None)
+        if nid in dst.networks:
+            for code in list(dst.members(nid)):
+                dst.remove_membership(code, nid)
+            dst.remove_network(nid)
+        return
+    mine = dst.networks.get(nid)
+    if mine is None:
+        dst.add_network(copy.deepcopy(theirs))
+    else:   # in place: panes and undo steps hold this object
+        vars(mine).update(vars(copy.deepcopy(theirs)))
+    for area in {a for a, n in dst.area_assignments.items() if n == nid} | \
+            {a for a, n in src.area_assignments.items() if n == nid}:
+        value = src.area_assignments.get(area)
+        if value is None:
+            dst.area_assignments.pop(area, None)
+        elif value in dst.networks or value == nid:
+            dst.area_assignments[area] = value
+    if nid in src.boundaries:
+        dst.boundaries[nid] = copy.copy(src.boundaries[nid])
+    else:
+        dst.boundaries.pop(nid, None)
+    roles = src.workforce.get(nid)
+    if roles:
+        dst.workforce[nid] = [copy.copy(r) for r in roles]
+    else:
+        dst.workforce.pop(nid, None)
+
+
+def _pull_data(dst: Project, src: Project) -> None:
+    # mutated in place: scenarios share these containers with the live project
+    dst.name = src.name
+    dst.settings.clear()
+    dst.settings.update(copy.deepcopy(src.settings))
+    for mine, theirs in ((dst.practices, src.practices), (dst.list_sizes, src.list_sizes),
+                         (dst.areas, src.areas), (dst.registrations, src.registrations)):
+        mine.clear()
+        mine.update(theirs)
+    history = [m for m in src.memberships if m.end is not None]
+    dst._history[:] = [copy.copy(m) for m in history]  # noqa: SLF001 — the ended memberships, as imported
+
+
+def next_versions(versions: dict[str, Version], units: Iterable[str], who: str | None = None,
+                  when: datetime | None = None) -> dict[str, Version]:
+    who = who or current_user()
+    when = when or datetime.now().replace(microsecond=0)
+    out = dict(versions)
+    for unit in units:
+        old = out.get(unit)
+        out[unit] = Version((old.number if old else 0) + 1, who, when)
+    return out

@@ -1,0 +1,69 @@
+"""The project store on a real PostgreSQL server (a throwaway cluster, see pg_cluster.py)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from pcn_desktop.paths import resource
+from pcn_desktop.sample.build import canonical_dump
+from pcn_desktop.store import ProjectFileError, load_project, save_project
+from pcn_desktop.store.database import display_url, parse_url
+from pcn_desktop.store.migrations_runner import head_revision, upgrade_to_head
+
+
+def sample():
+    return load_project(resource("sample", "sample_ccg.pcnproj"))
+
+
+def test_a_postgresql_url_saves_and_opens_the_same_project(pg_url):
+    project = sample()
+    save_project(project, pg_url)
+    back = load_project(pg_url)
+    assert canonical_dump(back) == canonical_dump(project)
+
+
+def test_plain_postgresql_urls_use_psycopg_3_and_passwords_are_never_shown():
+    assert parse_url("postgresql://a@h/db").drivername == "postgresql+psycopg"
+    shown = display_url("postgresql://alice:s3cret@db.example/pcn")
+    assert "s3cret" not in shown and shown == "postgresql://alice@db.example/pcn"
+
+
+def test_alembic_migrates_a_postgresql_database_from_the_first_revision(pg_url):
+    engine = create_engine(parse_url(pg_url))
+    try:
+        from alembic import command
+        from pcn_desktop.store.migrations_runner import alembic_config
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+        upgrade_to_head(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+            assert conn.execute(text("SELECT count(*) FROM edit_version")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_a_database_at_an_older_revision_is_upgraded_when_opened(pg_url):
+    engine = create_engine(parse_url(pg_url))
+    try:
+        from alembic import command
+        from pcn_desktop.store.migrations_runner import alembic_config
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+            conn.execute(text("INSERT INTO project_meta (key, value) VALUES ('name', 'Old team'), ('settings', '{}')"))
+    finally:
+        engine.dispose()
+    project = load_project(pg_url)
+    assert project.name == "Old team"
+    save_project(project, pg_url)
+    assert load_project(pg_url).name == "Old team"
+
+
+def test_an_unreachable_server_is_a_readable_refusal(pg_cluster):
+    url = pg_cluster.url("no_such_database")
+    with pytest.raises(ProjectFileError, match="no_such_database"):
+        load_project(url)
