@@ -23,6 +23,9 @@ VERBS: list[str] = [
     "export",
     "agreements",
     "funding",
+    "copy",
+    "history",
+    "password",
 ]
 
 

@@ -13,9 +13,9 @@ from ..geo.boundaries import build_from_registrations
 from ..geo.importing import BoundaryImportError, import_boundaries
 from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
-from ..store import save_project
 from . import CliError
 from .common import add_project_argument, existing_path, open_project
+from .editing import holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with holding(args.project, "boundaries"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     settings = rule_settings_for(project)
     if args.from_registrations:
@@ -66,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         for nid in result_i.networks_without:
             print(f"  no polygon for {project.networks[nid].name}")
     print_summary(project, sys.stdout)
-    save_project(project, args.project)
+    save_or_refuse(project, args.project)
     return 0
 
 

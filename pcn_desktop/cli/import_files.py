@@ -14,9 +14,11 @@ from pathlib import Path
 from ..domain.model import Project
 from ..io import ImportRefused
 from ..io.run import ImportRun
-from ..store import save_project
+from ..store.database import is_database_url
+from ..store.emptiness import describe_contents
 from . import CliError
 from .common import add_project_argument, existing_path, open_project
+from .editing import holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = Path(args.project)
-    project = open_project(args.project) if target.exists() else _new_project(target)
+    with holding(args.project, "import"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = args.project if is_database_url(args.project) else Path(args.project)
+    exists = describe_contents(target) if is_database_url(args.project) else target.exists()
+    project = open_project(args.project) if exists else _new_project(target)
     importer = ImportRun(args.files, args.commissioner)
     try:
         summaries = importer.apply(project)
@@ -43,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
     closed = sum(project.is_closed(c) for c in project.practices)
     print(f"{target}: {len(project.networks):,} networks, {len(project.practices):,} practices "
           f"({closed:,} closed), {len(project.areas):,} areas")
-    save_project(project, target)
+    save_or_refuse(project, args.project)
     sys.stdout.flush()
     return 0
 
 
-def _new_project(path: Path) -> Project:
+def _new_project(target: Path | str) -> Project:
     project = Project()
-    project.name = path.stem
+    project.name = target.stem if isinstance(target, Path) else (str(target).rsplit("/", 1)[-1].split("?")[0] or "Team")
     return project
