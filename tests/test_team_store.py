@@ -49,6 +49,8 @@ def test_copy_round_trip_sqlite_postgresql_sqlite_validates_identically(tmp_path
     project = load_project(first)
     code = sorted(project.practices)[3]
     MovePractice(code, sorted(project.networks)[1]).do(project)
+    what_if = project.copy_scenario(project.active_scenario, "what-if")
+    MovePractice(sorted(project.practices)[5], None).do(what_if)
     save_project(project, first)
 
     assert cli("copy", str(first), pg_url).returncode == 0
@@ -57,7 +59,13 @@ def test_copy_round_trip_sqlite_postgresql_sqlite_validates_identically(tmp_path
     assert done.returncode == 0, done.stderr
     assert validate_json(str(back)) == validate_json(str(first)) == validate_json(pg_url)
     assert canonical_dump(load_project(back)) == canonical_dump(load_project(first))
-    assert [(e.what, e.new) for e in load_project(back).audit] == [(e.what, e.new) for e in project.audit]
+    copied = load_project(back)
+    assert copied.scenario_names() == [project.active_scenario, "what-if"]
+    assert [(e.what, e.new, e.scenario) for e in copied.audit] == [(e.what, e.new, e.scenario) for e in project.audit]
+    assert copied.scenario("what-if").networks_of(sorted(project.practices)[5]) == []
+    assert validate_json(str(back) + "") == validate_json(str(first))
+    what_if_json = cli("validate", str(back), "--json", "--scenario", "what-if")
+    assert json.loads(what_if_json.stdout) == json.loads(cli("validate", pg_url, "--json", "--scenario", "what-if").stdout)
 
 
 def test_copy_refuses_a_destination_holding_a_project_unless_forced(tmp_path, pg_url):
@@ -128,6 +136,35 @@ def test_a_stale_save_of_one_network_is_refused_naming_it_and_who(shared_target,
     assert refused.value.networks == {net.id}
     final = load_project(shared_target)
     assert final.networks[net.id].notes == "alice's note" and final.networks[net.id].name == net.name
+
+
+def test_one_network_edited_in_two_scenarios_is_no_conflict(shared_target):
+    setup = load_project(shared_target)
+    setup.copy_scenario(setup.active_scenario, "what-if")
+    save_project(setup, shared_target)
+    alice, bob = load_project(shared_target), load_project(shared_target)
+    net, _ = two_networks(alice)
+    SetNetworkField(net.id, "notes", "in current").do(alice)
+    SetNetworkField(net.id, "notes", "in what-if").do(bob.scenario("what-if"))
+    save_project(alice, shared_target)
+    save_project(bob, shared_target)
+    final = load_project(shared_target)
+    assert final.networks[net.id].notes == "in current"
+    assert final.scenario("what-if").networks[net.id].notes == "in what-if"
+    assert {(e.scenario, e.new) for e in final.audit} >= {("current", "in current"), ("what-if", "in what-if")}
+
+
+def test_a_scenario_added_by_someone_else_arrives_and_is_kept(shared_target):
+    alice, bob = load_project(shared_target), load_project(shared_target)
+    alice.copy_scenario(alice.active_scenario, "alice's idea")
+    save_project(alice, shared_target)
+    net, _ = two_networks(bob)
+    SetNetworkField(net.id, "notes", "bob").do(bob)
+    save_project(bob, shared_target)
+    assert "alice's idea" in bob.scenario_names()
+    final = load_project(shared_target)
+    assert final.scenario_names() == [final.active_scenario, "alice's idea"]
+    assert final.networks[net.id].notes == "bob"
 
 
 def test_a_move_into_a_network_someone_else_changed_is_refused(shared_target):
@@ -232,5 +269,9 @@ def test_history_lists_changes_with_filters_on_both_backends(shared_target, caps
     assert main(["history", shared_target, "--json", "--since", "2999-01-01"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["history", shared_target, "--network", "NO SUCH"]) == 2
+    assert main(["history", shared_target, "--json", "--scenario", "current"]) == 0
+    in_current = json.loads(capsys.readouterr().out)
+    assert in_current and all(e["scenario"] == "current" for e in in_current)
+    assert main(["history", shared_target, "--scenario", "nowhere"]) == 2
     assert main(["history", shared_target]) == 0
     assert f"practice {code} network" in capsys.readouterr().out

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     settings = rule_settings_for(project)
     if args.from_registrations:
         if not project.areas:

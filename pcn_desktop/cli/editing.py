@@ -69,14 +69,19 @@ def save_or_refuse(project: Project, target: str, **kwargs: bool) -> None:
         raise CliError(f"{display_url(target)}: cannot save ({exc.strerror or exc})") from None
 
 
-def change_with_retry(target: str, purpose: str, change: Callable[[Project], T], attempts: int = 20) -> T:
+def change_with_retry(target: str, purpose: str, change: Callable[[Project], T], attempts: int = 20,
+                      scenario: str | None = None) -> T:
     """Open, change, save; when someone saved the same network meanwhile, open again and redo
     the change. Right for a command holding no state of its own (a single assign), never
-    for a window, whose user decides what a conflict means."""
+    for a window, whose user decides what a conflict means. A change that changed nothing
+    (the project's revision did not move) is not saved."""
     for attempt in range(1, attempts + 1):
         with holding(target, purpose):
-            project = open_project(target)
+            project = open_project(target, scenario)
+            revision = project.revision
             result = change(project)
+            if project.revision == revision:
+                return result
             try:
                 save_project(project, target)
                 return result

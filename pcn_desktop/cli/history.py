@@ -14,7 +14,7 @@ from .common import add_project_argument, network_or_refuse, open_project
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("history", help="the project's history: who changed what, when, old -> new")
-    add_project_argument(p)
+    add_project_argument(p, scenario=False)
     p.add_argument("--json", action="store_true", help="a JSON array of {when, who, scenario, what, old, new}")
     p.add_argument("--network", metavar="CODE", help="only changes concerning this network (code or name)")
     p.add_argument("--since", metavar="DATE", type=_date, help="only changes on or after this date (YYYY-MM-DD)")
@@ -33,8 +33,7 @@ def _date(text: str) -> date:
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     network = network_or_refuse(project, args.project, args.network) if args.network else None
-    if args.scenario is not None and hasattr(project, "scenario_names") and \
-            args.scenario not in project.scenario_names():
+    if args.scenario is not None and args.scenario not in project.scenario_names():
         known = ", ".join(project.scenario_names())
         raise CliError(f"{args.project}: no scenario {args.scenario!r} (scenarios: {known})")
     keep = HistoryFilter.for_network(network, since=args.since, who=args.who, scenario=args.scenario)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     target = args.project if is_database_url(args.project) else Path(args.project)
     exists = describe_contents(target) if is_database_url(args.project) else target.exists()
-    project = open_project(args.project) if exists else _new_project(target)
+    project = open_project(args.project, args.scenario) if exists else _new_project(target, args.scenario)
     importer = ImportRun(args.files, args.commissioner)
     try:
         summaries = importer.apply(project)
@@ -56,7 +56,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_project(target: Path | str) -> Project:
+def _new_project(target: Path | str, scenario: str | None) -> Project:
     project = Project()
     project.name = target.stem if isinstance(target, Path) else (str(target).rsplit("/", 1)[-1].split("?")[0] or "Team")
+    if scenario:                     # a new project's one scenario takes the name asked for
+        try:
+            project.rename_scenario(project.scenario_name, scenario)
+        except ValueError as exc:
+            raise CliError(f"--scenario: {exc}") from None
+        project.audit.clear()
     return project

@@ -2,7 +2,8 @@
 
 A project is divided into editable units, each with a version kept in the store beside it:
 one per network (its fields, director, members, boundary, areas and workforce plan), one per
-practice (the networks it belongs to) and one for the shared data (practices, list sizes,
+practice (the networks it belongs to), one for a scenario's own settings (all three per
+scenario), one for the list of scenarios and one for the shared data (practices, list sizes,
 areas, registrations, settings: what imports change). A session remembers, per unit, the version it
 read and a fingerprint of the unit as read. At save time a unit whose fingerprint differs
 has been edited here; if the store's version of it has moved on, someone else saved it
@@ -34,7 +35,7 @@ class Version:
 
 @dataclass
 class Conflict:
-    unit: str            # e.g. "network:<id>"
+    unit: str            # e.g. "current|network:<id>"
     described: str       # what a user calls it: "network Moorside PCN (U12345)"
     who: str
     when: datetime | None
@@ -56,11 +57,11 @@ class StaleSave(Exception):
 
     @property
     def networks(self) -> set[str]:
-        return {c.unit.split(":", 1)[1] for c in self.conflicts if c.unit.startswith("network:")}
+        return {split_unit(c.unit)[2] for c in self.conflicts if split_unit(c.unit)[1] == "network"}
 
     @property
     def practices(self) -> set[str]:
-        return {c.unit.split(":", 1)[1] for c in self.conflicts if c.unit.startswith("practice:")}
+        return {split_unit(c.unit)[2] for c in self.conflicts if split_unit(c.unit)[1] == "practice"}
 
 
 @dataclass
@@ -94,19 +95,36 @@ def forget(project: Project) -> None:
 
 
 # --- units and their fingerprints ----------------------------------------------------------
+# Unit names: DATA and SCENARIOS for the project as a whole; "<scenario>|network:<id>",
+# "<scenario>|practice:<code>" and "<scenario>|config" for what each scenario owns.
+SCENARIOS = "scenarios"
+
+
 def unit_prints(project: Project) -> dict[str, int]:
-    prints: dict[str, int] = {DATA: data_print(project)}
+    prints: dict[str, int] = {DATA: data_print(project),
+                              SCENARIOS: hash(tuple(project.scenario_names()))}
+    for scenario in project.scenarios():
+        prints.update(scenario_prints(scenario))
+    return prints
+
+
+def scenario_prints(project: Project) -> dict[str, int]:
+    import json  # noqa: PLC0415
+    prefix = f"{project.scenario_name}|"
+    prints = {prefix + "config": hash((json.dumps(project.settings.own, sort_keys=True, default=str),
+                                       tuple(astuple(m) for m in project.memberships if m.end is not None)))}
     areas_of: dict[str, list[str]] = {}
     for area, nid in project.area_assignments.items():
         areas_of.setdefault(nid, []).append(area)
     for nid, net in project.networks.items():
         boundary = project.boundaries.get(nid)
-        prints[f"network:{nid}"] = hash((
+        prints[f"{prefix}network:{nid}"] = hash((
             repr(net), tuple(sorted(project.members(nid))), tuple(sorted(areas_of.get(nid, ()))),
             None if boundary is None else (boundary.provenance, boundary.built, boundary.geometry.wkb),
             tuple(astuple(r) for r in project.workforce.get(nid, ()))))
     for code in project.practices:
-        prints[f"practice:{code}"] = hash(tuple(sorted((m.network_id, m.start) for m in _current(project, code))))
+        prints[f"{prefix}practice:{code}"] = hash(tuple(sorted((m.network_id, m.start)
+                                                               for m in _current(project, code))))
     return prints
 
 
@@ -114,13 +132,12 @@ def data_print(project: Project) -> int:
     """The shared data as imported: compared to tell whether this session imported something."""
     import json  # noqa: PLC0415
     return hash((
-        project.name, json.dumps(project.settings, sort_keys=True, default=str),
+        project.name, json.dumps(project.settings.shared, sort_keys=True, default=str),
         tuple(repr(p) for p in project.practices.values()),
         tuple((c, tuple(sorted(s.items()))) for c, s in project.list_sizes.items() if s),
         tuple((a.code, a.name, a.place, None if a.geometry is None else a.geometry.wkb)
               for a in project.areas.values()),
-        tuple((d, frozenset(rows.items())) for d, rows in project.registrations.items()),
-        tuple(astuple(m) for m in project.memberships if m.end is not None)))
+        tuple((d, frozenset(rows.items())) for d, rows in project.registrations.items())))
 
 
 def _current(project: Project, code: str) -> list[Membership]:
@@ -132,20 +149,33 @@ def changed_units(project: Project, base: Base) -> set[str]:
     return {u for u in set(now) | set(base.prints) if now.get(u) != base.prints.get(u)}
 
 
+def split_unit(unit: str) -> tuple[str, str, str]:
+    """(scenario or '', kind, key): "current|network:ab12" -> ("current", "network", "ab12")."""
+    scenario, _, rest = unit.rpartition("|")
+    kind, _, key = rest.partition(":")
+    return scenario, kind, key
+
+
 def describe(unit: str, *projects: Project) -> str:
-    kind, _, key = unit.partition(":")
+    scenario, kind, key = split_unit(unit)
+    where = f" in scenario {scenario}" if scenario else ""
+    scenarios = [p.scenario(scenario) for p in projects if scenario in p.scenario_names()]
     if kind == "network":
-        for project in projects:
+        for project in scenarios:
             net = project.networks.get(key)
             if net is not None:
-                return f"network {net.name}" + (f" ({net.code})" if net.code else "")
-        return "a network since removed"
+                return f"network {net.name}" + (f" ({net.code})" if net.code else "") + where
+        return "a network since removed" + where
     if kind == "practice":
-        for project in projects:
+        for project in scenarios:
             p = project.practices.get(key)
             if p is not None:
-                return f"practice {key}" + (f" {p.name}" if p.name else "")
-        return f"practice {key}"
+                return f"practice {key}" + (f" {p.name}" if p.name else "") + "'s network" + where
+        return f"practice {key}'s network" + where
+    if kind == "config":
+        return f"the settings of scenario {scenario}"
+    if kind == SCENARIOS:
+        return "the list of scenarios"
     return "the project's imported data and settings"
 
 
@@ -167,13 +197,37 @@ def reconcile(mine: Project, base: Base, theirs: Project, their_versions: dict[s
 
 
 def pull(dst: Project, src: Project, units: Iterable[str]) -> set[str]:
-    """Make ``dst``'s units equal ``src``'s; returns the network ids touched (for the views)."""
+    """Make ``dst``'s units equal ``src``'s; returns the network ids touched in the active
+    scenario (for the views)."""
     units = set(units)
     touched: set[str] = set()
     if DATA in units:
         _pull_data(dst, src)
-    for unit in sorted(u for u in units if u.startswith("practice:")):
-        code = unit.split(":", 1)[1]
+    if SCENARIOS in units:
+        _pull_scenario_list(dst, src)
+    known = set(dst.scenario_names()) & set(src.scenario_names())
+    by_scenario: dict[str, list[tuple[str, str]]] = {}
+    for unit in units:
+        scenario, kind, key = split_unit(unit)
+        if scenario in known:
+            by_scenario.setdefault(scenario, []).append((kind, key))
+    for scenario, wanted in by_scenario.items():
+        here = _pull_scenario(dst.scenario(scenario), src.scenario(scenario), wanted)
+        if scenario == dst.active_scenario:
+            touched |= here
+    if units:
+        dst.touch()
+    return touched
+
+
+def _pull_scenario(dst: Project, src: Project, wanted: list[tuple[str, str]]) -> set[str]:
+    touched: set[str] = set()
+    for kind, key in wanted:
+        if kind == "config":
+            dst.settings.own.clear()
+            dst.settings.own.update(copy.deepcopy(src.settings.own))
+            dst._history[:] = [copy.copy(m) for m in src.memberships if m.end is not None]  # noqa: SLF001
+    for code in sorted(key for kind, key in wanted if kind == "practice"):
         for nid in dst.networks_of(code):
             dst.remove_membership(code, nid)
             touched.add(nid)
@@ -182,13 +236,26 @@ def pull(dst: Project, src: Project, units: Iterable[str]) -> set[str]:
                 dst.add_network(copy.deepcopy(src.networks[m.network_id]))
             dst.add_membership(copy.copy(m))
             touched.add(m.network_id)
-    for unit in sorted(u for u in units if u.startswith("network:")):
-        nid = unit.split(":", 1)[1]
+    for nid in sorted(key for kind, key in wanted if kind == "network"):
         touched.add(nid)
         _pull_network(dst, src, nid)
-    if units:
-        dst.touch()
     return touched
+
+
+def _pull_scenario_list(dst: Project, src: Project) -> None:
+    """Scenarios others added or deleted: added ones arrive whole, deleted ones go (except
+    the one this session has open, which stays until it is saved)."""
+    from ..domain.scenarios import _copy_configuration  # noqa: PLC0415
+    theirs = src.scenario_names()
+    for name in theirs:
+        if name not in dst.scenario_names():
+            _copy_configuration(src.scenario(name), dst.new_scenario(name))
+    for name in dst.scenario_names():
+        if name not in theirs and name != dst.active_scenario:
+            dst._registry.others.pop(name, None)  # noqa: SLF001 — deleted elsewhere, not here
+            dst._registry.order.remove(name)  # noqa: SLF001
+    order = [n for n in theirs if n in dst.scenario_names()]
+    dst._registry.order[:] = order + [n for n in dst.scenario_names() if n not in order]  # noqa: SLF001
 
 
 def _pull_network(dst: Project, src: Project, nid: str) -> None:
@@ -229,14 +296,14 @@ def _pull_network(dst: Project, src: Project, nid: str) -> None:
 def _pull_data(dst: Project, src: Project) -> None:
     # mutated in place: scenarios share these containers with the live project
     dst.name = src.name
-    dst.settings.clear()
-    dst.settings.update(copy.deepcopy(src.settings))
+    for scenario in dst.scenarios():
+        scenario.name = src.name
+    dst.settings.shared.clear()
+    dst.settings.shared.update(copy.deepcopy(src.settings.shared))
     for mine, theirs in ((dst.practices, src.practices), (dst.list_sizes, src.list_sizes),
                          (dst.areas, src.areas), (dst.registrations, src.registrations)):
         mine.clear()
         mine.update(theirs)
-    history = [m for m in src.memberships if m.end is not None]
-    dst._history[:] = [copy.copy(m) for m in history]  # noqa: SLF001 — the ended memberships, as imported
 
 
 def next_versions(versions: dict[str, Version], units: Iterable[str], who: str | None = None,

@@ -1,14 +1,14 @@
 """edit versions: one row per editable unit (network, practice membership, shared data)
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0001'
+down_revision = '0004'  # re-chained after merging the scenarios branch (0004)
 branch_labels = None
 depends_on = None
 
