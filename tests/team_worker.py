@@ -26,7 +26,7 @@ def main() -> int:
         status = cli_main(["assign", target, code, key])
         if status:
             return status
-        print(f"{code} -> {key}", flush=True)
+        print(f"MOVED {code} -> {key}", flush=True)
     return 0
 
 

@@ -190,7 +190,7 @@ def run_workers(target: str, practices: list[str], count: int) -> list[list[str]
     for proc in procs:
         out, err = proc.communicate(timeout=900)
         assert proc.returncode == 0, err
-        outputs.append(out.splitlines())
+        outputs.append([line[len("MOVED "):] for line in out.splitlines() if line.startswith("MOVED ")])
     return outputs
 
 
