@@ -123,6 +123,11 @@ class ProjectLock:
             self.held = True
             return self
         holder = read_lock(self.project)
+        if holder is not None and holder.is_here and holder.pid == os.getpid():
+            # this process's own (a window that reopens its file): it stays this process's
+            self.info = holder
+            self.held = True
+            return self
         raise ProjectLocked(self.project, holder or self.info)
 
     def acquire_waiting(self, seconds: float) -> "ProjectLock":

@@ -58,6 +58,9 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     except startup.ProjectFileError as exc:
         print(f"pcn-desktop: {exc}", file=sys.stderr)
         return 2
+    except startup.ProjectLocked as exc:       # the user chose neither a copy nor "open anyway"
+        print(f"pcn-desktop: not opened: {exc}", file=sys.stderr)
+        return 2
     window = startup.MainWindow(document, presentation=presentation)
     window.show()
     warm.deleteLater()

@@ -38,7 +38,8 @@ class Autosaver(QObject):
         origin = str(document.path or "")
 
         def work(_progress: Progress) -> int:
-            save_project(project, recovery_path())
+            # a side copy: the session's link to its own file or database stays as it was
+            save_project(project, recovery_path(), track=False)
             recovery_info_path().write_text(origin, encoding="utf-8")
             return revision
 

@@ -13,15 +13,22 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from ..domain.model import Project
-from ..store import ProjectFileError
+from ..store import ProjectFileError, ProjectLocked, StaleSave
+from ..store.database import display_url, is_database_url
 from .autosave import Autosaver
 from .document import Document
 from .settings import add_recent_file, recent_files
+from .team import ask_about_lock, offer_reload
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
 PROJECT_FILTER = "PCN Desktop projects (*.pcnproj);;All files (*)"
+
+
+def remembered(path: str | Path) -> str:
+    """How a project is listed in Open Recent: a resolved path, or a URL without password."""
+    return display_url(path) if is_database_url(path) else str(Path(path).resolve())
 
 
 class FileActions(QObject):
@@ -83,12 +90,14 @@ class FileActions(QObject):
         if ask and not self.maybe_save():
             return False
         try:
-            document = Document.open(path)
+            document = Document.open(path, when_locked=lambda holder: ask_about_lock(holder, self.window))
+        except ProjectLocked:
+            return False                 # the user chose neither a copy nor to open anyway
         except (ProjectFileError, OSError) as exc:
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
             return False
         self.window.set_document(document)
-        add_recent_file(str(Path(path).resolve()))
+        add_recent_file(remembered(path))
         Autosaver.discard()
         return True
 
@@ -106,13 +115,20 @@ class FileActions(QObject):
             path += ".pcnproj"
         return self._save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path | str) -> bool:
         try:
             self.window.document.save(path)
-        except (ProjectFileError, OSError) as exc:
-            QMessageBox.critical(self.window, "Cannot save project", f"{path}: {exc}")
+        except StaleSave as exc:
+            if offer_reload(self.window, self.window.document, exc):
+                return self._save_to(path)
             return False
-        add_recent_file(str(path.resolve()))
+        except ProjectLocked as exc:
+            QMessageBox.critical(self.window, "Cannot save project", f"{exc.holder.sentence()}; try again")
+            return False
+        except (ProjectFileError, OSError) as exc:
+            QMessageBox.critical(self.window, "Cannot save project", f"{display_url(path)}: {exc}")
+            return False
+        add_recent_file(remembered(path))
         Autosaver.discard()
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(f"Saved {display_url(path)}", 5000)
         return True

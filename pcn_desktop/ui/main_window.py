@@ -26,6 +26,7 @@ from .panes.practices_pane import PracticesPane
 from .presentation import set_presentation
 from .properties_pane import PropertiesPane
 from .settings import app_settings
+from .team import attach_team, show_document
 
 LAYOUT_VERSION = 1
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.toggled.connect(self.set_presentation)
         self.autosaver = Autosaver(lambda: self.document, parent=self)
+        attach_team(self)
         self.set_document(document)
         self._build_menus()
         self._initial_size()
@@ -210,7 +212,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.stack)
         if old is not document:
             self.undo_group.removeStack(old.stack)
+            old.release_lock()
             old.deleteLater()
+        show_document(self, document)
         self.setWindowModified(document.dirty)
         self._update_title()
         self._update_summary(None)
@@ -332,4 +336,5 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         Autosaver.discard()
+        self.document.release_lock()
         event.accept()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain.model import Project
 from ..paths import resource
-from ..store import ProjectFileError
+from ..store import ProjectFileError, ProjectLocked
 from .autosave import Autosaver, pending_recovery
 from .document import Document
 from .main_window import MainWindow
@@ -45,7 +45,8 @@ def _has_resources() -> bool:
 
 def open_document(project_path: str | None) -> Document:
     if project_path:
-        return Document.open(project_path)
+        from .team import ask_about_lock  # noqa: PLC0415
+        return Document.open(project_path, when_locked=ask_about_lock)
     return sample_document()
 
 
