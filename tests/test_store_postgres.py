@@ -67,3 +67,51 @@ def test_an_unreachable_server_is_a_readable_refusal(pg_cluster):
     url = pg_cluster.url("no_such_database")
     with pytest.raises(ProjectFileError, match="no_such_database"):
         load_project(url)
+
+
+class MemoryKeyring:
+    """A credential store for the test: what the OS's would hold, kept in a dict."""
+
+    def __init__(self) -> None:
+        import keyring.backend
+
+        class Backend(keyring.backend.KeyringBackend):
+            priority = 1
+            saved: dict = {}
+
+            def get_password(self, service, username):
+                return self.saved.get((service, username))
+
+            def set_password(self, service, username, password):
+                self.saved[(service, username)] = password
+
+            def delete_password(self, service, username):
+                self.saved.pop((service, username), None)
+        self.backend = Backend()
+
+
+def test_passwords_come_from_the_credential_store_and_are_kept_nowhere(pg_url, monkeypatch, tmp_path, capsys):
+    import keyring
+    from pcn_desktop.cli import main
+    from pcn_desktop.store.database import create_database_engine, keyring_key
+    memory = MemoryKeyring().backend
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    try:
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO("hunter2-secret\n"))
+        assert main(["password", pg_url, "--stdin"]) == 0
+        assert "hunter2-secret" not in capsys.readouterr().out
+        assert memory.saved[("pcn-desktop", keyring_key(parse_url(pg_url)))] == "hunter2-secret"
+        engine = create_database_engine(pg_url)
+        assert engine.url.password == "hunter2-secret"
+        assert "hunter2-secret" not in repr(engine.url) and "hunter2-secret" not in str(engine.url)
+        engine.dispose()
+        save_project(sample(), pg_url)                  # trust auth: the password is offered, not needed
+        engine = create_engine(parse_url(pg_url))
+        with engine.connect() as conn:
+            stored = " ".join(f"{k} {v}" for k, v in conn.execute(text("SELECT key, value FROM project_meta")).all())
+        engine.dispose()
+        assert "hunter2" not in stored
+        assert main(["password", "postgresql://a:inline@h/db", "--stdin"]) == 2
+    finally:
+        keyring.set_keyring(previous)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from ..domain.model import Project
 from ..store import ProjectFileError, ProjectLocked, StaleSave
@@ -37,6 +37,7 @@ class FileActions(QObject):
         self.window = window
         self.new = self._action("&New", self.new_project, QKeySequence.StandardKey.New)
         self.open = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.open_database = self._action("Open &Team Database…", self.open_database_dialog)
         self.save = self._action("&Save", self.save_project, QKeySequence.StandardKey.Save)
         self.save_as = self._action("Save &As…", self.save_project_as, QKeySequence.StandardKey.SaveAs)
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
@@ -85,6 +86,24 @@ class FileActions(QObject):
         path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
         if path:
             self.open_path(path, ask=False)
+
+    def open_database_dialog(self) -> None:
+        """A team database by URL; its password comes from the system's credential store
+        (`pcn-desktop password URL`) or .pgpass, never from what is typed here being kept."""
+        if not self.maybe_save():
+            return
+        url, ok = QInputDialog.getText(
+            self.window, "Open team database",
+            "Database URL (e.g. postgresql://alice@db.example.nhs.uk/pcn):", text=self._last_database())
+        url = url.strip()
+        if ok and url:
+            if not is_database_url(url):
+                QMessageBox.warning(self.window, "Open team database", f"{url}: not a database URL")
+                return
+            self.open_path(url, ask=False)
+
+    def _last_database(self) -> str:
+        return next((f for f in recent_files() if is_database_url(f)), "postgresql://")
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         if ask and not self.maybe_save():

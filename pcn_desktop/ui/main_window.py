@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.files.new, self.files.open])
+        file_menu.addActions([self.files.new, self.files.open, self.files.open_database])
         file_menu.addMenu(self.files.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.files.save, self.files.save_as])
