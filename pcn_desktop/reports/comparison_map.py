@@ -51,6 +51,14 @@ def comparison_map_png(project: Project, comparison: Comparison, width_px: int =
     if not geoms and not all_sites:
         return None
     focus = [g for pair in changed.values() for g in pair if g is not None]
+    # the networks a practice left and joined, so a move that changes no outline has context
+    pa = project.scenario(comparison.a)
+    ga = network_geometries(pa) if comparison.moves else {}
+    involved = set()
+    for m in comparison.moves:
+        focus += [ga[n] for n in pa.networks_of(m.practice) if n in ga]
+        focus += [geoms[n] for n in pb.networks_of(m.practice) if n in geoms]
+        involved |= {n for n in pb.networks_of(m.practice) + pa.networks_of(m.practice) if n in geoms}
     if focus or moved_sites:
         extent = to_bng(shapely.union_all(np.array(focus, dtype=object))) if focus else None
         view = _view(extent, moved_sites, width_px / height_px)
@@ -75,6 +83,9 @@ def comparison_map_png(project: Project, comparison: Comparison, width_px: int =
         if bng.intersects(view_box):
             ax.add_patch(PathPatch(_path(bng), facecolor=colours[nid], alpha=0.22, edgecolor="#8a8a8a",
                                    linewidth=0.6, zorder=1))
+    for nid in involved - set(changed):          # gained or lost a practice, outline unchanged
+        ax.add_patch(PathPatch(_path(to_bng(geoms[nid])), facecolor="none", edgecolor=colours[nid],
+                               linewidth=1.8, zorder=3))
     for nid, (a, b) in changed.items():
         if a is not None:
             ax.add_patch(PathPatch(_path(to_bng(a)), facecolor="none", edgecolor="#555555", linewidth=1.4,

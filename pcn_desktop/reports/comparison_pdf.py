@@ -102,10 +102,12 @@ def _option_page(project: Project, c: Comparison, minimum: int) -> list:
     changed = [n for n in c.networks if n.changed]
     shown = changed[:NETWORKS_SHOWN]
     money = {f.network: f for f in c.funding}
+    after_nets = project.scenario(c.b).networks
     rows = []
     for n in shown:
         f = money.get(n.network)
-        flag = " (under floor)" if n.after is not None and 0 < n.after < minimum else ""
+        exempt = n.network_id in after_nets and bool(after_nets[n.network_id].exemption)
+        flag = " (under floor)" if n.after is not None and 0 < n.after < minimum and not exempt else ""
         rows.append([n.name, _size(n.before), _size(n.after) + flag, _delta(n.before, n.after),
                      _money(f.before) if f else "", _money(f.after) if f else "",
                      _delta(f.before, f.after, money=True) if f else ""])
