@@ -10,7 +10,10 @@ has been edited here; if the store's version of it has moved on, someone else sa
 meanwhile and the save is refused, naming the unit and who changed it. Units changed only by
 others are pulled into this session's project before it is written, so nobody's work is lost.
 
-Fingerprints are Python hashes: compared only within the process that made them.
+Fingerprints are Python hashes: compared only within the process that made them. Geometries
+count by identity (shapely's are immutable: a changed outline is a new object), which keeps a
+fingerprint of all England's areas and outlines to a fraction of a second; the base holds the
+geometries it saw, so a new object can never reuse the address of one it replaced.
 """
 from __future__ import annotations
 
@@ -85,7 +88,9 @@ def base_of(project: Project) -> Base | None:
 
 
 def remember(project: Project, target: str, save_id: str, versions: dict[str, Version]) -> Base:
-    base = Base(target, save_id, dict(versions), unit_prints(project), len(project.audit))
+    keep: list[Any] = []
+    base = Base(target, save_id, dict(versions), unit_prints(project, keep), len(project.audit))
+    base.extra["geometries"] = keep
     _BASES[project] = base
     return base
 
@@ -100,15 +105,16 @@ def forget(project: Project) -> None:
 SCENARIOS = "scenarios"
 
 
-def unit_prints(project: Project) -> dict[str, int]:
-    prints: dict[str, int] = {DATA: data_print(project),
+def unit_prints(project: Project, keep: list[Any] | None = None) -> dict[str, int]:
+    """Every unit's fingerprint; ``keep`` collects the geometries counted by identity."""
+    prints: dict[str, int] = {DATA: data_print(project, keep),
                               SCENARIOS: hash(tuple(project.scenario_names()))}
     for scenario in project.scenarios():
-        prints.update(scenario_prints(scenario))
+        prints.update(scenario_prints(scenario, keep))
     return prints
 
 
-def scenario_prints(project: Project) -> dict[str, int]:
+def scenario_prints(project: Project, keep: list[Any] | None = None) -> dict[str, int]:
     import json  # noqa: PLC0415
     prefix = f"{project.scenario_name}|"
     prints = {prefix + "config": hash((json.dumps(project.settings.own, sort_keys=True, default=str),
@@ -120,7 +126,7 @@ def scenario_prints(project: Project) -> dict[str, int]:
         boundary = project.boundaries.get(nid)
         prints[f"{prefix}network:{nid}"] = hash((
             repr(net), tuple(sorted(project.members(nid))), tuple(sorted(areas_of.get(nid, ()))),
-            None if boundary is None else (boundary.provenance, boundary.built, boundary.geometry.wkb),
+            None if boundary is None else (boundary.provenance, boundary.built, _geometry(boundary.geometry, keep)),
             tuple(astuple(r) for r in project.workforce.get(nid, ()))))
     for code in project.practices:
         prints[f"{prefix}practice:{code}"] = hash(tuple(sorted((m.network_id, m.start)
@@ -128,16 +134,24 @@ def scenario_prints(project: Project) -> dict[str, int]:
     return prints
 
 
-def data_print(project: Project) -> int:
+def data_print(project: Project, keep: list[Any] | None = None) -> int:
     """The shared data as imported: compared to tell whether this session imported something."""
     import json  # noqa: PLC0415
     return hash((
         project.name, json.dumps(project.settings.shared, sort_keys=True, default=str),
         tuple(repr(p) for p in project.practices.values()),
-        tuple((c, tuple(sorted(s.items()))) for c, s in project.list_sizes.items() if s),
-        tuple((a.code, a.name, a.place, None if a.geometry is None else a.geometry.wkb)
-              for a in project.areas.values()),
-        tuple((d, frozenset(rows.items())) for d, rows in project.registrations.items())))
+        tuple((c, tuple(s.items())) for c, s in project.list_sizes.items() if s),
+        tuple((a.code, a.name, a.place, _geometry(a.geometry, keep)) for a in project.areas.values()),
+        # keys and values hashed apart: a third of the time of hashing 700,000 (key, value) pairs
+        tuple((d, hash(tuple(rows)), hash(tuple(rows.values()))) for d, rows in project.registrations.items())))
+
+
+def _geometry(geometry: Any, keep: list[Any] | None) -> int:
+    if geometry is None:
+        return 0
+    if keep is not None:
+        keep.append(geometry)
+    return id(geometry)
 
 
 def _current(project: Project, code: str) -> list[Membership]:
