@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 
 from ..store.database import display_url, is_database_url
-from ..store.emptiness import describe_contents
 from . import CliError
 from .common import open_project
-from .editing import holding, save_or_refuse
+from .editing import contents_or_refuse, holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{src}: source and destination are the same project")
     project = open_project(src)
     with holding(dst, "copy"):
-        holds = describe_contents(dst)
+        holds = contents_or_refuse(dst)
         if holds and not args.force:
             raise CliError(f"{display_url(dst)} already holds a project ({holds}); "
                            "nothing copied (--force overwrites it)")

@@ -92,3 +92,12 @@ def change_with_retry(target: str, purpose: str, change: Callable[[Project], T],
                 raise CliError(str(exc)) from None
         time.sleep(random.uniform(0.02, 0.1) * attempt)
     raise AssertionError("unreachable")
+
+
+def contents_or_refuse(target: str) -> str:
+    """What the target already holds ('' for nothing); an unreachable database is refused."""
+    from ..store.emptiness import describe_contents  # noqa: PLC0415
+    try:
+        return describe_contents(target)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None

@@ -15,10 +15,9 @@ from ..domain.model import Project
 from ..io import ImportRefused
 from ..io.run import ImportRun
 from ..store.database import is_database_url
-from ..store.emptiness import describe_contents
 from . import CliError
 from .common import add_project_argument, existing_path, open_project
-from .editing import holding, save_or_refuse
+from .editing import contents_or_refuse, holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     target = args.project if is_database_url(args.project) else Path(args.project)
-    exists = describe_contents(target) if is_database_url(args.project) else target.exists()
+    exists = contents_or_refuse(args.project) if is_database_url(args.project) else target.exists()
     project = open_project(args.project, args.scenario) if exists else _new_project(target, args.scenario)
     importer = ImportRun(args.files, args.commissioner)
     try:

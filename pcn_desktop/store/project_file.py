@@ -195,7 +195,10 @@ def _prepare_database(engine: "Engine") -> None:
 
 def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    reason = text[0] if text else type(exc).__name__
+    if "password" in reason.lower():
+        reason += "; keep the password with `pcn-desktop password URL` or in a .pgpass file"
+    return reason
 
 
 def _write_versions(conn: Any, versions: dict[str, Version], save_id: str) -> None:
