@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 SUPERUSER = "pcn"
+PASSWORD_USER = "analyst"     # the one login that must give a password (scram), as on a team server
 
 
 def server_bin() -> Path | None:
@@ -55,6 +56,8 @@ class Cluster:
     def start(self) -> None:
         self._run(self.bin / "initdb", "-D", self.data, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
                   "--no-locale", "--no-sync")
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_USER} scram-sha-256\n" + hba.read_text())
         options = f"-k {self.socket_dir} -c listen_addresses='' -p {self.port} -c fsync=off"
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-w", "-t", "60",
                   "-l", self.root / "server.log", "start")
@@ -67,6 +70,19 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def password_login(self, database: str, password: str) -> str:
+        """A login that must give ``password``, owning ``database``; the URL without it."""
+        import psycopg
+        with psycopg.connect(host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {PASSWORD_USER}")
+            conn.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{password}'")
+            conn.execute(f'ALTER DATABASE "{database}" OWNER TO {PASSWORD_USER}')
+        with psycopg.connect(host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname=database,
+                             autocommit=True) as conn:
+            conn.execute(f"GRANT ALL ON SCHEMA public TO {PASSWORD_USER}")
+        return f"postgresql://{PASSWORD_USER}@/{database}?host={self.socket_dir}&port={self.port}"
 
     def new_database(self) -> str:
         """A fresh empty database; its URL."""

@@ -115,3 +115,25 @@ def test_passwords_come_from_the_credential_store_and_are_kept_nowhere(pg_url, m
         assert main(["password", "postgresql://a:inline@h/db", "--stdin"]) == 2
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_login_that_needs_a_password_gets_it_from_the_credential_store(pg_cluster, monkeypatch):
+    import keyring
+    from pcn_desktop.store.database import store_password
+    url = pg_cluster.new_database()
+    database = parse_url(url).database
+    login = pg_cluster.password_login(database, "s3cret-team-pw")
+    memory = MemoryKeyring().backend
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")          # nothing but the credential store
+    try:
+        with pytest.raises(ProjectFileError) as refused:
+            save_project(sample(), login)
+        assert "password" in str(refused.value) and "pcn-desktop password" in str(refused.value)
+        assert "s3cret" not in str(refused.value)
+        store_password(login, "s3cret-team-pw")
+        save_project(sample(), login)
+        assert load_project(login).name == sample().name
+    finally:
+        keyring.set_keyring(previous)
