@@ -193,3 +193,19 @@ def test_kill_9_mid_save_on_the_share_leaves_the_last_saved_file(separate_mount,
     project.name = "after"
     save_project(project, target)
     assert load_project(target).name == "after"
+
+
+def test_a_project_in_a_folder_without_write_access_still_opens(tmp_path, monkeypatch):
+    project, _ = saved_project(tmp_path)
+    real = os.open
+
+    def refuse(path, flags, *args):       # a read-only share (root would write anyway)
+        if str(path).endswith(".lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args)
+    monkeypatch.setattr(os, "open", refuse)
+    lock = ProjectLock(project).acquire()
+    lock.release()
+    monkeypatch.undo()
+    assert load_project(project).practices
+    assert not lock_path(project).exists()

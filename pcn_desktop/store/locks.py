@@ -169,7 +169,9 @@ def _create(path: Path, info: LockInfo, stale_after: float | None) -> bool:
                 return False
             _break_stale(path)
             continue
-        except FileNotFoundError:      # the folder itself is gone: nothing to lock
+        except OSError:
+            # the folder is gone or read-only: there is nothing to lock (nor can a save
+            # happen there), so opening goes ahead and a save says why it cannot
             return True
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(asdict(info), fh)
