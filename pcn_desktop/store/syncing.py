@@ -54,15 +54,29 @@ def stored_save_id(target: str | os.PathLike[str]) -> str | None:
 
 def take_in_others(project: Project, target: str | os.PathLike[str]) -> Sync:
     """Pull what others saved since this session last read or saved, keeping its own edits."""
+    fetched = fetch_others(project, target)
+    return take_in(project, *fetched) if fetched else Sync()
+
+
+def fetch_others(project: Project, target: str | os.PathLike[str]) -> tuple[Project, str] | None:
+    """The store's project when someone saved since this session last did, with the save this
+    session knew then; None when nothing is new. Reads only: safe off the window's thread."""
     base = base_of(project)
     if base is None or base.target != target_key(target):
-        return Sync()
+        return None
+    known = base.save_id
     stored = stored_save_id(target)
-    if stored is None or stored == base.save_id:
-        return Sync()
-    theirs = load_project(target)
+    if stored is None or stored == known:
+        return None
+    return load_project(target), known
+
+
+def take_in(project: Project, theirs: Project, known: str) -> Sync:
+    """Apply a fetched store state: the units only others changed come in."""
+    base = base_of(project)
     their_base = base_of(theirs)
-    assert their_base is not None
+    if base is None or their_base is None or base.save_id != known or their_base.save_id == known:
+        return Sync()                 # this session saved meanwhile: what was fetched is older
     ours = changed_units(project, base)
     others = {u for u in set(their_base.versions) | set(base.versions)
               if their_base.versions.get(u) != base.versions.get(u)}

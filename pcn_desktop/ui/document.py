@@ -155,12 +155,17 @@ class Document(QObject):
         self.reload_all()
         return errors
 
-    def take_in_others(self) -> "Sync":
-        """Changes others saved since this session read: pulled in and shown."""
-        from ..store.syncing import Sync, take_in_others  # noqa: PLC0415
+    def take_in_others(self, fetched: "tuple[Project, str] | None" = None) -> "Sync":
+        """Changes others saved since this session read: pulled in and shown. ``fetched`` is
+        the store's state read off this thread (see TeamWatcher); else it is read here."""
+        from ..store.syncing import Sync, fetch_others, take_in  # noqa: PLC0415
         if self.path is None:
             return Sync()
-        found = take_in_others(self.project, self.path)
+        if fetched is None:
+            fetched = fetch_others(self.project, self.path)
+        if fetched is None:
+            return Sync()
+        found = take_in(self.project, *fetched)
         if found.whole:
             self.reload_all()
         if found.changed:          # also tells the scenario bar when the list of scenarios changed

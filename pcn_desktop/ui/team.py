@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..store import ProjectFileError, StaleSave
 from ..store.locks import LockInfo
 from .settings import app_settings
+from .workers import Task, start
 
 if TYPE_CHECKING:  # pragma: no cover
     from .document import Document
@@ -81,19 +82,41 @@ class TeamWatcher(QObject):
         self.timer = QTimer(self)
         interval = poll_seconds() if seconds is None else seconds
         self.timer.setInterval(max(1, interval) * 1000)
-        self.timer.timeout.connect(self.check_now)
+        self.timer.timeout.connect(lambda: self.check_now(wait=False))
+        self._task: Task | None = None
         if interval:
             self.timer.start()
 
-    def check_now(self) -> int:
-        """Take in others' saved changes now; returns how many units came in."""
+    def check_now(self, wait: bool = True) -> int:
+        """Look now. The store is read on a worker thread (a whole project, when someone
+        saved); what came in is applied here. ``wait`` blocks until done (tests, Save)."""
         document = self.get_document()
-        if document is None or document.path is None:
+        if document is None or document.path is None or self._task is not None:
             return 0
+        from ..store.syncing import fetch_others  # noqa: PLC0415
+        project, target = document.project, document.path
+        result: list[int] = [0]
+
+        def done(fetched: object) -> None:
+            self._task = None
+            if fetched is not None and self.get_document() is document:
+                result[0] = self._apply(document, fetched)
+
+        def failed(_exc: Exception, _trace: str) -> None:
+            self._task = None            # the share or server is away for a moment: next tick
+
+        self._task = start(Task(lambda _progress: fetch_others(project, target)), done, failed)
+        if wait:
+            from PySide6.QtCore import QCoreApplication, QThreadPool  # noqa: PLC0415
+            QThreadPool.globalInstance().waitForDone(60_000)
+            QCoreApplication.processEvents()
+        return result[0]
+
+    def _apply(self, document: "Document", fetched: object) -> int:
         try:
-            found = document.take_in_others()
+            found = document.take_in_others(fetched)  # type: ignore[arg-type]
         except (ProjectFileError, OSError, ValueError):
-            return 0                 # the share or server is away for a moment: next tick
+            return 0
         if found.changed:
             text = f"Took in {len(found.pulled)} change(s) saved by others"
             if found.conflicts:
