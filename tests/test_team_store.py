@@ -275,3 +275,25 @@ def test_history_lists_changes_with_filters_on_both_backends(shared_target, caps
     assert main(["history", shared_target, "--scenario", "nowhere"]) == 2
     assert main(["history", shared_target]) == 0
     assert f"practice {code} network" in capsys.readouterr().out
+
+
+def test_others_saves_are_taken_in_and_an_older_read_is_never_applied(shared_target):
+    from pcn_desktop.store.syncing import fetch_others, take_in, take_in_others
+    alice, bob = load_project(shared_target), load_project(shared_target)
+    a_net, b_net = two_networks(alice)
+    SetNetworkField(b_net.id, "notes", "bob 1").do(bob)
+    save_project(bob, shared_target)
+    SetNetworkField(a_net.id, "notes", "alice's unsaved").do(alice)
+    found = take_in_others(alice, shared_target)
+    assert found.pulled == {f"current|network:{b_net.id}"} and not found.conflicts
+    assert alice.networks[b_net.id].notes == "bob 1" and alice.networks[a_net.id].notes == "alice's unsaved"
+    assert take_in_others(alice, shared_target).pulled == set()         # nothing new since
+    SetNetworkField(b_net.id, "notes", "bob 2").do(bob)
+    save_project(bob, shared_target)
+    fetched = fetch_others(alice, shared_target)
+    save_project(alice, shared_target)                                  # takes in "bob 2" itself
+    SetNetworkField(b_net.id, "notes", "bob 3").do(bob)
+    assert take_in(alice, *fetched).pulled == set()                     # read before alice's save: stale
+    assert alice.networks[b_net.id].notes == "bob 2"
+    final = load_project(shared_target)
+    assert final.networks[a_net.id].notes == "alice's unsaved" and final.networks[b_net.id].notes == "bob 2"
