@@ -187,3 +187,35 @@ def test_a_file_another_window_has_open_offers_a_copy_or_open_anyway(tmp_path):
     assert mine.lock is not None and mine.lock.held
     mine.release_lock()
     assert not (tmp_path / "shared.pcnproj.lock").exists()
+
+
+def test_an_import_into_the_open_project_continues_its_session(tmp_path):
+    from io_files import epraccur_row, write
+    from pcn_desktop.io.run import ImportRun
+    from pcn_desktop.store.versions import DATA, base_of, changed_units
+    from pcn_desktop.ui.import_wizard import apply_to_copy
+
+    class NoProgress:
+        def __call__(self, *args):
+            pass
+
+        def check(self):
+            pass
+    path = tmp_path / "team.pcnproj"
+    save_project(sample(), path)
+    old = Document.open(path)
+    new_file = write(tmp_path / "epraccur.csv", epraccur_row("P99999", "NEW SURGERY") + "\n")
+    copy, _ = apply_to_copy(ImportRun([new_file], None), old.project, NoProgress())
+    document = Document(copy, old.path)
+    document.continue_from(old)
+    # the import (and the new practice's own unit), no network: geometries were not copied anew
+    assert changed_units(copy, base_of(copy)) == {DATA, "current|practice:P99999"}
+    assert document.lock is not None and old.lock is None
+    other = load_project(path)                                  # someone else edits a network meanwhile
+    net = other.sorted_networks()[0]
+    SetNetworkField(net.id, "notes", "theirs").do(other)
+    save_project(other, path)
+    document.save()
+    final = load_project(path)
+    assert "P99999" in final.practices and final.networks[net.id].notes == "theirs"
+    document.release_lock()

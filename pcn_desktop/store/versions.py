@@ -95,6 +95,15 @@ def remember(project: Project, target: str, save_id: str, versions: dict[str, Ve
     return base
 
 
+def adopt(copy_of: Project, original: Project) -> None:
+    """``copy_of`` (a copy of ``original`` with further changes, e.g. an import) continues the
+    original's session: its changes are judged against what the original read."""
+    base = _BASES.get(original)
+    if base is not None:
+        _BASES[copy_of] = Base(base.target, base.save_id, dict(base.versions), dict(base.prints),
+                               base.audit_len, base.data_print, dict(base.extra))
+
+
 def forget(project: Project) -> None:
     _BASES.pop(project, None)
 

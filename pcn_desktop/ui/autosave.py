@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QObject, QTimer
 
 from ..store import save_project
+from ..store.database import display_url
 from .settings import autosave_minutes, recovery_info_path, recovery_path
 from .workers import Progress, Task, start
 
@@ -35,7 +36,7 @@ class Autosaver(QObject):
             return
         project = document.project
         revision = project.revision
-        origin = str(document.path or "")
+        origin = display_url(document.path) if document.path else ""   # a URL without any password
 
         def work(_progress: Progress) -> int:
             # a side copy: the session's link to its own file or database stays as it was

@@ -103,6 +103,14 @@ class Document(QObject):
         document.opened_anyway = holder
         return document
 
+    def continue_from(self, old: "Document") -> None:
+        """This document replaces ``old`` on the same file or database (an import into the
+        open project): it takes over the file's lock and what ``old`` read from the store."""
+        from ..store.versions import adopt  # noqa: PLC0415
+        adopt(self.project, old.project)
+        self.lock, old.lock = old.lock, None
+        self.opened_anyway = old.opened_anyway
+
     def release_lock(self) -> None:
         if self.lock is not None:
             self.lock.release()
