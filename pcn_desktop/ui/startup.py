@@ -7,7 +7,6 @@ then: see ``preload.py``).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -16,7 +15,7 @@ from ..domain.model import Project
 from ..paths import resource
 from ..store import ProjectFileError, ProjectLocked
 from .autosave import Autosaver, pending_recovery
-from .document import Document
+from .document import Document, as_target
 from .main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 30_000
@@ -67,7 +66,7 @@ def offer_recovery(window: MainWindow) -> None:
             QMessageBox.warning(window, "Recovery failed", str(exc))
             return
         if origin:
-            document.path = Path(origin)
+            document.path = as_target(origin)
             document.pathChanged.emit()
         window.set_document(document)
         document.mark_dirty()
