@@ -297,3 +297,25 @@ def test_others_saves_are_taken_in_and_an_older_read_is_never_applied(shared_tar
     assert alice.networks[b_net.id].notes == "bob 2"
     final = load_project(shared_target)
     assert final.networks[a_net.id].notes == "alice's unsaved" and final.networks[b_net.id].notes == "bob 2"
+
+
+def test_a_save_committed_while_a_session_reads_the_database_is_not_undone(pg_url, monkeypatch):
+    import pcn_desktop.store.project_file as project_file
+    save_project(sample(), pg_url)
+    other = load_project(pg_url)
+    theirs, mine_net = two_networks(other)
+    SetNetworkField(theirs.id, "notes", "saved meanwhile").do(other)
+    real = project_file.read_versions
+
+    def versions_read_after_a_save(rows):
+        save_project(other, pg_url)           # commits on its own connection, mid-read
+        return real(rows)
+    monkeypatch.setattr(project_file, "read_versions", versions_read_after_a_save)
+    mine = load_project(pg_url)
+    monkeypatch.undo()
+    SetNetworkField(mine_net.id, "notes", "mine").do(mine)
+    save_project(mine, pg_url)
+    final = load_project(pg_url)
+    assert final.networks[theirs.id].notes == "saved meanwhile"
+    assert final.networks[mine_net.id].notes == "mine"
+    assert [e.new for e in final.audit if e.what.endswith(" notes")] == ["saved meanwhile", "mine"]

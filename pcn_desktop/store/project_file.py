@@ -308,6 +308,11 @@ def load_project(source: str | os.PathLike[str]) -> Project:
         try:
             _prepare_database(engine)
             with engine.connect() as conn:
+                # one snapshot for every table: a save committed between reading the
+                # memberships and the versions would otherwise leave a session believing it
+                # had read that save, and its own next save would undo it unseen
+                if conn.dialect.name == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
                 project = _read(conn)
                 save_id, versions = read_versions(_sqlalchemy_rows(conn))
         except Exception as exc:
