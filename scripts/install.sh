@@ -4,7 +4,8 @@
 # (npm registry, pinned and checksummed). Safe to run again: it installs only what is missing.
 #   scripts/install.sh          the app
 #   scripts/install.sh --test   the app plus what the test suite needs (Xvfb, poppler, Chromium,
-#                               and PyInstaller and NSIS for the frozen-build check)
+#                               and PyInstaller and NSIS for the frozen-build check;
+#                               PostgreSQL: the tests start a throwaway server of their own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ runtime_pkgs=(python3-venv python3-pip libgl1 libegl1 libfontconfig1 libglib2.0-
   libxkbcommon-x11-0 libdbus-1-3 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1
   libasound2 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxshmfence1 libxi6 fonts-dejavu-core)
-test_pkgs=(xvfb poppler-utils chromium nsis)
+test_pkgs=(xvfb poppler-utils chromium nsis postgresql)
 command -v npm >/dev/null 2>&1 || runtime_pkgs+=(nodejs npm)
 pkgs=("${runtime_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -65,3 +65,25 @@ def _web_pages_deleted_before_qt_exits():
     for _ in range(3):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the session (see pg_cluster.py); skipped, saying why,
+    only when the server programs are not installed (scripts/install.sh --test installs them)."""
+    from pg_cluster import Cluster, server_bin
+    bin_dir = server_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server programs not found (apt-get install postgresql, or set PCN_PG_BIN)")
+    cluster = Cluster(bin_dir)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    return pg_cluster.new_database()

@@ -26,6 +26,9 @@ VERBS: list[str] = [
     "scenarios",
     "assign",
     "compare",
+    "copy",
+    "history",
+    "password",
 ]
 
 

@@ -3,16 +3,21 @@ window would, and save.
 
 NETWORK is a code or a name, or `none` to leave the practice in no network. The move goes
 through the same command as a drag in the window: the old membership ends, the audit log
-records it (with the scenario), and boundaries built from registrations follow it.
+records it (with the scenario), and boundaries built from registrations follow it. When
+someone else saved one of the networks meanwhile, the command reads the project again and
+moves the practice again (it holds no earlier state to lose); a file another command is
+writing is waited for.
 """
 from __future__ import annotations
 
 import argparse
 
 from ..domain.commands import MovePractice
-from ..store import save_project
+from ..domain.model import Project
+from ..store.database import display_url
 from . import CliError
-from .common import add_project_argument, network_or_refuse, open_project
+from .common import add_project_argument, network_or_refuse
+from .editing import change_with_retry
 
 NO_NETWORK = "none"
 
@@ -26,8 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    print(change_with_retry(args.project, "assign", lambda project: _move(args, project), scenario=args.scenario))
+    return 0
+
+
+def _move(args: argparse.Namespace, project: Project) -> str:
+    """The move on a freshly read project: run again from the start when a save finds that
+    someone else changed one of the networks meanwhile (it holds nothing read before)."""
     from ..geo.commands import follow_geography  # noqa: PLC0415 — geometry loads only for this verb
-    project = open_project(args.project, args.scenario)
     code = args.practice.strip().upper()
     if code not in project.practices:
         raise CliError(f"{args.project}: no practice {args.practice!r}")
@@ -35,15 +46,11 @@ def run(args: argparse.Namespace) -> int:
         project, args.project, args.network)
     current = [project.networks[n] for n in project.networks_of(code)]
     if target is not None and [n.id for n in current] == [target.id]:
-        print(f"{code} is already in {target.name} ({target.key}) in scenario {project.scenario_name}; "
-              "nothing to do")
-        return 0
+        return (f"{code} is already in {target.name} ({target.key}) in scenario {project.scenario_name}; "
+                "nothing to do")
     if target is None and not current:
-        print(f"{code} is in no network in scenario {project.scenario_name}; nothing to do")
-        return 0
+        return f"{code} is in no network in scenario {project.scenario_name}; nothing to do"
     follow_geography(MovePractice(code, target.id if target else None)).do(project)
-    save_project(project, args.project)
     before = ", ".join(n.key for n in current) or "no network"
-    print(f"{code}: {before} -> {target.key if target else 'no network'} in scenario {project.scenario_name}; "
-          f"saved {args.project}")
-    return 0
+    return (f"{code}: {before} -> {target.key if target else 'no network'} in scenario {project.scenario_name}; "
+            f"saved {display_url(args.project)}")

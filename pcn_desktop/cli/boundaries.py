@@ -14,9 +14,9 @@ from ..geo.boundaries import build_from_registrations
 from ..geo.importing import BoundaryImportError, import_boundaries
 from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
-from ..store import save_project
 from . import CliError
 from .common import add_as_at_argument, add_project_argument, apply_as_at, existing_path, forget_as_at, open_project
+from .editing import holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with holding(args.project, "boundaries"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     project = open_project(args.project, args.scenario)
     apply_as_at(project, args)
     settings = rule_settings_for(project)
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     forget_as_at(project, args)
     # Saved before anything is printed: the build is never lost to the output failing
     # (a closed pipe, a console that cannot show a name).
-    save_project(project, args.project)
+    save_or_refuse(project, args.project)
     print("\n".join(lines))
     sys.stdout.write(summary.getvalue())
     return 0

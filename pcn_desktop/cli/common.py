@@ -40,7 +40,7 @@ def network_or_refuse(project: Project, project_path: str, key: str) -> Network:
 
 
 def add_project_argument(parser: argparse.ArgumentParser, scenario: bool = True) -> None:
-    parser.add_argument("project", metavar="PROJECT", help="project file (.pcnproj)")
+    parser.add_argument("project", metavar="PROJECT", help="project file (.pcnproj) or team database URL (postgresql://user@host/db)")
     if scenario:
         add_scenario_option(parser)
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from ..domain.model import Project
 from ..io import ImportRefused
 from ..io.run import ImportRun
-from ..store import save_project
+from ..store.database import is_database_url
 from . import CliError
 from .common import add_project_argument, existing_path, iso_date, open_project
+from .editing import contents_or_refuse, holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = Path(args.project)
-    project = open_project(args.project, args.scenario) if target.exists() else _new_project(target, args.scenario)
+    with holding(args.project, "import"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = args.project if is_database_url(args.project) else Path(args.project)
+    exists = contents_or_refuse(args.project) if is_database_url(args.project) else target.exists()
+    project = open_project(args.project, args.scenario) if exists else _new_project(target, args.scenario)
     importer = ImportRun(args.files, args.commissioner, list_date=args.list_date)
     try:
         summaries = importer.apply(project)
@@ -46,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                  f"({closed:,} closed), {len(project.areas):,} areas")
     lines.append(dates_line(project))
     # Saved before anything is printed: the import is never lost to the output failing.
-    save_project(project, target)
+    save_or_refuse(project, args.project)
     print("\n".join(lines))
     sys.stdout.flush()
     return 0
@@ -66,9 +73,9 @@ def dates_line(project: Project) -> str:
     return line
 
 
-def _new_project(path: Path, scenario: str | None) -> Project:
+def _new_project(target: Path | str, scenario: str | None) -> Project:
     project = Project()
-    project.name = path.stem
+    project.name = target.stem if isinstance(target, Path) else (str(target).rsplit("/", 1)[-1].split("?")[0] or "Team")
     if scenario:                     # a new project's one scenario takes the name asked for
         try:
             project.rename_scenario(project.scenario_name, scenario)

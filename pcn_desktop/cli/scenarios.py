@@ -17,9 +17,9 @@ from ..domain.model import Project
 from ..domain.scenario_commands import ActivateScenario, CopyScenario, DeleteScenario, RenameScenario
 from ..domain.scenarios import UnknownScenario
 from ..settings import rule_settings_for
-from ..store import save_project
 from . import CliError
 from .common import add_project_argument, open_project
+from .editing import holding, save_or_refuse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if _command(args) is None:
+        return _run(args)
+    with holding(args.project, "scenarios"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     command = _command(args)
     if command is not None:
@@ -44,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"{args.project}: no scenario {exc.name!r} (scenarios: {', '.join(exc.known)})") from None
         except ValueError as exc:
             raise CliError(f"{args.project}: {exc}") from None
-        save_project(project, args.project)
+        save_or_refuse(project, args.project)
     listing = scenario_listing(project)
     if args.json:
         json.dump(listing, sys.stdout, indent=2)

@@ -165,3 +165,15 @@ class AuditRow(Base):
     when: Mapped[datetime] = mapped_column(DateTime)
     who: Mapped[str] = mapped_column(String(100), default="")
     scenario: Mapped[str] = mapped_column(String(100), default="")
+
+
+class EditVersionRow(Base):
+    """The version of one editable unit (see store/versions.py): bumped by every save that
+    changes it, so a session holding an older one cannot overwrite the change unseen."""
+
+    __tablename__ = "edit_version"
+    scenario: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
+    unit: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    who: Mapped[str] = mapped_column(String(100), default="")
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -22,7 +22,7 @@ from ..domain.model import (AuditEntry, Boundary, ClinicalDirector, Membership, 
 
 # Alembic's revision of the schema this version writes and reads without migrating. A test
 # keeps it equal to the head of store/migrations, so a new migration cannot be forgotten here.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 # (table, columns, order by): the fetcher yields tuples of these columns in this order
 Rows = Callable[[str, tuple[str, ...], "str | None"], Iterable[tuple[Any, ...]]]
@@ -30,7 +30,7 @@ Rows = Callable[[str, tuple[str, ...], "str | None"], Iterable[tuple[Any, ...]]]
 DATE_COLUMNS = {("practice", "opened"), ("practice", "closed"), ("list_size", "counted_at"),
                 ("registration", "counted_at"), ("other_registration", "counted_at"), ("network", "agreement_signed"),
                 ("membership", "start"), ("membership", "end"), ("clinical_director", "start")}
-DATETIME_COLUMNS = {("boundary", "built"), ("audit_log", "when")}
+DATETIME_COLUMNS = {("boundary", "built"), ("audit_log", "when"), ("edit_version", "changed_at")}
 
 
 def revision_of(conn: sqlite3.Connection) -> str | None:
@@ -146,3 +146,13 @@ def _scenarios(project: Project, rows: Rows) -> dict[str, Project]:
         out[name] = scenario
     project._registry.order = [r[0] for r in listed]
     return out
+
+
+def read_versions(rows: Rows) -> tuple[str, dict[str, Any]]:
+    """(the id of the save that wrote the store, unit -> Version) for store/versions.py."""
+    from .versions import Version  # noqa: PLC0415
+    meta = dict(rows("project_meta", ("key", "value"), None))
+    versions = {f"{scenario}|{unit}" if scenario else unit: Version(number, who, when)
+                for scenario, unit, number, who, when in rows(
+        "edit_version", ("scenario", "unit", "version", "who", "changed_at"), None)}
+    return meta.get("save_id", ""), versions

@@ -66,6 +66,9 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
         report_open_failure(f"{exc.filename or project_path}: cannot be read ({exc.strerror or exc})",
                             unattended=bool(screenshot))
         return 2
+    except startup.ProjectLocked as exc:       # the user chose neither a copy nor "open anyway"
+        print(f"pcn-desktop: not opened: {exc}", file=sys.stderr)
+        return 2
     if scenario:
         try:
             document.open_scenario(scenario)

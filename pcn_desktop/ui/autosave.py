@@ -20,6 +20,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer
 
 from ..paths import local_data_dir
 from ..store import save_project
+from ..store.database import display_url
 from .settings import autosave_minutes
 from .workers import Progress, Task, start
 
@@ -86,11 +87,12 @@ class Autosaver(QObject):
         self._claim_folder()
         project = document.project
         revision = project.revision
-        origin = str(document.path or "")
+        origin = display_url(document.path) if document.path else ""   # a URL without any password
         folder = self.folder
 
         def work(_progress: Progress) -> int:
-            save_project(project, folder / PROJECT_NAME)
+            # a side copy: the session's link to its own file or database stays as it was
+            save_project(project, folder / PROJECT_NAME, track=False)
             (folder / ORIGIN_NAME).write_text(origin, encoding="utf-8")
             return revision
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -17,8 +18,25 @@ from ..domain.findings import Finding, Severity
 from ..domain.model import Project
 from ..domain.rules.engine import FindingsCache
 from ..settings import rule_settings_for
-from ..store import load_project, save_project
+from ..store import ProjectLocked, load_project, save_project
+from ..store.database import display_url, is_database_url
+from ..store.locks import LockInfo, ProjectLock
 from .undo import DomainUndoCommand
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store.syncing import Sync
+
+
+def as_target(path: str | Path) -> Path | str:
+    """A project file's Path, or a database URL kept as the text it is (a Path would fold its //)."""
+    return str(path) if is_database_url(path) else Path(path)
+
+
+def _try_lock(path: Path) -> ProjectLock | None:
+    try:
+        return ProjectLock(path, "window").acquire()
+    except ProjectLocked:
+        return None
 
 
 class Document(QObject):
@@ -31,7 +49,11 @@ class Document(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self.path: Path | None = Path(path) if path else None   # None: untitled, Save means Save As
+        # None: untitled, Save means Save As; a team database's URL stays a string
+        self.path: Path | str | None = as_target(path) if path else None
+        self.lock: ProjectLock | None = None        # held while a project file is open here
+        self.opened_anyway: LockInfo | None = None  # the holder, when opened despite a lock
+        self.reapply_errors: list[str] | None = None  # collected while edits are re-applied
         self.stack = QUndoStack(self)
         # a method, not a lambda: Qt drops the connection when the document is deleted
         self.stack.cleanChanged.connect(self._clean_changed)
@@ -49,28 +71,114 @@ class Document(QObject):
 
     # --- files ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, untitled: bool = False) -> "Document":
-        project = load_project(path)
-        return cls(project, None if untitled else path)
+    def open(cls, path: str | Path, untitled: bool = False,
+             when_locked: Callable[[LockInfo], str] | None = None) -> "Document":
+        """Open a project. A file someone else has open (its lock file says who) is offered
+        through ``when_locked(holder)``: "copy" opens an untitled copy, "anyway" opens it
+        without the lock, anything else refuses with ProjectLocked."""
+        target = as_target(path)
+        lock = None
+        holder = None
+        if not untitled and isinstance(target, Path):
+            lock = ProjectLock(target, "window")
+            try:
+                lock.acquire()
+            except ProjectLocked as exc:
+                lock = None
+                choice = when_locked(exc.holder) if when_locked else "refuse"
+                if choice == "copy":
+                    untitled = True
+                elif choice == "anyway":
+                    holder = exc.holder
+                else:
+                    raise
+        try:
+            project = load_project(path)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        document = cls(project, None if untitled else target)
+        document.lock = lock
+        document.opened_anyway = holder
+        return document
+
+    def continue_from(self, old: "Document") -> None:
+        """This document replaces ``old`` on the same file or database (an import into the
+        open project): it takes over the file's lock and what ``old`` read from the store."""
+        from ..store.versions import adopt  # noqa: PLC0415
+        adopt(self.project, old.project)
+        self.lock, old.lock = old.lock, None
+        self.opened_anyway = old.opened_anyway
+
+    def release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @property
     def title(self) -> str:
+        if isinstance(self.path, str):
+            return display_url(self.path)
         return self.path.name if self.path else f"{self.project.name} (untitled)"
 
     @property
     def dirty(self) -> bool:
         return not self.stack.isClean()
 
-    def save(self, path: str | Path | None = None) -> Path:
-        target = Path(path) if path else self.path
+    def save(self, path: str | Path | None = None) -> Path | str:
+        """Save; others' changes saved meanwhile are taken in (and shown), and a clash with
+        them raises StaleSave before anything is written (see reload_and_reapply)."""
+        target = as_target(path) if path else self.path
         if target is None:
             raise ValueError("an untitled project needs a file name (Save As)")
+        revision = self.project.revision
         save_project(self.project, target)
         if target != self.path:
+            if isinstance(target, Path) and self.lock is None and self.opened_anyway is None:
+                self.lock = _try_lock(target)
             self.path = target
             self.pathChanged.emit()
         self.stack.setClean()
+        if self.project.revision != revision:       # others' saved changes came in
+            self.reload_all()
         return target
+
+    def reload_and_reapply(self) -> list[str]:
+        """After a refused save: undo this session's edits, take the saved project as it now
+        is, and apply the edits again on top; the project stays unsaved until Save. Returns
+        the edits that no longer apply (e.g. to a network someone else dissolved)."""
+        from ..store.syncing import rebase  # noqa: PLC0415
+        clean, index = self.stack.cleanIndex(), self.stack.index()
+        if self.path is None or clean < 0 or clean > index:
+            raise ValueError("these edits cannot be re-applied one by one (some were undone past "
+                             "the last save); save them as a copy instead")
+        self.reapply_errors = []
+        try:
+            rebase(self.project, self.path, lambda: self.stack.setIndex(clean), lambda: self.stack.setIndex(index))
+        finally:
+            errors, self.reapply_errors = self.reapply_errors, None
+        self.stack.resetClean()
+        self.dirtyChanged.emit(True)
+        self.reload_all()
+        return errors
+
+    def take_in_others(self, fetched: "tuple[Project, str] | None" = None) -> "Sync":
+        """Changes others saved since this session read: pulled in and shown. ``fetched`` is
+        the store's state read off this thread (see TeamWatcher); else it is read here."""
+        from ..store.syncing import Sync, fetch_others, take_in  # noqa: PLC0415
+        if self.path is None:
+            return Sync()
+        if fetched is None:
+            fetched = fetch_others(self.project, self.path)
+        if fetched is None:
+            return Sync()
+        found = take_in(self.project, *fetched)
+        if found.whole:
+            self.reload_all()
+        if found.changed:          # also tells the scenario bar when the list of scenarios changed
+            self.after_edit(found.touched)
+        return found
 
     # --- edits ---------------------------------------------------------------------------
     def push(self, command: Command) -> set[str]:

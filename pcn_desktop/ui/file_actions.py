@@ -10,18 +10,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from ..domain.model import Project
 from ..paths import as_chosen
-from ..store import ProjectFileError
+from ..store import ProjectFileError, ProjectLocked, StaleSave
+from ..store.database import display_url, is_database_url
 from .document import Document
 from .settings import add_recent_file, recent_files
+from .team import ask_about_lock, offer_reload
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
 PROJECT_FILTER = "PCN Desktop projects (*.pcnproj);;All files (*)"
+
+
+def remembered(path: str | Path) -> str:
+    """How a project is listed in Open Recent: a resolved path, or a URL without password."""
+    return display_url(path) if is_database_url(path) else str(as_chosen(path))   # a mapped drive stays as chosen
 
 
 class FileActions(QObject):
@@ -30,6 +37,7 @@ class FileActions(QObject):
         self.window = window
         self.new = self._action("&New", self.new_project, QKeySequence.StandardKey.New)
         self.open = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.open_database = self._action("Open &Team Database…", self.open_database_dialog)
         self.save = self._action("&Save", self.save_project, QKeySequence.StandardKey.Save)
         self.save_as = self._action("Save &As…", self.save_project_as, QKeySequence.StandardKey.SaveAs)
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
@@ -79,16 +87,36 @@ class FileActions(QObject):
         if path:
             self.open_path(path, ask=False)
 
+    def open_database_dialog(self) -> None:
+        """A team database by URL; its password comes from the system's credential store
+        (`pcn-desktop password URL`) or .pgpass, never from what is typed here being kept."""
+        if not self.maybe_save():
+            return
+        url, ok = QInputDialog.getText(
+            self.window, "Open team database",
+            "Database URL (e.g. postgresql://alice@db.example.nhs.uk/pcn):", text=self._last_database())
+        url = url.strip()
+        if ok and url:
+            if not is_database_url(url):
+                QMessageBox.warning(self.window, "Open team database", f"{url}: not a database URL")
+                return
+            self.open_path(url, ask=False)
+
+    def _last_database(self) -> str:
+        return next((f for f in recent_files() if is_database_url(f)), "postgresql://")
+
     def open_path(self, path: str, ask: bool = True) -> bool:
         if ask and not self.maybe_save():
             return False
         try:
-            document = Document.open(path)
+            document = Document.open(path, when_locked=lambda holder: ask_about_lock(holder, self.window))
+        except ProjectLocked:
+            return False                 # the user chose neither a copy nor to open anyway
         except (ProjectFileError, OSError) as exc:
             QMessageBox.critical(self.window, "Cannot open project", str(exc))
             return False
         self.window.set_document(document)
-        add_recent_file(str(as_chosen(path)))
+        add_recent_file(remembered(path))
         self.window.autosaver.discard()
         return True
 
@@ -106,13 +134,20 @@ class FileActions(QObject):
             path += ".pcnproj"
         return self._save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path | str) -> bool:
         try:
             self.window.document.save(path)
-        except (ProjectFileError, OSError) as exc:
-            QMessageBox.critical(self.window, "Cannot save project", f"{path}: {exc}")
+        except StaleSave as exc:
+            if offer_reload(self.window, self.window.document, exc):
+                return self._save_to(path)
             return False
-        add_recent_file(str(as_chosen(path)))
+        except ProjectLocked as exc:
+            QMessageBox.critical(self.window, "Cannot save project", f"{exc.holder.sentence()}; try again")
+            return False
+        except (ProjectFileError, OSError) as exc:
+            QMessageBox.critical(self.window, "Cannot save project", f"{display_url(path)}: {exc}")
+            return False
+        add_recent_file(remembered(path))
         self.window.autosaver.discard()
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(f"Saved {display_url(path)}", 5000)
         return True

@@ -82,6 +82,7 @@ def open_import_wizard(window: "MainWindow", paths: list[str] | None = None) -> 
         if wizard.into_current():
             # the copy holds every unsaved edit too, so nothing is lost by swapping it in
             document = Document(project, window.document.path)
+            document.continue_from(window.document)
         else:
             if not window.files.maybe_save():
                 return

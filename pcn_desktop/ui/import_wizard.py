@@ -33,11 +33,24 @@ def read_for_preview(paths: list[str], commissioners: list[str], progress: Progr
     return run
 
 
+def geometry_memo(project: Project) -> dict[int, object]:
+    """A deepcopy memo under which the copy shares the (immutable) geometries: less to copy,
+    and the store's versions still see untouched areas and outlines as the same."""
+    memo: dict[int, object] = {}
+    for area in project.areas.values():
+        if area.geometry is not None:
+            memo[id(area.geometry)] = area.geometry
+    for scenario in project.scenarios():
+        for boundary in scenario.boundaries.values():
+            memo[id(boundary.geometry)] = boundary.geometry
+    return memo
+
+
 def apply_to_copy(run: ImportRun, project: Project | None, progress: Progress) -> tuple[Project, list[FileSummary]]:
     """Apply the run to a copy of ``project`` (or a new one): the original stays as it was
     until the window swaps the copy in."""
     progress(0, 0, "Importing")
-    target = copy.deepcopy(project) if project is not None else Project()
+    target = copy.deepcopy(project, geometry_memo(project)) if project is not None else Project()
     progress.check()
     summaries = run.apply(target)
     return target, summaries

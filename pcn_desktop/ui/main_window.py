@@ -28,6 +28,7 @@ from .presentation import presentation_sizes, set_presentation
 from .properties_pane import PropertiesPane
 from .scenario_actions import ScenarioActions
 from .settings import app_settings
+from .team import attach_team, show_document
 
 LAYOUT_VERSION = 1
 
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(lambda: self.document, parent=self)
         self.scenario_actions = ScenarioActions(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.scenario_actions.toolbar)
+        attach_team(self)
         self.set_document(document)
         self._build_menus()
         self._initial_size()
@@ -163,7 +165,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.files.new, self.files.open])
+        file_menu.addActions([self.files.new, self.files.open, self.files.open_database])
         file_menu.addMenu(self.files.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.files.save, self.files.save_as])
@@ -236,7 +238,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.stack)
         if old is not document:
             self.undo_group.removeStack(old.stack)
+            old.release_lock()
             old.deleteLater()
+        show_document(self, document)
         self.setWindowModified(document.dirty)
         self._update_title()
         self._update_summary(None)
@@ -366,4 +370,5 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.autosaver.discard()
+        self.document.release_lock()
         event.accept()

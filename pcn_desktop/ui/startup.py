@@ -7,16 +7,15 @@ then: see ``preload.py``).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain.model import Project
 from ..paths import resource
-from ..store import ProjectFileError
+from ..store import ProjectFileError, ProjectLocked
 from .autosave import pending_recoveries
-from .document import Document
+from .document import Document, as_target
 from .main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_MS = 30_000
@@ -45,7 +44,8 @@ def _has_resources() -> bool:
 
 def open_document(project_path: str | None) -> Document:
     if project_path:
-        return Document.open(project_path)
+        from .team import ask_about_lock  # noqa: PLC0415
+        return Document.open(project_path, when_locked=ask_about_lock)
     return sample_document()
 
 
@@ -67,7 +67,7 @@ def offer_recovery(window: MainWindow) -> None:
                 recovery.discard()
                 continue
             if origin:
-                document.path = Path(origin)
+                document.path = as_target(origin)
                 document.pathChanged.emit()
             window.set_document(document)
             document.mark_dirty()

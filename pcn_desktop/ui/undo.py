@@ -29,7 +29,15 @@ class DomainUndoCommand(QUndoCommand):
             self._skip_redo = False
             touched = self.command.touched
         else:
-            touched = self.command.do(self.document.project)
+            try:
+                touched = self.command.do(self.document.project)
+            except (KeyError, ValueError) as exc:
+                # re-applied after a reload, on a project others changed: say so, go on
+                errors = getattr(self.document, "reapply_errors", None)
+                if errors is None:
+                    raise
+                errors.append(f"{self.command.label}: {str(exc).strip(chr(39) + chr(34))}")
+                touched = set()
         self.document.after_edit(touched)
 
     def undo(self) -> None:
