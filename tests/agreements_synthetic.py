@@ -74,6 +74,8 @@ def synthetic_project() -> Project:
         PlannedRole("Clinical pharmacist", 2.0, "2024-04", "2025-03", 131676.0),
         PlannedRole("Social prescribing link worker", 1.0, "2024-04", "2025-03", 40159.0),
         PlannedRole("Care coordinator", 1.5, "2024-07", "2025-03", 50094.0),
-        PlannedRole("Paramedic", 1.0, "2024-04", "2025-03", 60000.0, scenario="what-if"),
     ]
+    # another scenario's plan is not this one's: its agreement must not print it
+    p.copy_scenario(p.scenario_name, "what-if").workforce[riverside.id].append(
+        PlannedRole("Paramedic", 1.0, "2024-04", "2025-03", 60000.0))
     return p

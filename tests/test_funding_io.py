@@ -82,13 +82,16 @@ def test_missing_column_is_refused(tmp_path: Path) -> None:
 
 def test_plan_export_round_trips(tmp_path: Path) -> None:
     p = two_network_project()
-    p.workforce["north"] += [PlannedRole("GP", 1.0, "2024-10", "2025-03", 95000.5),
-                             PlannedRole("GP", 2.0, "2024-10", "2025-03", 95000.5, "Two GPs")]
+    p.workforce["north"] += [PlannedRole("GP", 1.0, "2024-10", "2025-03", 95000.5)]
+    p.copy_scenario("current", "Two GPs").workforce["north"][0].wte = 2.0
     out = tmp_path / "out.csv"
     assert write_plan_csv(p, out) == 2
     q = two_network_project()
     ImportRun([out]).apply(q)
-    assert q.workforce["north"] == p.workforce["north"]
+    assert q.scenario_names() == ["current", "Two GPs"]     # a new name becomes a scenario
+    for name in ("current", "Two GPs"):
+        assert q.scenario(name).workforce["north"] == p.scenario(name).workforce["north"]
+    assert q.scenario("Two GPs").workforce["north"][0].wte == 2.0
 
 
 def _project_file(tmp_path: Path) -> Path:
@@ -139,7 +142,7 @@ def test_funding_cli_table_and_files(tmp_path: Path, capsys) -> None:
     assert rows[-1]["arrs_reimbursable"] == "55670.0"
     assert wb["ARRS by role"]["J2"].value == 60000.0
     assert load_project(path).workforce["north"][0].role == "Clinical pharmacist"
-    assert plan.read_text(encoding="utf-8").splitlines()[1] == "U00001,North PCN,Clinical pharmacist,1,2020-04,2021-03,60000.00,"
+    assert plan.read_text(encoding="utf-8").splitlines()[1] == "U00001,North PCN,Clinical pharmacist,1,2020-04,2021-03,60000.00,current"
 
 
 def test_funding_cli_refuses_an_unknown_year(tmp_path: Path, capsys) -> None:

@@ -10,7 +10,7 @@ from pcn_desktop.funding.commands import SetFundingInput
 from pcn_desktop.funding.model import ccg_funding, network_funding
 from pcn_desktop.funding.policy_store import policy_for
 from pcn_desktop.funding.scenarios import compare_scenarios
-from pcn_desktop.funding.commands import CopyPlanToScenario, EditPlannedRole
+from pcn_desktop.funding.commands import EditPlannedRole
 
 
 def test_2019_20_pharmacist_from_july_capped_at_pro_rata_maximum() -> None:
@@ -172,16 +172,16 @@ def test_ccg_totals_add_up_the_networks() -> None:
 def test_scenario_copy_compared_side_by_side() -> None:
     p = two_network_project()
     p.workforce["north"].append(PlannedRole("Clinical pharmacist", 1.0, "2020-04", "2021-03", 50000))
-    stack = CommandStack(p)
-    stack.push(CopyPlanToScenario("north", "Two pharmacists"))
-    idx = next(i for i, r in enumerate(p.workforce["north"]) if r.scenario == "Two pharmacists")
-    stack.push(EditPlannedRole("north", idx, wte=2.0))
+    what_if = p.copy_scenario("current", "Two pharmacists")
+    stack = CommandStack(what_if)
+    stack.push(EditPlannedRole("north", 0, wte=2.0))
+    assert p.workforce["north"][0].wte == 1.0                 # the copy is its own plan
     rows = compare_scenarios(p, "north", policy_for("2020/21"))
     # Plan: 50,000 within the 2020/21 cap 55,670. Scenario: 2 WTE x 50,000 = 100,000, cap 111,340.
     assert [(r.title, r.plan_cost, r.reimbursable) for r in rows] == [
-        ("Plan", 50000.00, 50000.00), ("Two pharmacists", 100000.00, 100000.00)]
+        ("current", 50000.00, 50000.00), ("Two pharmacists", 100000.00, 100000.00)]
     # Headroom: 299,502 - 50,000 = 249,502 and 299,502 - 100,000 = 199,502.
     assert [r.headroom for r in rows] == [249502.00, 199502.00]
+    assert ccg_funding(p, policy_for("2020/21"), "Two pharmacists").networks[0].plan_cost == 100000.00
     stack.undo()
-    stack.undo()
-    assert len(p.workforce["north"]) == 1
+    assert compare_scenarios(p, "north", policy_for("2020/21"))[1].plan_cost == 50000.00

@@ -49,7 +49,14 @@ def full_project() -> Project:
                                       datetime(2024, 5, 1, 9, 30, 15, 250))
     p.boundaries[south.id] = Boundary(south.id, Point(-2.0, 53.7).buffer(0.01), "imported", None)
     p.workforce[north.id].append(PlannedRole("Clinical pharmacist", 1.0, "2024-04", "2025-03", 52000.0))
-    p.workforce[north.id].append(PlannedRole("Paramedic", 0.6, "2024-10", "2025-03", 30000.0, "growth"))
+    p.settings["geo_expected_parts"] = {north.id: 2}
+    growth = p.copy_scenario("current", "growth")
+    growth.workforce[north.id].append(PlannedRole("Paramedic", 0.6, "2024-10", "2025-03", 30000.0))
+    growth.settings["geo_expected_parts"] = {north.id: 3}
+    growth.remove_membership("A00004", south.id)
+    growth.add_membership(Membership("A00004", north.id, date(2025, 4, 1)))
+    p.new_scenario("empty")
+    p.activate_scenario("growth")                # saved open on a scenario other than the first
     p.record("created", "", "made", "tester")
     p.record("renamed", "Old", "New", "tester")
     return p
@@ -57,14 +64,20 @@ def full_project() -> Project:
 
 def everything(p: Project):
     """All that a project holds, comparable with ==, geometry as WKB."""
-    return (p.name, p.settings, dict(p.practices),
+    return (p.active_scenario, p.scenario_names(), p.name, p.settings.shared, dict(p.practices),
             {c: dict(s) for c, s in p.list_sizes.items()},
             {a: (x.code, x.name, x.place, x.geometry.wkb if x.geometry is not None else None)
              for a, x in p.areas.items()},
-            {d: dict(r) for d, r in p.registrations.items()},
+            {d: dict(r) for d, r in p.registrations.items()}, list(p.audit),
+            [configuration(p.scenario(n)) for n in p.scenario_names()])
+
+
+def configuration(p: Project):
+    """What one scenario owns."""
+    return (p.scenario_name, p.settings.own,
             dict(p.networks), list(p.memberships),
             {n: (b.geometry.wkb, b.provenance, b.built) for n, b in p.boundaries.items()},
-            dict(p.area_assignments), {n: list(r) for n, r in p.workforce.items() if r}, list(p.audit))
+            dict(p.area_assignments), {n: list(r) for n, r in p.workforce.items() if r})
 
 
 def read_with_sqlalchemy(path) -> Project:

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from .scenarios import Registry, ScenarioHolder, ScenarioSettings, fresh_state
+
 
 class PracticeStatus(str, Enum):
     """ODS status codes as published in epraccur column 13."""
@@ -105,6 +107,7 @@ class AuditEntry:
     new: str
     when: datetime
     who: str
+    scenario: str = ""             # the scenario edited ("" for project-wide entries)
 
 
 @dataclass
@@ -124,34 +127,50 @@ class PlannedRole:
     start: str                     # YYYY-MM
     end: str                       # YYYY-MM, inclusive
     annual_cost: float
-    scenario: str = ""             # "" is the plan itself; other names are what-if copies
 
 
-class Project:
+class Project(ScenarioHolder):
     """Everything one project file holds, with indexes kept in step by its own methods.
 
     Current membership (no end date) is indexed both ways so that moving one practice
     among 6,500 costs a few dictionary operations, not a scan.
+
+    The per-scenario attributes (networks, memberships, boundaries, area assignments,
+    workforce, configuration settings) are those of the active scenario; see scenarios.py.
     """
+
+    # per-scenario state, given by fresh_state (scenarios.py) and swapped on activation
+    scenario_name: str
+    networks: dict[str, Network]
+    boundaries: dict[str, Boundary]
+    area_assignments: dict[str, str]                   # area code -> network id (edited or built)
+    workforce: dict[str, list[PlannedRole]]
+    _history: list[Membership]                         # ended memberships, kept for the record
+    _current: dict[str, dict[str, Membership]]         # practice -> net -> membership
+    _members: dict[str, set[str]]                      # net -> practices
+    _several: set[str]                                 # practices currently in several networks
 
     def __init__(self) -> None:
         self.name: str = "Untitled"
-        self.settings: dict[str, Any] = {}
+        self._settings = ScenarioSettings()
         self.practices: dict[str, Practice] = {}
-        self.networks: dict[str, Network] = {}
         self.list_sizes: dict[str, dict[date, int]] = defaultdict(dict)
         self.areas: dict[str, SmallArea] = {}
         # registrations[date][(practice_code, area_code)] = patients
         self.registrations: dict[date, dict[tuple[str, str], int]] = defaultdict(dict)
-        self.boundaries: dict[str, Boundary] = {}
-        self.area_assignments: dict[str, str] = {}     # area code -> network id (edited or built)
-        self.workforce: dict[str, list[PlannedRole]] = defaultdict(list)
         self.audit: list[AuditEntry] = []
-        self._history: list[Membership] = []            # ended memberships, kept for the record
-        self._current: dict[str, dict[str, Membership]] = defaultdict(dict)  # practice -> net -> m
-        self._members: dict[str, set[str]] = defaultdict(set)                # net -> practices
-        self._several: set[str] = set()     # practices currently in more than one network
+        fresh_state(self)
+        self._registry = Registry(self)
         self.revision = 0                                # bumped by every change; views compare it
+
+    @property
+    def settings(self) -> ScenarioSettings:
+        """Project settings; the configuration keys among them belong to this scenario."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, values: dict[str, Any]) -> None:
+        self._settings.replace_all(dict(values))
 
     # --- memberships -------------------------------------------------------------------
     @property
@@ -274,7 +293,8 @@ class Project:
 
     # --- audit -------------------------------------------------------------------------
     def record(self, what: str, old: Any, new: Any, who: str) -> None:
-        self.audit.append(AuditEntry(what, _text(old), _text(new), datetime.now().replace(microsecond=0), who))
+        self.audit.append(AuditEntry(what, _text(old), _text(new), datetime.now().replace(microsecond=0), who,
+                                     self.scenario_name))
 
     def touch(self) -> None:
         self.revision += 1

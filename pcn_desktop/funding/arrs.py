@@ -96,6 +96,6 @@ def role_result(index: int, planned: PlannedRole, policy: Policy) -> RoleResult:
     return result
 
 
-def plan_results(plan: list[PlannedRole], policy: Policy, scenario: str = "") -> list[RoleResult]:
-    """Results for the plan lines of one scenario ("" = the plan itself), keeping list indexes."""
-    return [role_result(i, p, policy) for i, p in enumerate(plan) if p.scenario == scenario]
+def plan_results(plan: list[PlannedRole], policy: Policy) -> list[RoleResult]:
+    """Results for every line of a network's plan, keeping list indexes."""
+    return [role_result(i, p, policy) for i, p in enumerate(plan)]

@@ -14,7 +14,7 @@ from ..domain.model import PlannedRole, Project
 from .inputs import INPUT_FIELDS, RATIO_FIELDS
 from .months import parse_month
 
-PLAN_FIELDS = ("role", "wte", "start", "end", "annual_cost", "scenario")
+PLAN_FIELDS = ("role", "wte", "start", "end", "annual_cost")
 
 
 def check_planned_role(planned: PlannedRole) -> None:
@@ -113,33 +113,6 @@ class EditPlannedRole(Command):
         project.workforce[self.nid][self.index] = self._old
 
 
-class CopyPlanToScenario(Command):
-    """Copy a network's plan (or another scenario) as a named what-if scenario."""
-
-    def __init__(self, network_id: str, name: str, source: str = "") -> None:
-        super().__init__()
-        if not name.strip():
-            raise ValueError("a scenario needs a name")
-        self.nid, self.name, self.source = network_id, name.strip(), source
-        self.touched = {network_id}
-        self._before: list[PlannedRole] = []
-
-    @property
-    def label(self) -> str:  # type: ignore[override]
-        return f"Copy plan to scenario {self.name}"
-
-    def _do(self, project: Project) -> None:
-        plan = project.workforce[self.nid]
-        if any(p.scenario == self.name for p in plan):
-            raise ValueError(f"scenario {self.name!r} already exists")
-        self._before = list(plan)
-        plan.extend(replace(p, scenario=self.name) for p in self._before if p.scenario == self.source)
-        project.record(f"network {project.networks[self.nid].key} scenario", "", self.name, self.who)
-
-    def _undo(self, project: Project) -> None:
-        project.workforce[self.nid][:] = self._before
-
-
 class SetFundingInput(Command):
     """A network's weighted or adjusted population or care home beds for a contract year
     (None clears it), or with network_id None a project-wide ratio."""
@@ -218,5 +191,4 @@ def _put(table: dict[str, Any], path: list[str], value: Any) -> None:
 
 
 def _describe(p: PlannedRole) -> str:
-    where = f" [{p.scenario}]" if p.scenario else ""
-    return f"{p.role} {p.wte:g} WTE {p.start}..{p.end} £{p.annual_cost:,.0f}{where}"
+    return f"{p.role} {p.wte:g} WTE {p.start}..{p.end} £{p.annual_cost:,.0f}"

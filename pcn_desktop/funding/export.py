@@ -57,7 +57,7 @@ def _role_rows(n: NetworkFunding) -> list[list[Any]]:
         notes = "; ".join(x for x in (r.problem,
                                       "not eligible some months" if r.ineligible_months else "",
                                       "maximum unknown some months" if r.unknown_cap_months else "") if x)
-        out.append([n.key if n.key != n.name else "", n.name, p.scenario, r.label, p.wte, p.start, p.end,
+        out.append([n.key if n.key != n.name else "", n.name, n.scenario, r.label, p.wte, p.start, p.end,
                     p.annual_cost, r.months, r.cost, r.reimbursable, r.unfunded, r.entitlement, notes])
     return out
 

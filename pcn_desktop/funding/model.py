@@ -205,15 +205,18 @@ def stream_result(stream: Stream, inputs: NetworkInputs) -> StreamResult:
 
 def network_funding(project: Project, network_id: str, policy: Policy, scenario: str = "",
                     director_wte_per_50000: float | None = None) -> NetworkFunding:
-    """One network's payments, ARRS entitlement and plan for the policy's year.
+    """One network's payments, ARRS entitlement and plan for the policy's year, in the project
+    scenario ``scenario`` ("" for the active one).
 
     ``director_wte_per_50000`` comes from the rule settings (the same figure the
     director-wte-low rule checks) so that the funded time is stated in one place.
     """
+    project = project.scenario(scenario) if scenario else project
+    scenario = project.scenario_name
     net: Network = project.networks[network_id]
     inputs = network_inputs(project, network_id, policy)
     streams = [stream_result(s, inputs) for s in policy.streams.values()]
-    roles = plan_results(project.workforce.get(network_id, []), policy, scenario)
+    roles = plan_results(project.workforce.get(network_id, []), policy)
     entitlements = []
     for ent in policy.entitlements.values():
         units = inputs.units(ent.basis)
@@ -230,7 +233,10 @@ def network_funding(project: Project, network_id: str, policy: Policy, scenario:
 
 def ccg_funding(project: Project, policy: Policy, scenario: str = "",
                 director_wte_per_50000: float | None = None) -> CcgFunding:
-    """Every network's funding, in the order networks are listed, and the CCG totals."""
+    """Every network's funding, in the order networks are listed, and the CCG totals, in the
+    project scenario ``scenario`` ("" for the active one)."""
+    project = project.scenario(scenario) if scenario else project
+    scenario = project.scenario_name
     return CcgFunding(policy.year, scenario, [
         network_funding(project, n.id, policy, scenario, director_wte_per_50000)
         for n in project.sorted_networks()])

@@ -1,7 +1,7 @@
-"""What-if copies of a network's workforce plan, compared side by side with the plan itself.
+"""A network's workforce plan and funding compared across the project's scenarios.
 
-A scenario is a set of plan lines with ``PlannedRole.scenario`` = its name ("" is the plan).
-``CopyPlanToScenario`` (funding.commands) makes one; this module compares them.
+Scenarios are the project's (``domain/scenarios.py``): a what-if plan is a scenario whose
+network carries a different plan. This module lines them up for one network.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .policy import Policy
 
 @dataclass(frozen=True)
 class ScenarioRow:
-    scenario: str                 # "" = the plan
+    scenario: str
     roles: int
     wte: float
     plan_cost: float
@@ -25,13 +25,12 @@ class ScenarioRow:
 
     @property
     def title(self) -> str:
-        return self.scenario or "Plan"
+        return self.scenario
 
 
 def scenario_names(project: Project, network_id: str) -> list[str]:
-    """The plan ("") first, then the what-if scenarios by name."""
-    names = {p.scenario for p in project.workforce.get(network_id, [])}
-    return [""] + sorted(n for n in names if n)
+    """The project's scenarios that hold this network, in the project's order."""
+    return [n for n in project.scenario_names() if network_id in project.scenario(n).networks]
 
 
 def scenario_row(funding: NetworkFunding) -> ScenarioRow:
@@ -43,6 +42,6 @@ def scenario_row(funding: NetworkFunding) -> ScenarioRow:
 
 def compare_scenarios(project: Project, network_id: str, policy: Policy,
                       scenarios: list[str] | None = None) -> list[ScenarioRow]:
-    """One row per scenario (default: the plan and every what-if copy) for the policy's year."""
+    """One row per scenario (default: every scenario holding the network) for the policy's year."""
     wanted = scenario_names(project, network_id) if scenarios is None else scenarios
     return [scenario_row(network_funding(project, network_id, policy, s)) for s in wanted]

@@ -6,10 +6,12 @@ Header (any order, case and spacing ignored)::
 
 ``start`` and ``end`` are months (YYYY-MM, end inclusive); ``annual_cost`` is the full-time
 (1.0 WTE) annual cost, salary plus employer on-costs, which the model pro-rates by WTE and
-months. ``scenario`` is empty for the plan itself, or the name of a what-if copy.
+months. ``scenario`` names the project scenario the line belongs to (empty: the scenario the
+file is imported into); a name the project does not hold yet becomes a new scenario, a copy
+of that one, so a what-if plan is a whole configuration like any other scenario.
 
-Importing a file replaces, for each network it names, that network's lines of the scenarios
-it contains; other networks and scenarios are left alone.
+Importing a file replaces, for each network and scenario it names, that network's plan in
+that scenario; other networks and scenarios are left alone.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class PlanRow:
     network_code: str
     network_name: str
     planned: PlannedRole
+    scenario: str = ""
 
     @property
     def network_ref(self) -> str:
@@ -76,12 +79,11 @@ def read_plan_rows(path: str | Path) -> list[PlanRow]:
                 raise ImportRefused(path, line, "no network_code or network_name")
             try:
                 planned = PlannedRole(get("role"), _number(get("wte"), "wte"), get("start"), get("end"),
-                                      _number(get("annual_cost").replace("£", "").replace(",", ""), "annual_cost"),
-                                      get("scenario"))
+                                      _number(get("annual_cost").replace("£", "").replace(",", ""), "annual_cost"))
                 check_planned_role(planned)
             except ValueError as exc:
                 raise ImportRefused(path, line, str(exc)) from None
-            rows.append(PlanRow(line, code, name, planned))
+            rows.append(PlanRow(line, code, name, planned, " ".join(get("scenario").split())))
         return rows
 
     return read_text_rows(path, consume)
@@ -100,32 +102,49 @@ def find_plan_network(project: Project, row: PlanRow) -> Network | None:
     return project.find_network(row.network_code) if row.network_code else project.find_network(row.network_name)
 
 
+def row_scenario(project: Project, row: PlanRow) -> Project:
+    """The scenario a row belongs to (``project`` itself when the row names none or it)."""
+    if not row.scenario:
+        return project
+    try:
+        return project.scenario(row.scenario)
+    except ValueError:
+        return project
+
+
 def apply_plan_rows(project: Project, rows: list[PlanRow], path: str | Path = "") -> set[str]:
-    """Replace the named networks' lines of the scenarios in ``rows``; returns touched network ids."""
-    by_net: dict[str, list[PlanRow]] = {}
+    """Replace the named networks' plans in the scenarios ``rows`` name (a new name becomes a
+    copy of ``project``'s scenario); returns the network ids touched in ``project``."""
+    known = {n.casefold(): n for n in project.scenario_names()}
+    for name in dict.fromkeys(r.scenario for r in rows if r.scenario):
+        if name.casefold() not in known:
+            project.copy_scenario(project.scenario_name, name)
+            known[name.casefold()] = name
+    by_net: dict[tuple[str, str], list[PlanRow]] = {}
     for row in rows:
-        net = find_plan_network(project, row)
+        scenario = project.scenario(known[row.scenario.casefold()]) if row.scenario else project
+        net = find_plan_network(scenario, row)
         if net is None:
-            raise ImportRefused(path, row.line, f"no network {row.network_ref!r} in the project")
-        by_net.setdefault(net.id, []).append(row)
-    for nid, net_rows in by_net.items():
-        scenarios = {r.planned.scenario for r in net_rows}
-        kept = [p for p in project.workforce.get(nid, []) if p.scenario not in scenarios]
-        project.workforce[nid] = kept + [r.planned for r in net_rows]
-    return set(by_net)
+            where = "the project" if scenario is project else f"scenario {scenario.scenario_name!r}"
+            raise ImportRefused(path, row.line, f"no network {row.network_ref!r} in {where}")
+        by_net.setdefault((scenario.scenario_name, net.id), []).append(row)
+    for (name, nid), net_rows in by_net.items():
+        project.scenario(name).workforce[nid] = [r.planned for r in net_rows]
+    return {nid for name, nid in by_net if name == project.scenario_name}
 
 
 def write_plan_csv(project: Project, path: str | Path) -> int:
-    """Every network's plan lines (all scenarios); returns the number of rows written."""
+    """Every network's plan lines in every scenario; returns the number of rows written."""
     n = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(COLUMNS)
-        for net in project.sorted_networks():
-            for p in project.workforce.get(net.id, []):
-                out.writerow([net.code, net.name, p.role, f"{p.wte:g}", p.start, p.end,
-                              f"{p.annual_cost:.2f}", p.scenario])
-                n += 1
+        for scenario in project.scenarios():
+            for net in scenario.sorted_networks():
+                for p in scenario.workforce.get(net.id, []):
+                    out.writerow([net.code, net.name, p.role, f"{p.wte:g}", p.start, p.end,
+                                  f"{p.annual_cost:.2f}", scenario.scenario_name])
+                    n += 1
     return n
 
 
@@ -142,7 +161,7 @@ class WorkforcePlan(ParsedFile):
         if any(f.order < ORDER_LATE and f is not self for f in run.files):
             return
         for row in self.rows:
-            if find_plan_network(project, row) is None:
+            if find_plan_network(row_scenario(project, row), row) is None:
                 raise ImportRefused(self.path, row.line, f"no network {row.network_ref!r} in the project")
 
     def apply(self, project: Project, run: ImportRun) -> None:

@@ -164,7 +164,7 @@ def gather(project: Project, network_id: str, funding: "FundingProvider | None" 
         director = DirectorInfo(d.name, d.practice_code, dp.name if dp else "", d.professional_body,
                                 d.registration_number, d.wte, d.start.isoformat() if d.start else "")
     payee = project.practices.get(net.nominated_payee)
-    plan = [r for r in project.workforce.get(network_id, []) if not r.scenario]
+    plan = project.workforce.get(network_id, [])
     workforce = [RoleRow(r.role, r.wte, r.start, r.end, r.annual_cost)
                  for r in sorted(plan, key=lambda r: (r.start, r.role))]
     findings = evaluate(project, rules, scope=[network_id])

@@ -28,7 +28,9 @@ def canonical_dump(project: Project) -> str:
     """Everything a project holds, as sorted JSON: equal dumps mean equal projects."""
     data = {
         "name": project.name,
-        "settings": project.settings,
+        "scenarios": project.scenario_names(),
+        "active_scenario": project.active_scenario,
+        "settings": dict(project.settings),
         "practices": {c: {**vars(p), "status": p.status.value, "address": list(p.address)}
                       for c, p in project.practices.items()},
         "list_sizes": {c: {d.isoformat(): n for d, n in sizes.items()}

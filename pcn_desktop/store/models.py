@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer, LargeBinary, String,
+                        Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -58,8 +59,28 @@ class RegistrationRow(Base):
     patients: Mapped[int] = mapped_column(Integer)
 
 
+class ScenarioRow(Base):
+    """A named configuration; the per-scenario tables below carry its name in ``scenario``."""
+    __tablename__ = "scenario"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[int] = mapped_column(Integer, default=0)       # 1 for the one the project opens on
+    settings: Mapped[str] = mapped_column(Text, default="{}")     # its configuration settings (JSON)
+
+
+def _scenario_column() -> Mapped[str]:
+    return mapped_column(String(100), ForeignKey("scenario.name"), primary_key=True)
+
+
+# A per-scenario row names its network by (scenario, network id): network ids are kept when a
+# scenario is copied, so the same network can be followed from one scenario to another.
+def _network_key() -> tuple[ForeignKeyConstraint]:
+    return (ForeignKeyConstraint(["scenario", "network_id"], ["network.scenario", "network.id"]),)
+
+
 class NetworkRow(Base):
     __tablename__ = "network"
+    scenario: Mapped[str] = _scenario_column()
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     code: Mapped[str] = mapped_column(String(10), default="", index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -73,16 +94,20 @@ class NetworkRow(Base):
 
 class MembershipRow(Base):
     __tablename__ = "membership"
+    __table_args__ = _network_key()
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario: Mapped[str] = mapped_column(String(100), index=True)
     practice_code: Mapped[str] = mapped_column(ForeignKey("practice.code"), index=True)
-    network_id: Mapped[str] = mapped_column(ForeignKey("network.id"), index=True)
+    network_id: Mapped[str] = mapped_column(String(32), index=True)
     start: Mapped[date | None] = mapped_column(Date, nullable=True)
     end: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class ClinicalDirectorRow(Base):
     __tablename__ = "clinical_director"
-    network_id: Mapped[str] = mapped_column(ForeignKey("network.id"), primary_key=True)
+    __table_args__ = _network_key()
+    scenario: Mapped[str] = mapped_column(String(100), primary_key=True)
+    network_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     professional_body: Mapped[str] = mapped_column(String(50), default="")
     registration_number: Mapped[str] = mapped_column(String(50), default="")
@@ -93,7 +118,9 @@ class ClinicalDirectorRow(Base):
 
 class BoundaryRow(Base):
     __tablename__ = "boundary"
-    network_id: Mapped[str] = mapped_column(ForeignKey("network.id"), primary_key=True)
+    __table_args__ = _network_key()
+    scenario: Mapped[str] = mapped_column(String(100), primary_key=True)
+    network_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     geometry: Mapped[bytes] = mapped_column(LargeBinary)
     provenance: Mapped[str] = mapped_column(String(300), default="")
     built: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -101,20 +128,23 @@ class BoundaryRow(Base):
 
 class AreaAssignmentRow(Base):
     __tablename__ = "area_assignment"
+    __table_args__ = _network_key()
+    scenario: Mapped[str] = mapped_column(String(100), primary_key=True)
     area_code: Mapped[str] = mapped_column(String(12), primary_key=True)
-    network_id: Mapped[str] = mapped_column(ForeignKey("network.id"))
+    network_id: Mapped[str] = mapped_column(String(32))
 
 
 class WorkforceRow(Base):
     __tablename__ = "workforce_plan"
+    __table_args__ = _network_key()
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    network_id: Mapped[str] = mapped_column(ForeignKey("network.id"), index=True)
+    network_id: Mapped[str] = mapped_column(String(32), index=True)
     role: Mapped[str] = mapped_column(String(100))
     wte: Mapped[float] = mapped_column(Float)
     start: Mapped[str] = mapped_column(String(7))
     end: Mapped[str] = mapped_column(String(7))
     annual_cost: Mapped[float] = mapped_column(Float)
-    scenario: Mapped[str] = mapped_column(String(100), default="")
+    scenario: Mapped[str] = mapped_column(String(100))
 
 
 class AuditRow(Base):
@@ -125,3 +155,4 @@ class AuditRow(Base):
     new: Mapped[str] = mapped_column(Text, default="")
     when: Mapped[datetime] = mapped_column(DateTime)
     who: Mapped[str] = mapped_column(String(100), default="")
+    scenario: Mapped[str] = mapped_column(String(100), default="")

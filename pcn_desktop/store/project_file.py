@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # SQLAlchemy, Alembic and the models are imported where a save, a migration or a database URL
 # needs them: opening a current project file reads it with sqlite3 alone (see reading.py).
 Progress = Callable[[str], None]
-TABLES_IN_ORDER = ["project_meta", "practice", "list_size", "small_area", "registration", "network",
+TABLES_IN_ORDER = ["project_meta", "practice", "list_size", "small_area", "registration", "scenario", "network",
                    "membership", "clinical_director", "boundary", "area_assignment", "workforce_plan",
                    "audit_log"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -110,7 +110,7 @@ def _write_rows(conn: Any, project: Project) -> None:
         if rows:
             conn.execute(insert(model), rows)
 
-    meta = {"name": project.name, "settings": json.dumps(project.settings, default=str),
+    meta = {"name": project.name, "settings": json.dumps(project.settings.shared, default=str),
             "format": SCHEMA_REVISION}
     put(m.ProjectMeta, [{"key": k, "value": v} for k, v in meta.items()])
     put(m.PracticeRow, [dict(code=p.code, name=p.name, address="\n".join(p.address), postcode=p.postcode,
@@ -126,26 +126,40 @@ def _write_rows(conn: Any, project: Project) -> None:
     put(m.RegistrationRow, [dict(practice_code=p, area_code=a, counted_at=d, patients=n)
                             for d, rows in project.registrations.items()
                             for (p, a), n in rows.items() if p in project.practices])
-    put(m.NetworkRow, [dict(id=n.id, code=n.code, name=n.name, commissioner=n.commissioner,
+    active = project.active_scenario
+    put(m.ScenarioRow, [dict(name=name, position=i, active=int(name == active),
+                             settings=json.dumps(project.scenario(name).settings.own, default=str))
+                        for i, name in enumerate(project.scenario_names())])
+    for scenario in project.scenarios():
+        _write_scenario(put, m, scenario)
+    put(m.AuditRow, [dict(what=e.what, old=e.old, new=e.new, when=e.when, who=e.who, scenario=e.scenario)
+                      for e in project.audit])
+
+
+def _write_scenario(put: Callable[[type, list[dict[str, Any]]], None], m: Any, project: Project) -> None:
+    """The rows one scenario owns, each carrying the scenario's name."""
+    from shapely import wkb  # noqa: PLC0415 — see the note on imports
+
+    s = project.scenario_name
+    put(m.NetworkRow, [dict(scenario=s, id=n.id, code=n.code, name=n.name, commissioner=n.commissioner,
                             exemption=n.exemption, exemption_reason=n.exemption_reason,
                             nominated_payee=n.nominated_payee, agreement_signed=n.agreement_signed,
                             notes=n.notes) for n in project.networks.values()])
-    put(m.MembershipRow, [dict(practice_code=x.practice_code, network_id=x.network_id, start=x.start, end=x.end)
-                          for x in project.memberships])
-    put(m.ClinicalDirectorRow, [dict(network_id=n.id, name=d.name, professional_body=d.professional_body,
+    put(m.MembershipRow, [dict(scenario=s, practice_code=x.practice_code, network_id=x.network_id, start=x.start,
+                               end=x.end) for x in project.memberships])
+    put(m.ClinicalDirectorRow, [dict(scenario=s, network_id=n.id, name=d.name, professional_body=d.professional_body,
                                      registration_number=d.registration_number, practice_code=d.practice_code,
                                      wte=d.wte, start=d.start)
                                 for n in project.networks.values() if (d := n.director) is not None])
-    put(m.BoundaryRow, [dict(network_id=b.network_id, geometry=wkb.dumps(b.geometry),
+    put(m.BoundaryRow, [dict(scenario=s, network_id=b.network_id, geometry=wkb.dumps(b.geometry),
                              provenance=b.provenance, built=b.built)
                         for b in project.boundaries.values() if b.network_id in project.networks])
-    put(m.AreaAssignmentRow, [dict(area_code=a, network_id=n) for a, n in project.area_assignments.items()
-                              if n in project.networks])
-    put(m.WorkforceRow, [dict(network_id=nid, role=r.role, wte=r.wte, start=r.start, end=r.end,
-                              annual_cost=r.annual_cost, scenario=r.scenario)
+    put(m.AreaAssignmentRow, [dict(scenario=s, area_code=a, network_id=n)
+                              for a, n in project.area_assignments.items() if n in project.networks])
+    put(m.WorkforceRow, [dict(scenario=s, network_id=nid, role=r.role, wte=r.wte, start=r.start, end=r.end,
+                              annual_cost=r.annual_cost)
                          for nid, roles in project.workforce.items() if nid in project.networks
                          for r in roles])
-    put(m.AuditRow, [dict(what=e.what, old=e.old, new=e.new, when=e.when, who=e.who) for e in project.audit])
 
 
 # ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..domain.model import (AuditEntry, Boundary, ClinicalDirector, Membership, 
 
 # Alembic's revision of the schema this version writes and reads without migrating. A test
 # keeps it equal to the head of store/migrations, so a new migration cannot be forgotten here.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0004"
 
 # (table, columns, order by): the fetcher yields tuples of these columns in this order
 Rows = Callable[[str, tuple[str, ...], "str | None"], Iterable[tuple[Any, ...]]]
@@ -90,23 +90,43 @@ def read_project(rows: Rows) -> Project:
             "registration", ("practice_code", "area_code", "counted_at", "patients"), None):
         regs[counted_at][(practice_code, area_code)] = patients
     project.registrations.update(regs)
-    for row in rows("network", ("id", "name", "code", "commissioner", "exemption", "exemption_reason",
-                                "nominated_payee", "agreement_signed", "notes"), None):
-        project.add_network(Network(*row))
-    for practice_code, network_id, start, end in rows(
-            "membership", ("practice_code", "network_id", "start", "end"), "id"):
-        project.add_membership(Membership(practice_code, network_id, start, end))
-    for network_id, *director in rows(
-            "clinical_director", ("network_id", "name", "practice_code", "professional_body",
+    scenarios = _scenarios(project, rows)
+    for scenario, *row in rows("network", ("scenario", "id", "name", "code", "commissioner", "exemption",
+                                           "exemption_reason", "nominated_payee", "agreement_signed", "notes"),
+                               None):
+        scenarios[scenario].add_network(Network(*row))
+    for scenario, practice_code, network_id, start, end in rows(
+            "membership", ("scenario", "practice_code", "network_id", "start", "end"), "id"):
+        scenarios[scenario].add_membership(Membership(practice_code, network_id, start, end))
+    for scenario, network_id, *director in rows(
+            "clinical_director", ("scenario", "network_id", "name", "practice_code", "professional_body",
                                   "registration_number", "wte", "start"), None):
-        project.networks[network_id].director = ClinicalDirector(*director)
-    for network_id, geometry, provenance, built in rows(
-            "boundary", ("network_id", "geometry", "provenance", "built"), None):
-        project.boundaries[network_id] = Boundary(network_id, wkb.loads(geometry), provenance, built)
-    for area_code, network_id in rows("area_assignment", ("area_code", "network_id"), None):
-        project.area_assignments[area_code] = network_id
-    for network_id, *role in rows("workforce_plan", ("network_id", "role", "wte", "start", "end",
-                                                     "annual_cost", "scenario"), "id"):
-        project.workforce[network_id].append(PlannedRole(*role))
-    project.audit = [AuditEntry(*row) for row in rows("audit_log", ("what", "old", "new", "when", "who"), "id")]
+        scenarios[scenario].networks[network_id].director = ClinicalDirector(*director)
+    for scenario, network_id, geometry, provenance, built in rows(
+            "boundary", ("scenario", "network_id", "geometry", "provenance", "built"), None):
+        scenarios[scenario].boundaries[network_id] = Boundary(network_id, wkb.loads(geometry), provenance, built)
+    for scenario, area_code, network_id in rows("area_assignment", ("scenario", "area_code", "network_id"), None):
+        scenarios[scenario].area_assignments[area_code] = network_id
+    for scenario, network_id, *role in rows("workforce_plan", ("scenario", "network_id", "role", "wte", "start",
+                                                               "end", "annual_cost"), "id"):
+        scenarios[scenario].workforce[network_id].append(PlannedRole(*role))
+    project.audit[:] = [AuditEntry(*row)
+                        for row in rows("audit_log", ("what", "old", "new", "when", "who", "scenario"), "id")]
     return project
+
+
+def _scenarios(project: Project, rows: Rows) -> dict[str, Project]:
+    """Every scenario's (empty) Project by name, the live one being the active scenario."""
+    listed = sorted(rows("scenario", ("name", "position", "active", "settings"), None), key=lambda r: r[1])
+    if not listed:
+        return {project.scenario_name: project}
+    active = next((r for r in listed if r[2]), listed[0])
+    project.scenario_name = active[0]
+    project._registry.order = [active[0]]
+    out: dict[str, Project] = {}
+    for name, _position, _active, settings in listed:
+        scenario = project if name == active[0] else project.new_scenario(name)
+        scenario.settings.own.update(json.loads(settings or "{}"))
+        out[name] = scenario
+    project._registry.order = [r[0] for r in listed]
+    return out

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
 
 from ..domain.commands import Command
 from ..domain.model import PlannedRole, Project
-from ..funding.commands import (AddPlannedRole, CopyPlanToScenario, EditPlannedRole, RemovePlannedRole,
+from ..funding.commands import (AddPlannedRole, EditPlannedRole, RemovePlannedRole,
                                 SetContractYear, SetFundingInput)
 from ..funding.export import summary_table
 from ..funding.inputs import entered_inputs
@@ -24,7 +24,7 @@ from ..funding.model import NetworkFunding, ccg_funding, network_funding
 from ..funding.months import format_month
 from ..funding.policy import Policy, PolicyError
 from ..funding.policy_store import available_years, policy_for, project_year, set_override
-from ..funding.scenarios import compare_scenarios, scenario_names
+from ..funding.scenarios import compare_scenarios
 from ..settings import rule_settings_for
 from .funding_chart import funding_chart
 
@@ -75,10 +75,10 @@ class FundingPane(QWidget):
         self.policy: Policy | None = None
 
         self.year = QComboBox(accessibleName="Contract year")
-        self.scenario = QComboBox(accessibleName="Scenario")
-        self.copy_scenario = QPushButton("Copy plan to scenario…")
+        # The pane follows the project's open scenario (switched from the Scenarios menu).
+        self.scenario = QLabel(accessibleName="Scenario")
         top = QHBoxLayout()
-        for w in (QLabel("Contract year"), self.year, QLabel("Scenario"), self.scenario, self.copy_scenario):
+        for w in (QLabel("Contract year"), self.year, self.scenario):
             top.addWidget(w)
         top.addStretch(1)
 
@@ -132,10 +132,8 @@ class FundingPane(QWidget):
         self._ccg_stale = True
         self.tabs.currentChanged.connect(self._tab_shown)
         self.year.activated.connect(self._year_chosen)
-        self.scenario.activated.connect(lambda _i: self.refresh())
         self.add_button.clicked.connect(self.add_role)
         self.remove_button.clicked.connect(self.remove_selected_role)
-        self.copy_scenario.clicked.connect(self._copy_scenario)
 
     # --- public ----------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
@@ -188,7 +186,7 @@ class FundingPane(QWidget):
         label = rp.label if rp else key
         start = rp.eligible_from if rp else self.policy.first_month
         self.push(AddPlannedRole(self.network_id, PlannedRole(label, 1.0, format_month(start),
-                                 format_month(self.policy.last_month), 0.0, self.current_scenario())))
+                                 format_month(self.policy.last_month), 0.0)))
 
     def remove_selected_role(self) -> None:
         row = self.plan.currentRow()
@@ -197,7 +195,8 @@ class FundingPane(QWidget):
         self.push(RemovePlannedRole(self.network_id, self.funding.roles[row].index))
 
     def current_scenario(self) -> str:
-        return self.scenario.currentData() or ""
+        """The scenario shown: the project's open one."""
+        return self.project.active_scenario if self.project is not None else ""
 
     def _plan_edited(self, item: QTableWidgetItem) -> None:
         field = PLAN_EDITABLE.get(item.column())
@@ -232,15 +231,6 @@ class FundingPane(QWidget):
         if self.project is not None and year and year != project_year(self.project.settings):
             self.push(SetContractYear(year))
 
-    def _copy_scenario(self) -> None:
-        if self.network_id is None or self.project is None:
-            return
-        names = scenario_names(self.project, self.network_id)
-        n = len(names)
-        while f"Scenario {n}" in names:
-            n += 1
-        self.push(CopyPlanToScenario(self.network_id, f"Scenario {n}", self.current_scenario()))
-
     def _figure_edited(self, item: QTableWidgetItem) -> None:
         if item.column() != 1 or self.policy is None:
             return
@@ -270,12 +260,7 @@ class FundingPane(QWidget):
             self.role_choice.addItem(rp.label, key)
 
     def _fill_scenarios(self) -> None:
-        current = self.current_scenario()
-        self.scenario.clear()
-        names = scenario_names(self.project, self.network_id) if self.network_id else [""]
-        for name in names:
-            self.scenario.addItem(name or "Plan", name)
-        self.scenario.setCurrentIndex(max(0, names.index(current) if current in names else 0))
+        self.scenario.setText(f"Scenario: {self.current_scenario()}")
 
     def _fill_network(self) -> None:
         assert self.project is not None and self.policy is not None
