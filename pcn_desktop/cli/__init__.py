@@ -23,6 +23,7 @@ VERBS: list[str] = [
     "export",
     "agreements",
     "funding",
+    "propose",
 ]
 
 

@@ -6,8 +6,8 @@ then patients moved, then patients' distance to their network), and re-checks ev
 with the real rules engine before handing it back.
 """
 from .engine import ProposeResult, propose
-from .options import FormationError, ProposeOptions
+from .options import FormationError, NoProposal, ProposeOptions
 from .proposal import Move, Proposal, apply_proposal
 
-__all__ = ["FormationError", "Move", "Proposal", "ProposeOptions", "ProposeResult", "apply_proposal",
+__all__ = ["FormationError", "Move", "NoProposal", "Proposal", "ProposeOptions", "ProposeResult", "apply_proposal",
            "propose"]

@@ -19,7 +19,7 @@ from ..domain.findings import Finding, Severity
 from ..domain.model import Project
 from ..domain.rules import RULES, evaluate
 from ..domain.settings import RuleSettings
-from .options import FormationError, ProposeOptions
+from .options import FormationError, NoProposal, ProposeOptions
 from .problem import Problem, build_problem
 from .proposal import Proposal, proposal_commands, proposal_from
 from .solver import FormationModel, Infeasible, Stopped
@@ -96,7 +96,7 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
             raise ProposeCancelled() from None
         except Infeasible as exc:
             if not result.proposals:
-                raise FormationError(f"{exc}{_hint(options)}") from None
+                raise NoProposal(f"{exc}{_hint(options)}") from None
             result.note = f"only {len(result.proposals)} distinct proposal(s) exist under these constraints"
             break
         finally:
@@ -110,7 +110,7 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
             rejected.append(solution.assignment)
             result.rejected += 1
             if result.rejected > options.max_checks:
-                raise FormationError(
+                raise NoProposal(
                     f"the rules engine rejected {result.rejected} answers in a row (last: "
                     f"{broken[0].message}); loosen the constraints or fix that rule by hand")
             continue

@@ -9,6 +9,10 @@ class FormationError(ValueError):
     the message says which and is meant for the user."""
 
 
+class NoProposal(FormationError):
+    """The constraints admit no configuration that passes the rules."""
+
+
 @dataclass(frozen=True)
 class ProposeOptions:
     minimum: int | None = None            # None: the project's list-size-minimum setting

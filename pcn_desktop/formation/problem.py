@@ -11,7 +11,7 @@ from datetime import date
 
 from ..domain.model import Project
 from ..domain.settings import RuleSettings
-from .options import FormationError, ProposeOptions
+from .options import FormationError, NoProposal, ProposeOptions
 
 EARTH_KM = 6371.0088
 
@@ -148,7 +148,7 @@ def build_problem(project: Project, settings: RuleSettings, options: ProposeOpti
         candidates.append(sorted(allowed))
     for i, cands in enumerate(candidates):
         if not cands:
-            raise FormationError(f"{codes[i]} is in no network and no network is within reach of it "
+            raise NoProposal(f"{codes[i]} is in no network and no network is within reach of it "
                                  "under these constraints")
 
     return Problem(codes, size, current, several, location, place, nets,
