@@ -266,3 +266,17 @@ def test_boundaries_follow_the_moves():
     while stack.done:
         stack.undo()
     assert project.area_assignments == before
+
+
+def test_a_working_copy_is_tried_on_without_touching_the_original():
+    from pcn_desktop.formation import working_copy
+    project = build_sample_project()
+    members = {n: set(project.members(n)) for n in project.networks}
+    areas, audit = dict(project.area_assignments), list(project.audit)
+    twin = working_copy(project)
+    result = propose(twin, rule_settings_for(twin), ProposeOptions(minimum=40000))
+    apply_proposal(twin, result.proposals[0])
+    assert {n: set(twin.members(n)) for n in twin.networks} != members
+    assert {n: set(project.members(n)) for n in project.networks} == members
+    assert project.area_assignments == areas and project.audit == audit
+    assert twin.practices is project.practices                  # shared data is not copied

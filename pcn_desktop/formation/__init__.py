@@ -7,7 +7,7 @@ with the real rules engine before handing it back.
 """
 from .engine import ProposeResult, propose
 from .options import FormationError, NoProposal, ProposeOptions
-from .proposal import Move, Proposal, apply_proposal
+from .proposal import Move, Proposal, apply_proposal, working_copy
 
 __all__ = ["FormationError", "Move", "NoProposal", "Proposal", "ProposeOptions", "ProposeResult", "apply_proposal",
-           "propose"]
+           "propose", "working_copy"]

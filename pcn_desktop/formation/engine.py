@@ -21,6 +21,7 @@ from ..domain.rules import RULES, evaluate
 from ..domain.settings import RuleSettings
 from .options import FormationError, NoProposal, ProposeOptions
 from .problem import Problem, build_problem
+from .reduction import reduce_problem
 from .proposal import Proposal, proposal_commands, proposal_from
 from .solver import FormationModel, Infeasible, Stopped
 
@@ -59,6 +60,7 @@ class ProposeResult:
     problem: Problem
     note: str = ""
     rejected: int = 0                   # solver answers the rules engine turned down
+    active: int = 0                     # practices the model let move (the rest cannot matter)
     errors_before: list[Finding] = field(default_factory=list)
 
 
@@ -83,11 +85,12 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
     problem = build_problem(project, settings, options, places, touching)
     before = [f for f in evaluate(project, settings) if f.severity is Severity.ERROR]
     result = ProposeResult([], problem, errors_before=before)
+    model_problem, result.active = reduce_problem(problem)
     supersets: list[list[tuple[int, int]]] = []
     rejected: list[list[int]] = []
     while len(result.proposals) < options.count:
         number = len(result.proposals) + 1
-        model = FormationModel(problem, supersets, rejected, cancel.event)
+        model = FormationModel(model_problem, supersets, rejected, cancel.event)
         cancel._model = model
         try:
             solution = model.solve(options.time_limit_s, options.workers,
@@ -109,6 +112,8 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
         if broken:
             rejected.append(solution.assignment)
             result.rejected += 1
+            # the reduction's proof assumes the membership rules are all there is: no longer so
+            model_problem, result.active = problem, len(problem.codes)
             if result.rejected > options.max_checks:
                 raise NoProposal(
                     f"the rules engine rejected {result.rejected} answers in a row (last: "

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from ..domain.model import Project
 from ..domain.settings import RuleSettings
 from .options import FormationError, NoProposal, ProposeOptions
@@ -184,8 +186,9 @@ def _centre(points: list[tuple[tuple[float, float] | None, int]]) -> tuple[float
 def _near_networks(codes: list[str], location: list[tuple[float, float] | None],
                    members: dict[str, set[str]], pos: dict[str, int], nets: list[str],
                    km: float | None) -> list[set[int]]:
-    """Networks with a current member within ``km`` of each practice, bucketed on a grid of
-    cells ``km`` wide so that England costs a few neighbours per practice, not 6,500."""
+    """Networks with a current member within ``km`` of each practice. Practices are bucketed
+    on a grid of cells at least ``km`` wide and each cell measured against its 3x3
+    neighbourhood at once, so all of England costs a moment, not 6,500 x 6,500 distances."""
     out: list[set[int]] = [set() for _ in codes]
     if km is None:
         return out
@@ -194,30 +197,30 @@ def _near_networks(codes: list[str], location: list[tuple[float, float] | None],
         for c in members[nid]:
             if c in pos:
                 net_of.setdefault(pos[c], []).append(n)
-    lat_step = km / 111.2
-    lats = [loc[0] for loc in location if loc is not None]
+    located = [i for i, loc in enumerate(location) if loc is not None]
+    if not located:
+        return out
+    lat = np.radians(np.array([location[i][0] for i in located]))      # type: ignore[index]
+    lon = np.radians(np.array([location[i][1] for i in located]))      # type: ignore[index]
+    lat_step = math.radians(km / 111.0)
     # one longitude step for all, sized at the most northerly practice so every cell is at
     # least ``km`` wide and the neighbouring ring covers the circle
-    lon_step = lat_step / max(0.1, math.cos(math.radians(max(lats)))) if lats else lat_step
-    grid: dict[tuple[int, int], list[int]] = {}
-    cell: list[tuple[int, int] | None] = []
-    for i, loc in enumerate(location):
-        if loc is None:
-            cell.append(None)
+    lon_step = lat_step / max(0.1, math.cos(float(lat.max())))
+    cy = np.floor(lat / lat_step).astype(np.int64)
+    cx = np.floor(lon / lon_step).astype(np.int64)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for k, key in enumerate(zip(cy.tolist(), cx.tolist())):
+        cells.setdefault(key, []).append(k)
+    for (y, x), here in cells.items():
+        near = [k for dy in (-1, 0, 1) for dx in (-1, 0, 1) for k in cells.get((y + dy, x + dx), ())
+                if located[k] in net_of]
+        if not near:
             continue
-        key = (math.floor(loc[0] / lat_step), math.floor(loc[1] / lon_step))
-        cell.append(key)
-        if i in net_of:
-            grid.setdefault(key, []).append(i)
-    for i, key in enumerate(cell):
-        if key is None:
-            continue
-        here = location[i]
-        assert here is not None
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                for j in grid.get((key[0] + dy, key[1] + dx), ()):
-                    there = location[j]
-                    if there is not None and haversine_km(here, there) <= km:
-                        out[i].update(net_of[j])
+        a, b = np.array(here), np.array(near)
+        dlat = lat[b][None, :] - lat[a][:, None]
+        dlon = lon[b][None, :] - lon[a][:, None]
+        h = np.sin(dlat / 2) ** 2 + np.cos(lat[a])[:, None] * np.cos(lat[b])[None, :] * np.sin(dlon / 2) ** 2
+        dist = 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        for r, col in zip(*np.nonzero(dist <= km)):
+            out[located[a[r]]].update(net_of[located[b[col]]])
     return out

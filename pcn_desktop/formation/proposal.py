@@ -108,3 +108,18 @@ def apply_proposal(project: Project, proposal: Proposal) -> CommandStack:
     for step in proposal_commands(proposal):
         stack.push(step)
     return stack
+
+
+def working_copy(project: Project) -> Project:
+    """A private copy of one scenario to try proposals on from a worker thread: its own
+    configuration (deep-copied), the shared data (practices, lists, areas) shared, and an
+    audit log of its own, so nothing the window reads changes while the solver works."""
+    import copy
+
+    from ..domain.scenarios import PER_SCENARIO
+
+    twin = copy.copy(project)
+    for attr in PER_SCENARIO:
+        setattr(twin, attr, copy.deepcopy(getattr(project, attr)))
+    twin.audit = []
+    return twin
