@@ -69,6 +69,10 @@ class FormationModel:
                 by_net[n].append(p)
             m.add_exactly_one(self.x[p, n] for n in cands)
         self.by_net = by_net
+        now = [0] * len(pb.nets)
+        for p, n in enumerate(pb.current):
+            if n >= 0:
+                now[n] += pb.size[p]
         for n in range(len(pb.nets)):
             keep = m.new_bool_var(f"keep{n}")
             self.keep.append(keep)
@@ -89,6 +93,14 @@ class FormationModel:
             for p in pb.required[n]:
                 if (p, n) in self.x:
                     m.add_implication(keep, self.x[p, n])
+            if not pb.exempt[n] and now[n] < pb.minimum and xs:
+                # implied by the floor, but stated so that the relaxation knows a short network
+                # that stays costs at least one move in: the bound on moves closes much sooner
+                joiners = [self.x[p, n] for p in by_net[n] if pb.current[p] != n]
+                if joiners:
+                    m.add_bool_or(joiners).only_enforce_if(keep)
+                else:
+                    m.add(keep == 0)
         for group in pb.together:
             first = group[0]
             for other in group[1:]:
