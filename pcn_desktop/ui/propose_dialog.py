@@ -94,6 +94,7 @@ class ProposeDialog(QDialog):
         self.progress.setAccessibleName("Propose progress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.progress.setTextVisible(False)      # busy or idle: the label below says what happens
         self.status = QLabel("Set the constraints and press Propose.")
         self.status.setWordWrap(True)
         running = QHBoxLayout()
