@@ -23,7 +23,10 @@ VERBS: list[str] = [
     "export",
     "agreements",
     "funding",
+    "scenarios",
+    "assign",
     "propose",
+    "compare",
 ]
 
 

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     ids = None
     if args.network:
         ids = [network_or_refuse(project, args.project, key).id for key in args.network]

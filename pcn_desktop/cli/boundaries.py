@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     settings = rule_settings_for(project)
     if args.from_registrations:
         if not project.areas:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: unknown extension; use .csv, .gpkg or .geojson")
     if args.what == "practices" and out.suffix.lower() != ".csv":
         raise CliError(f"{out}: practices are written as .csv")
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     try:
         count = WRITERS[args.what](project, out)
     except ExportError as exc:

@@ -27,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("funding", help="payments and ARRS for every network and the CCG, by contract year")
     add_project_argument(p)
     p.add_argument("--year", help="contract year, e.g. 2020/21 (default: the project's, else the latest)")
-    p.add_argument("--scenario", default="", help="a what-if workforce scenario instead of the plan")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--out", metavar="FILE", help="also write the table to FILE.xlsx or FILE.csv")
     p.add_argument("--export-plan", metavar="FILE.csv", help="write the workforce plans as CSV")
@@ -35,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     try:
         year = args.year or project_year(project.settings)
         policy = policy_for(year)
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     if args.year and args.year not in available_years():
         raise CliError(f"no policy for {args.year} (have: {', '.join(available_years())})")
-    ccg = ccg_funding(project, policy, args.scenario, rule_settings_for(project).director_wte_per_50000)
+    ccg = ccg_funding(project, policy, "", rule_settings_for(project).director_wte_per_50000)
     if args.out:
         try:
             write_table(ccg, args.out)

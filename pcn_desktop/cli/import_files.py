@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     target = Path(args.project)
-    project = open_project(args.project) if target.exists() else _new_project(target)
+    project = open_project(args.project, args.scenario) if target.exists() else _new_project(target, args.scenario)
     importer = ImportRun(args.files, args.commissioner)
     try:
         summaries = importer.apply(project)
@@ -48,7 +48,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_project(path: Path) -> Project:
+def _new_project(path: Path, scenario: str | None) -> Project:
     project = Project()
     project.name = path.stem
+    if scenario:                     # a new project's one scenario takes the name asked for
+        try:
+            project.rename_scenario(project.scenario_name, scenario)
+        except ValueError as exc:
+            raise CliError(f"--scenario: {exc}") from None
+        project.audit.clear()
     return project

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..reports.map_html import render_map    # the map stack loads only for this verb
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     if args.network:
         network_or_refuse(project, args.project, args.network)
     try:

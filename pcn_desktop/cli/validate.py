@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project = open_project(args.project, args.scenario)
     report = validation_report(project)
     if args.json:
         json.dump(report, sys.stdout, indent=2, default=str)
@@ -53,7 +53,8 @@ def validation_report(project: Project) -> dict[str, Any]:
         "practices": sorted(project.members(net.id)),
         "measures": measures.get(net.id, {}),
     } for net in project.sorted_networks()]
-    return {"list_date": at.isoformat() if at else None,
+    return {"scenario": project.scenario_name,
+            "list_date": at.isoformat() if at else None,
             "networks": networks,
             "findings": [f.as_json() for f in findings]}
 
@@ -62,7 +63,8 @@ def print_table(project: Project, report: dict[str, Any], out: TextIO) -> None:
     nets = report["networks"]
     width = max([len(n["name"]) for n in nets] + [7])
     counted = f" (lists counted at {report['list_date']})" if report["list_date"] else ""
-    out.write(f"{project.name}: {len(nets)} networks, {len(project.practices)} practices{counted}\n\n")
+    scenario = f", scenario {project.scenario_name}" if len(project.scenario_names()) > 1 else ""
+    out.write(f"{project.name}{scenario}: {len(nets)} networks, {len(project.practices)} practices{counted}\n\n")
     out.write(f"{'Network':<{width}}  {'Code':<7} {'Practices':>9} {'List size':>10}\n")
     for n in nets:
         out.write(f"{n['name']:<{width}}  {n['code'] or '-':<7} {len(n['practices']):>9} {n['list_size']:>10,}\n")

@@ -14,7 +14,8 @@ def run_window(argv: Sequence[str]) -> int:
                         choices=("window", "map", "findings", "networks", "practices", "properties"),
                         help="with --screenshot: grab only this pane (default: the whole window)")
     parser.add_argument("--presentation", action="store_true", help="larger fonts for a projector")
+    parser.add_argument("--scenario", metavar="NAME", help="open on this scenario (default: the active one)")
     args = parser.parse_args(list(argv))
     from ..ui.app import run   # noqa: PLC0415 — Qt is imported only here
     return run(args.project, screenshot=args.screenshot, presentation=args.presentation,
-               screenshot_pane=args.screenshot_pane)
+               screenshot_pane=args.screenshot_pane, scenario=args.scenario)

@@ -175,6 +175,14 @@ class ScenarioHolder:
         reg.order.remove(name)
         reg.live.record("scenario deleted", name, "", _who())
 
+    def restore_scenario(self, scenario: "Project", position: int) -> None:
+        """Put back a deleted scenario's Project at ``position`` (undoing a delete)."""
+        reg = self._registry
+        name = check_name(scenario.scenario_name, reg.order)
+        reg.others[name] = scenario
+        reg.order.insert(min(position, len(reg.order)), name)
+        reg.live.record("scenario restored", "", name, _who())
+
     def activate_scenario(self, name: str) -> None:
         reg = self._registry
         target = self.scenario(name)
@@ -189,7 +197,9 @@ class ScenarioHolder:
         del reg.others[name]
         reg.others[old] = target
         live.record("scenario opened", old, name, _who())
+        # both objects now hold other content: caches stamped with their revisions must miss
         live.touch()
+        target.touch()
 
 
 def _who() -> str:

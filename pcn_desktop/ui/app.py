@@ -45,7 +45,7 @@ def application() -> QApplication:
 
 
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
-        screenshot_pane: str = "window") -> int:
+        screenshot_pane: str = "window", scenario: str | None = None) -> int:
     app = application()
     warm = QWebEnginePage()                 # starts Chromium's processes while we import
     warm.load(QUrl("about:blank"))
@@ -58,6 +58,14 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     except startup.ProjectFileError as exc:
         print(f"pcn-desktop: {exc}", file=sys.stderr)
         return 2
+    if scenario:
+        try:
+            document.open_scenario(scenario)
+        except ValueError as exc:       # UnknownScenario, which lists the known ones
+            known = ", ".join(getattr(exc, "known", []))
+            print(f"pcn-desktop: {project_path or 'the sample'}: no scenario {scenario!r} (scenarios: {known})",
+                  file=sys.stderr)
+            return 2
     window = startup.MainWindow(document, presentation=presentation)
     window.show()
     warm.deleteLater()

@@ -25,6 +25,7 @@ class Document(QObject):
     changed = Signal(object)          # frozenset[str] of touched network ids, or None = all
     dirtyChanged = Signal(bool)
     pathChanged = Signal()
+    scenariosChanged = Signal()       # a scenario was opened, copied, renamed or deleted
 
     def __init__(self, project: Project, path: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -38,6 +39,7 @@ class Document(QObject):
         self.list_date: date | None = self.settings.counting_date(project.list_dates())
         self.findings = FindingsCache(project, self.settings)
         self.current_findings: list[Finding] = self.findings.findings()
+        self._scenarios = self._scenario_state()
         self.last_edit_seconds = 0.0     # time of the last after_edit, for the benchmarks
         self.last_rules_seconds = 0.0
         self.last_views_seconds = 0.0
@@ -100,7 +102,28 @@ class Document(QObject):
         self.stack.resetClean()
         self.dirtyChanged.emit(True)
 
+    def open_scenario(self, name: str) -> None:
+        """Show scenario ``name`` from the start (not an edit: nothing to undo). An unknown
+        name raises UnknownScenario, which lists the known ones."""
+        if name != self.project.active_scenario:
+            self.project.activate_scenario(name)
+            self._scenarios = self._scenario_state()
+            self.reload_all()
+
+    def _scenario_state(self) -> tuple[str, tuple[str, ...]]:
+        return self.project.active_scenario, tuple(self.project.scenario_names())
+
     def after_edit(self, touched: set[str]) -> None:
+        state = self._scenario_state()
+        if state != self._scenarios:
+            # another scenario opened (or the list changed): every pane starts again on it
+            opened = state[0] != self._scenarios[0]
+            self._scenarios = state
+            if opened:
+                self.reload_all()
+            self.scenariosChanged.emit()
+            if opened:
+                return
         started = time.perf_counter()
         self.current_findings = self.findings.refresh(touched)
         checked = time.perf_counter()

@@ -25,6 +25,7 @@ from .panes.networks_pane import NetworksPane
 from .panes.practices_pane import PracticesPane
 from .presentation import set_presentation
 from .properties_pane import PropertiesPane
+from .scenario_actions import ScenarioActions
 from .settings import app_settings
 
 LAYOUT_VERSION = 1
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.toggled.connect(self.set_presentation)
         self.autosaver = Autosaver(lambda: self.document, parent=self)
+        self.scenario_actions = ScenarioActions(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.scenario_actions.toolbar)
         self.set_document(document)
         self._build_menus()
         self._initial_size()
@@ -183,6 +186,10 @@ class MainWindow(QMainWindow):
         redraw.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         redraw.triggered.connect(self.map_pane.render)
 
+        scenarios = bar.addMenu("&Scenarios")
+        scenarios.aboutToShow.connect(lambda: self.scenario_actions.fill_menu(scenarios))
+        self.scenario_actions.fill_menu(scenarios)
+
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About PCN Desktop", lambda: show_about(self))
 
@@ -208,6 +215,8 @@ class MainWindow(QMainWindow):
             self._refresh_funding()
         document.dirtyChanged.connect(self.setWindowModified)
         document.pathChanged.connect(self._update_title)
+        document.scenariosChanged.connect(self._scenarios_changed)
+        self.scenario_actions.refresh()
         self.undo_group.addStack(document.stack)
         self.undo_group.setActiveStack(document.stack)
         if old is not document:
@@ -266,14 +275,20 @@ class MainWindow(QMainWindow):
         show_propose(self)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.document.title}[*] — PCN Desktop")
+        scenario = self.document.project.active_scenario
+        self.setWindowTitle(f"{self.document.title}[*] — scenario {scenario} — PCN Desktop")
+
+    def _scenarios_changed(self) -> None:
+        self.scenario_actions.refresh()
+        self._update_title()
 
     def _update_summary(self, _touched: object) -> None:
         project = self.document.project
         errors = sum(1 for f in self.document.current_findings if f.severity.value == "error")
         # the coverage rule already counted them; asking the project again costs a full scan
         unassigned = sum(1 for f in self.document.current_findings if f.rule == "practice-unassigned")
-        self.summary.setText(f"{len(project.practices):,} practices · {len(project.networks):,} networks · "
+        self.summary.setText(f"Scenario {project.active_scenario} · "
+                             f"{len(project.practices):,} practices · {len(project.networks):,} networks · "
                              f"{unassigned:,} unassigned · {errors:,} errors")
 
     # --- edits -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ WINDOW_MODULES = (
     "pcn_desktop.store",
     "pcn_desktop.settings",
     "pcn_desktop.domain.commands",
+    "pcn_desktop.domain.scenario_commands",
     "pcn_desktop.reports.map_layers",
     "pcn_desktop.reports.map_html",
     "pcn_desktop.geo.boundaries",
