@@ -78,3 +78,20 @@ def test_impossible_constraints_say_so(window, qtbot):
     _wait_done(qtbot, dialog)
     assert dialog.status.text().startswith("No proposal: no configuration meets the rules")
     assert dialog.table.rowCount() == 0 and not dialog.save_button.isEnabled()
+
+
+def test_saving_is_one_undo_step(window, qtbot):
+    dialog = show_propose(window)
+    project = window.document.project
+    dialog.count.setValue(2)
+    dialog.minimum.setValue(40000)
+    dialog.run_button.click()
+    _wait_done(qtbot, dialog)
+    assert dialog.save()
+    assert project.scenario_names() == ["current", "proposal-1", "proposal-2"]
+    window.document.stack.undo()
+    assert project.scenario_names() == ["current"]
+    window.document.stack.redo()
+    assert project.scenario_names() == ["current", "proposal-1", "proposal-2"]
+    moved = dialog.result.proposals[0].moves[0]
+    assert project.scenario("proposal-1").network_of(moved.practice).key == moved.to_key

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from ..domain.model import Project
 from ..domain.scenarios import UnknownScenario, check_name
-from ..formation import FormationError, NoProposal, Proposal, ProposeOptions, apply_proposal, propose
+from ..formation import FormationError, NoProposal, Proposal, ProposeOptions, SaveProposal, propose
 from ..formation.engine import ProposeResult
 from ..settings import rule_settings_for
 from ..store import save_project
@@ -120,9 +120,7 @@ def save_proposals(project: Project, source: str, proposals: list[Proposal], nam
     boundaries built from registrations follow)."""
     # a copy is listed just after its source: saving the last first keeps NAME-1 ... NAME-N in order
     for proposal, name in reversed(list(zip(proposals, names))):
-        scenario = project.copy_scenario(source, name)
-        apply_proposal(scenario, proposal)
-        proposal.scenario = name
+        SaveProposal(source, name, proposal).do(project)
 
 
 def print_proposals(source: str, result: ProposeResult, out: TextIO) -> None:

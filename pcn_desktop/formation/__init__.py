@@ -7,7 +7,7 @@ with the real rules engine before handing it back.
 """
 from .engine import ProposeResult, propose
 from .options import FormationError, NoProposal, ProposeOptions
-from .proposal import Move, Proposal, apply_proposal, working_copy
+from .proposal import Move, Proposal, SaveProposal, apply_proposal, working_copy
 
-__all__ = ["FormationError", "Move", "NoProposal", "Proposal", "ProposeOptions", "ProposeResult", "apply_proposal",
+__all__ = ["FormationError", "Move", "NoProposal", "Proposal", "ProposeOptions", "ProposeResult", "SaveProposal", "apply_proposal",
            "propose", "working_copy"]

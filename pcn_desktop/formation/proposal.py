@@ -123,3 +123,25 @@ def working_copy(project: Project) -> Project:
         setattr(twin, attr, copy.deepcopy(getattr(project, attr)))
     twin.audit = []
     return twin
+
+
+class SaveProposal(Command):
+    """Save a proposal as scenario ``name``: a copy of ``source`` with the proposal's moves
+    made (journalled; boundaries built from registrations follow). Undo deletes it."""
+
+    def __init__(self, source: str, name: str, proposal: Proposal) -> None:
+        super().__init__()
+        self.source, self.name, self.proposal = source, name, proposal
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return f"Save proposal as scenario {self.name}"
+
+    def _do(self, project: Project) -> None:
+        scenario = project.copy_scenario(self.source, self.name)
+        self.name = scenario.scenario_name
+        apply_proposal(scenario, self.proposal)
+        self.proposal.scenario = self.name
+
+    def _undo(self, project: Project) -> None:
+        project.delete_scenario(self.name)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.scenarios import check_name
-from ..formation import FormationError, ProposeOptions, apply_proposal, propose, working_copy
+from ..formation import FormationError, ProposeOptions, SaveProposal, propose, working_copy
 from ..formation.engine import Cancel, ProposeCancelled, ProposeResult
 from ..settings import rule_settings_for
 from .workers import Cancelled, Progress, Task, start_thread
@@ -279,9 +279,10 @@ class ProposeDialog(QDialog):
         except ValueError as exc:
             QMessageBox.warning(self, "Save proposals", f"{exc}: choose another name under 'Save as'.")
             return False
-        for proposal in reversed(self.result.proposals):   # copies are listed after their source
-            apply_proposal(project.copy_scenario(self.source, proposal.scenario), proposal)
-        self.window_.document.mark_dirty()
+        # one undo step; copies are listed after their source, so the last is saved first
+        self.window_.document.push_many(
+            [SaveProposal(self.source, p.scenario, p) for p in reversed(self.result.proposals)],
+            "Save proposals as scenarios")
         self.save_button.setEnabled(False)
         self.status.setText(f"Saved as scenario(s) {', '.join(names)}.")
         self.window_.statusBar().showMessage(f"Proposals saved as scenarios: {', '.join(names)}", 10000)
