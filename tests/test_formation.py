@@ -280,3 +280,21 @@ def test_a_working_copy_is_tried_on_without_touching_the_original():
     assert {n: set(project.members(n)) for n in project.networks} == members
     assert project.area_assignments == areas and project.audit == audit
     assert twin.practices is project.practices                  # shared data is not copied
+
+
+def test_fewest_moves_come_before_fewest_patients_and_distance_breaks_ties():
+    """X is 4,000 short: one 5,000 practice from Y (1 move, 5,000 patients) beats two of
+    2,000 from Z (2 moves, 4,000 patients); of two 5,000 practices, the nearer one goes."""
+    project = Project()
+    network(project, "X", {"X1": 16000, "X2": 10000}, code="UX")
+    network(project, "Y", {"Y1": 30000, "Y2": 5000, "Y3": 5000}, code="UY")
+    network(project, "Z", {"Z1": 36000, "Z2": 2000, "Z3": 2000}, code="UZ")
+    sites = {"X1": (53.70, -2.40), "X2": (53.70, -2.41), "Y1": (53.80, -2.40), "Y2": (53.72, -2.40),
+             "Y3": (53.78, -2.40), "Z1": (53.60, -2.40), "Z2": (53.69, -2.40), "Z3": (53.69, -2.41)}
+    for code, (lat, lon) in sites.items():
+        project.practices[code].latitude, project.practices[code].longitude = lat, lon
+    result = propose(project, rule_settings_for(project), ProposeOptions(count=2))
+    first, second = result.proposals
+    assert [(m.practice, m.to_key) for m in first.moves] == [("Y2", "UX")]
+    assert [(m.practice, m.to_key) for m in second.moves] == [("Y3", "UX")]
+    assert first.scores["distance_objective_patient_km"] < second.scores["distance_objective_patient_km"]
