@@ -73,3 +73,9 @@ def test_propose_refusals(sample, capsys):
     code, _, err = _run(capsys, "propose", sample, "--lock", "ZZ999")
     assert code == 2 and "ZZ999" in err
     assert load_project(sample).scenario_names() == ["current"]        # nothing saved by a refusal
+
+
+def test_an_impossible_floor_is_named(sample, capsys):
+    code, _, err = _run(capsys, "propose", sample, "--min", "45000", "--lock", "U90002", "U90006")
+    assert code == 1
+    assert "the size floor cannot be met for U90002" in err     # 36,260 patients, locked

@@ -21,6 +21,7 @@ from ..domain.rules import RULES, evaluate
 from ..domain.settings import RuleSettings
 from .options import FormationError, NoProposal, ProposeOptions
 from .problem import Problem, build_problem
+from .greedy import greedy
 from .reduction import reduce_problem
 from .proposal import Proposal, proposal_commands, proposal_from
 from .solver import FormationModel, Infeasible, Stopped
@@ -86,6 +87,8 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
     before = [f for f in evaluate(project, settings) if f.severity is Severity.ERROR]
     result = ProposeResult([], problem, errors_before=before)
     model_problem, result.active = reduce_problem(problem)
+    # a quick feasible start lets a large model improve on something from its first second
+    start = greedy(model_problem).assignment
     supersets: list[list[tuple[int, int]]] = []
     rejected: list[list[int]] = []
     while len(result.proposals) < options.count:
@@ -94,12 +97,13 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
         cancel._model = model
         try:
             solution = model.solve(options.time_limit_s, options.workers,
-                                   lambda text: say(number - 1, options.count, f"proposal {number}: {text}"))
+                                   lambda text: say(number - 1, options.count, f"proposal {number}: {text}"),
+                                   start if not result.proposals and not rejected else None)
         except Stopped:
             raise ProposeCancelled() from None
         except Infeasible as exc:
             if not result.proposals:
-                raise NoProposal(f"{exc}{_hint(options)}") from None
+                raise NoProposal(f"{exc}{_why(model_problem, supersets, rejected)}{_hint(options)}") from None
             result.note = f"only {len(result.proposals)} distinct proposal(s) exist under these constraints"
             break
         finally:
@@ -157,6 +161,15 @@ def check(project: Project, settings: RuleSettings, proposal: Proposal, before: 
     broken = [f for f in after if f.rule in MEMBERSHIP_RULES or _key(f) not in known]
     remaining = [f for f in after if f not in broken]
     return broken, remaining
+
+
+def _why(problem: Problem, supersets: list[list[tuple[int, int]]], rejected: list[list[int]]) -> str:
+    """Name the networks whose size floors cannot all be met, when that is the reason."""
+    core = FormationModel(problem, supersets, rejected, explain=True).conflicting_floors()
+    if not core:
+        return ""
+    names = ", ".join(problem.net_keys[n] for n in core[:10]) + (" …" if len(core) > 10 else "")
+    return f": the size floor cannot be met for {names} at the same time"
 
 
 def _hint(options: ProposeOptions) -> str:

@@ -46,11 +46,17 @@ class FormationModel:
     a solved stage's bounds must not carry over to the next proposal)."""
 
     def __init__(self, problem: Problem, supersets: list[list[tuple[int, int]]] | None = None,
-                 rejected: list[list[int]] | None = None, stopped: threading.Event | None = None) -> None:
+                 rejected: list[list[int]] | None = None, stopped: threading.Event | None = None,
+                 explain: bool = False) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.keep: list[cp_model.IntVar] = []
+        # explain=True: each floor hangs on an assumption, so an infeasible model can say
+        # which networks' floors cannot all be met (kept out of the normal model: assumptions
+        # weaken presolve)
+        self.explain = explain
+        self.floor_literals: dict[int, cp_model.IntVar] = {}
         self._build()
         for moves in supersets or []:
             self.forbid_superset(moves)
@@ -87,7 +93,11 @@ class FormationModel:
                 m.add(keep == 1)     # exempt networks stay (and stay exempt); locked ones too
             total = sum(pb.size[p] * self.x[p, n] for p in by_net[n])
             if not pb.exempt[n] and pb.minimum > 0 and xs:
-                m.add(total >= pb.minimum).only_enforce_if(keep)
+                if self.explain:
+                    lit = self.floor_literals[n] = m.new_bool_var(f"floor{n}")
+                    m.add(total >= pb.minimum).only_enforce_if([keep, lit])
+                else:
+                    m.add(total >= pb.minimum).only_enforce_if(keep)
             if pb.maximum is not None and xs:
                 m.add(total <= pb.maximum)
             for p in pb.required[n]:
@@ -97,7 +107,9 @@ class FormationModel:
                 # implied by the floor, but stated so that the relaxation knows a short network
                 # that stays costs at least one move in: the bound on moves closes much sooner
                 joiners = [self.x[p, n] for p in by_net[n] if pb.current[p] != n]
-                if joiners:
+                if self.explain:
+                    pass                     # the floor alone says it; the assumption must carry it
+                elif joiners:
                     m.add_bool_or(joiners).only_enforce_if(keep)
                 else:
                     m.add(keep == 0)
@@ -140,6 +152,22 @@ class FormationModel:
             raise Infeasible("the only configuration within the constraints breaks a rule")
         self.model.add(sum(chosen) <= len(chosen) - 1)
 
+    def conflicting_floors(self, time_limit_s: float = 5.0) -> list[int] | None:
+        """Networks whose floors cannot all be met together (a small set, not always the
+        smallest), or None when the floors are not the problem or the solver ran out of time."""
+        if not self.floor_literals:
+            return None
+        self.model.clear_objective()
+        self.model.add_assumptions(list(self.floor_literals.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.num_workers = 1          # cores found by assumptions need one worker
+        if solver.solve(self.model) != cp_model.INFEASIBLE:
+            return None
+        index = {lit.index: n for n, lit in self.floor_literals.items()}
+        core = [index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index]
+        return sorted(core) or None
+
     # --- solving -------------------------------------------------------------------------
     def stop(self) -> None:
         """From another thread (Cancel): end the running search and refuse further stages."""
@@ -149,13 +177,17 @@ class FormationModel:
             solver.stop_search()
 
     def solve(self, time_limit_s: float = 60.0, workers: int = 2,
-              report: Callable[[str], None] | None = None) -> Solution:
+              report: Callable[[str], None] | None = None, start: list[int] | None = None) -> Solution:
+        """``start``: a network index per practice to begin the search from (the greedy
+        baseline's answer, say); it need not be feasible."""
         started = time.perf_counter()
         pb = self.problem
         values: list[int] = []
         statuses: list[str] = []
         optimal = True
         hint: dict[tuple[int, int], int] | None = None
+        if start is not None:
+            hint = {(p, n): int(start[p] == n) for (p, n) in self.x}
         keep: list[int] = []
         for stage, objective in enumerate(self.objectives):
             if self._stopped.is_set():
