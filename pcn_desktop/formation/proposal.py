@@ -85,13 +85,16 @@ def scores(problem: Problem, solution: Solution, moves: list[Move], dissolved: l
         w = sum(s for _, s in pts)
         centre = (sum(c[0] * s for c, s in pts) / w, sum(c[1] * s for c, s in pts) / w)
         km += problem.size[p] * haversine_km(loc, centre)
-    return {
+    out = {
         "practices_moved": len(moves),
         "patients_moved": sum(m.list_size for m in moves),
         "networks_dissolved": len(dissolved),
         "distance_objective_patient_km": round(solution.objectives[2] * DISTANCE_UNIT_KM),
         "mean_km_to_network_centre": round(km / total, 3),
     }
+    if not solution.optimal:     # how far from the best possible, as far as the solver proved
+        out["practices_moved_lower_bound"] = solution.moves_lower_bound + len(problem.closed_members)
+    return out
 
 
 def proposal_commands(proposal: Proposal) -> list[Command]:

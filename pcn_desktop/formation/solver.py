@@ -8,6 +8,7 @@ and an answer the rules engine rejected is cut exactly.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Solution:
     optimal: bool
     seconds: float
     statuses: list[str] = field(default_factory=list)
+    moves_lower_bound: int = 0     # what the solver proved no answer can beat
 
 
 class Stopped(Exception):
@@ -189,6 +191,7 @@ class FormationModel:
         if start is not None:
             hint = {(p, n): int(start[p] == n) for (p, n) in self.x}
         keep: list[int] = []
+        bound0 = 0
         for stage, objective in enumerate(self.objectives):
             if self._stopped.is_set():
                 raise Stopped()
@@ -216,6 +219,8 @@ class FormationModel:
                 raise Infeasible(f"the solver found no configuration in {time_limit_s:g} s ({status_name})")
             optimal = optimal and status == cp_model.OPTIMAL
             value = round(solver.objective_value)
+            if stage == 0:
+                bound0 = math.ceil(solver.best_objective_bound - 1e-6)
             hint = {key: int(solver.value(v)) for key, v in self.x.items()}
             keep = [int(solver.value(k)) for k in self.keep]
             # hold this stage at what was reached while the next one is minimised
@@ -229,5 +234,7 @@ class FormationModel:
                 assignment[p] = n
         moved = sum(1 for p in range(len(pb.codes)) if assignment[p] != pb.current[p])
         patients = sum(pb.size[p] for p in range(len(pb.codes)) if assignment[p] != pb.current[p])
+        always = sum(1 for p in range(len(pb.codes)) if pb.current[p] < 0)
+        lower = always + len(self.moved_terms) + bound0
         return Solution(assignment, [bool(k) for k in keep], (moved, patients, values[2]),
-                        optimal, time.perf_counter() - started, statuses)
+                        optimal, time.perf_counter() - started, statuses, min(lower, moved))
