@@ -83,7 +83,7 @@ def run_case(label: str, project: Project, km: float, time_limit: float) -> None
     best = result.proposals[0]
     s = best.scores
     proven = ("proven optimal" if best.optimal else
-              f"NOT proven optimal ({', '.join(best.statuses)}; no answer has fewer than "
+              f"NOT proven optimal ({', '.join(best.statuses)}; lower bound proven: "
               f"{s['practices_moved_lower_bound']} moves)")
     print(f"  CP-SAT proposal:  {s['practices_moved']} moves, {s['patients_moved']:,} patients moved, "
           f"{s['networks_dissolved']} dissolved; {proven}")
