@@ -25,6 +25,7 @@ VERBS: list[str] = [
     "funding",
     "scenarios",
     "assign",
+    "propose",
     "compare",
     "copy",
     "history",

@@ -1,7 +1,7 @@
 """Coordinate conversions between the storage CRS (WGS84) and the measuring CRS (BNG)."""
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import Any
 
 import numpy as np
@@ -12,9 +12,19 @@ WGS84 = "EPSG:4326"
 BNG = "EPSG:27700"
 
 
-@lru_cache(maxsize=8)
+_LOCAL = threading.local()
+
+
 def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(src, dst, always_xy=True)
+    """One transformer per thread: a pyproj Transformer is not thread-safe, and proposals and
+    boundary builds measure in a worker while the window draws (sharing one crashed)."""
+    cache = getattr(_LOCAL, "cache", None)
+    if cache is None:
+        cache = _LOCAL.cache = {}
+    t = cache.get((src, dst))
+    if t is None:
+        t = cache[(src, dst)] = Transformer.from_crs(src, dst, always_xy=True)
+    return t
 
 
 def reproject(geoms: Any, src: str, dst: str) -> Any:

@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         agreements = networks.addAction("&Agreements (preview, print, export)…")
         agreements.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         agreements.triggered.connect(self.show_agreements)
+        propose = networks.addAction("&Propose…")
+        propose.triggered.connect(self.show_propose)
         funding = networks.addAction("&Funding")
         funding.triggered.connect(lambda: (self.docks["funding"].show(), self.docks["funding"].raise_()))
 
@@ -288,6 +290,10 @@ class MainWindow(QMainWindow):
             self.agreements_dialog.select_network(selected)
         self.agreements_dialog.show()
         self.agreements_dialog.raise_()
+
+    def show_propose(self) -> None:
+        from .propose_dialog import show_propose   # noqa: PLC0415 — the solver loads on first use
+        show_propose(self)
 
     def _update_title(self) -> None:
         scenario = self.document.project.active_scenario

@@ -119,3 +119,21 @@ def run_with_progress(parent: QWidget, title: str, fn: Callable[[Progress], Any]
     task.signals.progress.connect(progress)
     task.signals.cancelled.connect(dialog.reset)
     return start(task, finish, fail)
+
+
+def start_thread(task: Task, finished: Callable[[Any], None] | None = None,
+                 failed: Callable[[Exception, str], None] | None = None) -> Task:
+    """Like ``start``, but on a new Python thread instead of the shared pool. For work that
+    reprojects (pyproj keeps per-thread state): run a second time on a reused pool thread, it
+    crashed the process, while a fresh thread per task has never done so."""
+    import threading  # noqa: PLC0415
+
+    if finished is not None:
+        task.signals.finished.connect(finished)
+    if failed is not None:
+        task.signals.failed.connect(failed)
+    for done in [t for t in _running if t.returned]:
+        _running.discard(done)
+    _running.add(task)
+    threading.Thread(target=task.run, name="pcn-task", daemon=True).start()
+    return task
