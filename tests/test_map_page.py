@@ -106,6 +106,11 @@ def test_the_page_is_folium_and_folium_loads_only_for_a_new_frame(tmp_path):
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "[]"
     assert page_spec((tmp_path / "m.html").read_text(encoding="utf-8")) == page_spec(page)
+    # a frame rendered afresh elsewhere (another config folder, a frozen build) is the same bytes
+    env["PCN_DESKTOP_CONFIG_DIR"] = str(tmp_path / "other-config")
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert fresh.returncode == 0, fresh.stderr
+    assert (tmp_path / "m.html").read_text(encoding="utf-8") == page
 
 
 def test_the_folium_page_fetches_no_http_url_and_its_plugins_work(qtbot, tmp_path):

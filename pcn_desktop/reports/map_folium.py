@@ -150,4 +150,20 @@ def build_shell(layers: list[tuple[str, str]], prefer_canvas: bool, online_tiles
                           position="topleft").add_to(m)
     SearchFocus(groups["search"]).add_to(m)
     _inline_assets(m, page_css, pcn_js)
+    _stable_ids(m.get_root())
     return m.get_root().render()
+
+
+def _stable_ids(root: Element) -> None:
+    """Number every element in tree order instead of branca's random ids, so the same map
+    is the same bytes (a frozen build's page can be compared with the source build's, and a
+    saved map's fingerprint does not change from one run to the next)."""
+    queue, seen, number = [root], set(), 0
+    while queue:
+        element = queue.pop(0)
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        element._id = f"pcn{number:04d}"
+        number += 1
+        queue.extend(getattr(element, "_children", {}).values())

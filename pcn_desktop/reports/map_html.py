@@ -37,7 +37,7 @@ BACKGROUND = "#f3f1ea"        # the map's paper, where no layer is drawn
 
 SPEC_SLOT = "/*__PCN_SPEC__*/null"      # where map_folium's frame takes the spec and title
 TITLE_SLOT = "__PCN_TITLE__"
-SHELL_VERSION = 7             # bump when map_folium's frame changes shape
+SHELL_VERSION = 8             # bump when map_folium's frame changes shape
 _PAGE_CSS = """
 html, body { width: 100%%; height: 100%%; margin: 0; padding: 0; }
 .folium-map { background: %(paper)s; }
