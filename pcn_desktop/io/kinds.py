@@ -163,6 +163,27 @@ def detect(path: Path) -> Kind:
 
 
 def read_file(path: Path) -> ParsedFile:
+    """Recognise and parse one file, within the guards of io/guard.py: whatever goes wrong
+    (a library's exception, a warning, a budget run out) is an ImportRefused naming it."""
+    from .guard import BudgetExceeded, budget, describe, quiet_warnings, regular_input
+    notes: list[str] = []
+    readable = path
+    try:
+        with regular_input(path) as readable, budget(path), quiet_warnings(notes):
+            parsed = _read_recognised(readable)
+    except ImportRefused as exc:
+        if readable == path:
+            raise
+        # read from a copy of standard input: the user named the input, not the copy
+        raise ImportRefused(exc.file.replace(str(readable), str(path)), exc.row, exc.problem, exc.unit) from None
+    except (Exception, BudgetExceeded) as exc:    # a library's own error: one line, never a traceback
+        raise ImportRefused(path, None, describe(exc)) from None
+    parsed.path = parsed.summary.path = path
+    parsed.summary.notes.extend(notes)
+    return parsed
+
+
+def _read_recognised(path: Path) -> ParsedFile:
     found = sample(path)
     for kind in kinds():
         if kind.detect(found):
