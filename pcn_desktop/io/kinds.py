@@ -106,6 +106,14 @@ class ParsedFile:
     def extract_dates(self) -> set[date]:
         return set()
 
+    def assignments(self, run: "ImportRun") -> dict[str, tuple[str, str, int]]:
+        """Practice -> (network code, network name, row) for the current memberships it sets."""
+        return {}
+
+    def stated_list_sizes(self, run: "ImportRun") -> dict[tuple[str, date], tuple[int, int | None]]:
+        """(practice, date) -> (patients, row) for the list sizes it states (not derived ones)."""
+        return {}
+
     def check(self, project: "Project", run: "ImportRun") -> None:
         """Cross-file checks; raise ImportRefused. Must not change the project."""
 
@@ -149,7 +157,15 @@ def sample(path: Path) -> Sample:
             head = handle.read(8192)
     except OSError as exc:
         raise ImportRefused(path, None, f"cannot be read ({exc.strerror or exc})") from None
-    rows = None if _binary(head) else first_rows(path)
+    if _utf16(head):
+        raise ImportRefused(path, None, "is UTF-16 text, which this import does not read: save it as "
+                                        "CSV UTF-8 (or Windows-1252)")
+    if _binary(head):
+        return Sample(path, head, None)
+    try:
+        rows = first_rows(path, strict=True)
+    except ImportRefused as exc:
+        raise ImportRefused(path, None, f"not a file this import recognises: {exc.problem}") from None
     return Sample(path, head, rows)
 
 
@@ -190,6 +206,18 @@ def _read_recognised(path: Path) -> ParsedFile:
             return kind.read(path, found)
     known = ", ".join(k.label for k in kinds())
     raise ImportRefused(path, None, f"not a file this import recognises (known kinds: {known})")
+
+
+def _utf16(head: bytes) -> bool:
+    """A byte-order mark, or text whose every other byte is zero."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:512]
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) > 0.9 * len(odd) and even.count(0) == 0) or \
+        (even.count(0) > 0.9 * len(even) and odd.count(0) == 0)
 
 
 def _binary(head: bytes) -> bool:
