@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default: the boundary_min_share setting)")
     p.add_argument("--reset-edits", action="store_true", help="drop hand-edited area assignments")
     p.add_argument("--layer", help="layer to read from a GeoPackage")
+    p.add_argument("--replace-all", action="store_true",
+                   help="with --import: also remove the boundaries of networks the file has no polygon for")
     p.set_defaults(run=run)
 
 
@@ -56,11 +58,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"  ... and {len(result.unassigned) - 20} more unassigned")
     else:
         try:
-            result_i = import_boundaries(project, args.import_file, layer=args.layer)
+            result_i = import_boundaries(project, args.import_file, layer=args.layer, replace_all=args.replace_all)
         except BoundaryImportError as exc:
             raise CliError(str(exc)) from None
-        print(f"{len(result_i.matched)} networks matched from {args.import_file}; "
-              f"{result_i.areas_assigned} areas lie inside them")
+        features = sum(map(len, result_i.matched.values())) + len(result_i.unmatched)
+        print(f"{len(result_i.matched)} networks matched from {args.import_file} "
+              f"({features - len(result_i.unmatched)} of {features} features matched, "
+              f"{len(result_i.unmatched)} unmatched); {result_i.areas_assigned} areas lie inside them")
         for number, name in result_i.unmatched:
             print(f"  unmatched: feature {number} ({name})")
         for nid in result_i.networks_without:

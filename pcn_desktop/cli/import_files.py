@@ -14,7 +14,8 @@ from pathlib import Path
 from ..domain.model import Project
 from ..io import ImportRefused
 from ..io.run import ImportRun
-from ..store import save_project
+from ..store import ProjectFileError, save_project
+from ..store.leftovers import save_problem
 from . import CliError
 from .common import add_project_argument, existing_path, open_project
 
@@ -32,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     target = Path(args.project)
+    problem = save_problem(target)            # before reading anything: a national import takes a while
+    if problem:
+        raise CliError(f"{problem}\nnothing was imported", status=1)
     project = open_project(args.project) if target.exists() else _new_project(target)
     importer = ImportRun(args.files, args.commissioner)
     try:
@@ -43,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
     closed = sum(project.is_closed(c) for c in project.practices)
     print(f"{target}: {len(project.networks):,} networks, {len(project.practices):,} practices "
           f"({closed:,} closed), {len(project.areas):,} areas")
-    save_project(project, target)
+    try:
+        save_project(project, target)
+    except ProjectFileError as exc:
+        raise CliError(f"{exc}\nnothing was imported; {target} is unchanged", status=1) from None
     sys.stdout.flush()
     return 0
 

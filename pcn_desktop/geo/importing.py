@@ -3,7 +3,8 @@
 Features are matched to networks by ODS code, else by normalised name ("Darwen PCN",
 "DARWEN  pcn " and "Darwen Primary Care Network" all match "Darwen"). Any CRS is accepted
 and reprojected; a file without one is refused. Several features for one network are joined.
-The file replaces every boundary: networks it has no polygon for are left without one.
+The file replaces every boundary: networks it has no polygon for are left without one, but
+only when asked (``replace_all``); a file matching no network at all is refused.
 Small areas are then assigned to the network whose polygon holds their interior point, so
 the area-based measures (patients inside, places, gaps) work for imported boundaries too.
 """
@@ -52,19 +53,36 @@ def _column(columns: list[str], wanted: tuple[str, ...]) -> str | None:
 
 
 def read_boundary_file(path: Path, layer: str | None = None) -> Any:
+    import warnings
+
     import geopandas as gpd
-    try:
-        frame = gpd.read_file(path, layer=layer)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise BoundaryImportError(f"{path}: cannot read boundaries ({exc})") from None
+    with warnings.catch_warnings(record=True) as caught:     # GDAL's warnings name no feature: not shown
+        warnings.simplefilter("always")
+        try:
+            frame = gpd.read_file(path, layer=layer)
+        except Exception as exc:  # pyogrio raises several types for unreadable files
+            said = "; ".join(dict.fromkeys(" ".join(str(w.message).split()) for w in caught
+                                           if issubclass(w.category, RuntimeWarning)))
+            raise BoundaryImportError(f"{path}: cannot read boundaries ({exc}{'; ' + said if said else ''})") from None
     if frame.crs is None:
         raise BoundaryImportError(f"{path}: the file has no coordinate reference system; "
                                   "save it with one (e.g. EPSG:27700 or EPSG:4326)")
+    if len(frame) == 0:
+        raise BoundaryImportError(f"{path}: has no features (an empty layer)")
+    bounds = np.array(frame.geometry.bounds.to_numpy(dtype=float))
+    drawn = ~(frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
+    bounds[~drawn] = 0.0
+    bad = ~np.isfinite(bounds).all(axis=1) | (np.abs(bounds) > 1e7).any(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise BoundaryImportError(f"{path}: feature {i + 1}: coordinates are not finite or far beyond any map")
     return frame
 
 
 def import_boundaries(project: Project, path: str | Path, layer: str | None = None,
-                      when: datetime | None = None) -> ImportResult:
+                      when: datetime | None = None, replace_all: bool = False) -> ImportResult:
+    """Match, then replace. Refused before any change when no feature matches a network, or
+    when networks that have a boundary now are not in the file and ``replace_all`` is off."""
     path = Path(path)
     when = when or datetime.now().replace(microsecond=0)
     frame = read_boundary_file(path, layer)
@@ -96,6 +114,19 @@ def import_boundaries(project: Project, path: str | Path, layer: str | None = No
             continue
         result.matched.setdefault(nid, []).append(number)
         pieces.setdefault(nid, []).append(geom)
+    if not pieces:
+        raise BoundaryImportError(f"{path}: none of its {len(bng):,} features matches a network of the project "
+                                  f"by code or name (e.g. {', '.join(l for _, l in result.unmatched[:3])}); "
+                                  "nothing was changed")
+    losing = sorted((n for n in project.boundaries if n not in pieces and n in project.networks),
+                    key=lambda n: project.networks[n].name)
+    if losing and not replace_all:
+        names = ", ".join(project.networks[n].name for n in losing[:5]) + \
+            (f" and {len(losing) - 5} more" if len(losing) > 5 else "")
+        raise BoundaryImportError(f"{path}: matches {len(pieces)} of {len(project.networks)} networks "
+                                  f"({len(result.unmatched)} features unmatched); {len(losing)} networks with a "
+                                  f"boundary now are not in it ({names}): add --replace-all to remove their "
+                                  "boundaries; nothing was changed")
     for nid, geoms in pieces.items():
         store_boundary(project, nid, shapely.union_all(geoms), f"imported:{path.name}", when)
     result.networks_without = sorted(n for n in project.networks if n not in pieces)

@@ -197,6 +197,9 @@ class Epcn(ParsedFile):
         kept = self._kept_pcns(run)
         return {l.practice for l in self.links if l.pcn in kept and l.end is None}
 
+    def commissioners(self) -> set[str] | None:
+        return {p.commissioner for p in self.pcns.values() if p.commissioner}
+
     def names(self) -> set[str]:
         return {l.practice for l in self.links}
 

@@ -133,6 +133,9 @@ class Epraccur(ParsedFile):
                                  parse_date(path, line, f[11], "close date"), status, f[14].strip().upper())
         read_text_rows(path, consume, header=False)    # epraccur has no header row
 
+    def commissioners(self) -> set[str] | None:
+        return {r.commissioner for r in self.rows.values() if r.commissioner}
+
     def names(self) -> set[str]:
         return set(self.rows)
 

@@ -106,6 +106,11 @@ class ParsedFile:
     def extract_dates(self) -> set[date]:
         return set()
 
+    def commissioners(self) -> set[str] | None:
+        """Commissioner codes the file's rows carry (what ``--commissioner`` filters on);
+        None when it has none to filter."""
+        return None
+
     def assignments(self, run: "ImportRun") -> dict[str, tuple[str, str, int]]:
         """Practice -> (network code, network name, row) for the current memberships it sets."""
         return {}

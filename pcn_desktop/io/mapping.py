@@ -180,6 +180,10 @@ class Mapping(ParsedFile):
     def claims(self, run: ImportRun) -> set[str]:
         return {r.code for r in self._kept(run)}
 
+    def commissioners(self) -> set[str] | None:
+        codes = {r.commissioner.strip().upper() for r in self.rows if commissioner_code(r.commissioner)}
+        return codes or None                 # labels such as "E Lancs" cannot be filtered on
+
     def names(self) -> set[str]:
         return {r.code for r in self.rows if r.name}
 

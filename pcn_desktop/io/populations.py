@@ -172,6 +172,10 @@ class Populations(ParsedFile):
     def claims(self, run: ImportRun) -> set[str]:
         return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
 
+    def commissioners(self) -> set[str] | None:
+        codes = {ccg for _pc, ccg in self.places.values() if ccg}
+        return codes or None
+
     def names(self) -> set[str]:
         return set(self.places)
 

@@ -58,6 +58,7 @@ class ImportRun:
             self.claimed |= f.claims(self)
             self.mentioned |= f.mentions()
             self.named |= f.names()
+        self._check_filter(ordered)
         self._check_agreement(ordered)
         for f in ordered:
             f.check(project, self)
@@ -139,6 +140,19 @@ class ImportRun:
         return found
 
     # --- internals ---------------------------------------------------------------------
+    def _check_filter(self, files: list[ParsedFile]) -> None:
+        """A commissioner filter that matches nothing would import nothing and look like success."""
+        if self.commissioners is None:
+            return
+        found = [codes for f in files if (codes := f.commissioners()) is not None]
+        if not found or any(codes & self.commissioners for codes in found):
+            return
+        seen = sorted(set().union(*found))
+        shown = ", ".join(seen[:15]) + (f" and {len(seen) - 15} more" if len(seen) > 15 else "")
+        raise ImportRefused(", ".join(str(f.path) for f in files), None,
+                            f"--commissioner {' '.join(sorted(self.commissioners))} matches no practice or "
+                            f"network in these files (their commissioners: {shown or 'none'})")
+
     def _check_agreement(self, files: list[ParsedFile]) -> None:
         """Two files of one import that disagree (a practice in two networks, two list sizes
         for one date) are refused naming both: the later one would otherwise silently win."""

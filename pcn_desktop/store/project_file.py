@@ -11,12 +11,14 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..domain.model import Project
+from .leftovers import remove_stale_saves, save_problem, temp_prefix
 from .reading import SCHEMA_REVISION, read_project, revision_of, sqlite_rows
 
 if TYPE_CHECKING:
@@ -69,8 +71,13 @@ def save_project(project: Project, target: str | os.PathLike[str]) -> None:
             engine.dispose()
         return
     path = Path(target)
+    problem = save_problem(path)
+    if problem:
+        raise ProjectFileError(problem)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".saving", dir=path.parent)
+    remove_stale_saves(path)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".saving", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -83,11 +90,14 @@ def save_project(project: Project, target: str | os.PathLike[str]) -> None:
                 _write_rows(conn, project)
         finally:
             engine.dispose()
+        if mode is not None:
+            os.chmod(tmp, mode)                 # the project keeps its permissions
         _fsync(tmp)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        Path(str(tmp) + "-journal").unlink(missing_ok=True)
         raise
 
 
@@ -163,6 +173,7 @@ def load_project(source: str | os.PathLike[str]) -> Project:
     path = Path(source)
     if not path.is_file():
         raise ProjectFileError(f"{path}: no such project file")
+    remove_stale_saves(path)
     with open(path, "rb") as fh:
         if fh.read(16) != SQLITE_MAGIC:
             raise ProjectFileError(f"{path}: not a PCN Desktop project (not an SQLite database)")
