@@ -108,8 +108,10 @@ def budget(path: Path, seconds: float | None = None, memory_mb: float | None = N
     lock, done = threading.Lock(), threading.Event()
     why: list[str] = []
 
+    every = max(0.005, min(0.1, seconds / 5))
+
     def watch() -> None:
-        while not done.wait(0.1):
+        while not done.wait(every):
             elapsed = time.monotonic() - start
             rss = _rss_mb()
             if elapsed > seconds:

@@ -192,10 +192,9 @@ class Mapping(ParsedFile):
                 if r.network_code or r.network_name}
 
     def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
-        dates = run.run_dates(exclude=self)
-        fallback = max(dates) if dates else None
-        return {(r.code, r.list_date or fallback): (r.list_size, r.line) for r in self._kept(run)
-                if r.list_size is not None and (r.list_date or fallback) is not None}
+        # a size without list_date is only assumed to be of the others' date: not a statement
+        return {(r.code, r.list_date): (r.list_size, r.line) for r in self._kept(run)
+                if r.list_size is not None and r.list_date is not None}
 
     def check(self, project: Project, run: ImportRun) -> None:
         dates = run.run_dates(exclude=self)

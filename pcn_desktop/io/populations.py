@@ -165,9 +165,8 @@ class Populations(ParsedFile):
         return {d for _, d in self.totals if d is not None}
 
     def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
-        fallback = self._date(run)
-        return {(code, when or fallback): (n, None) for (code, when), n in self.totals.items()
-                if (when or fallback) is not None}
+        # an undated file's sizes are only assumed to be of the others' date: not a statement
+        return {(code, when): (n, None) for (code, when), n in self.totals.items() if when is not None}
 
     def claims(self, run: ImportRun) -> set[str]:
         return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}

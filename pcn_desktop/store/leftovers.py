@@ -70,6 +70,9 @@ def save_problem(path: Path) -> str | None:
         probe_in = probe_in.parent                      # the folder is created by the save
     if not probe_in.is_dir():
         return f"{folder}: is not a folder"
+    if not probe_in.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        # read-only for everyone: respected even by an administrator, who could write anyway
+        return f"{probe_in}: cannot save here (the folder is read-only); choose another folder"
     try:
         fd, name = tempfile.mkstemp(prefix=".pcn-write-test-", dir=probe_in)
         os.close(fd)
