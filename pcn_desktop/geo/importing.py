@@ -24,8 +24,8 @@ from .areas import area_index
 from .boundaries import store_boundary, state
 from .crs import BNG
 
-CODE_COLUMNS = ("pcn_code", "pcncode", "pcn_cd", "code", "ods_code", "odscode", "pcn_ods_code")
-NAME_COLUMNS = ("pcn_name", "pcnname", "pcn", "name", "pcn_nm", "network")
+CODE_COLUMNS = ("pcn_code", "pcncode", "pcn_cd", "code", "ods_code", "odscode", "pcn_ods_code", "network_code")
+NAME_COLUMNS = ("pcn_name", "pcnname", "pcn", "name", "pcn_nm", "network", "network_name")
 
 
 class BoundaryImportError(ValueError):
