@@ -167,9 +167,9 @@ def test_geopackage_path_with_uri_characters(tmp_path, folder):
 def test_reading_from_stdin(tmp_path):
     project = tmp_path / "p.pcnproj"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with open(real(*PCNDEFS), "rb") as stdin:
-        done = subprocess.run([sys.executable, "-m", "pcn_desktop.cli", "import", str(project), "/dev/stdin"],
-                              stdin=stdin, capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "pcn_desktop.cli", "import", str(project), "/dev/stdin"],
+                          input=real(*PCNDEFS).read_text(encoding="utf-8"), capture_output=True, text=True,
+                          env=env, timeout=120)          # a pipe, as `cat FILE | pcn-desktop import P /dev/stdin`
     assert done.returncode == 0, done.stderr
     assert "/dev/stdin: practice -> network list" in done.stdout
     rows = len(real(*PCNDEFS).read_text(encoding="utf-8").splitlines()) - 1
