@@ -11,6 +11,7 @@ the area-based measures (patients inside, places, gaps) work for imported bounda
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -93,27 +94,15 @@ def import_boundaries(project: Project, path: str | Path, layer: str | None = No
                                   f"{', '.join(CODE_COLUMNS + NAME_COLUMNS)} (found {', '.join(cols)})")
     by_code = {n.code.strip().upper(): n.id for n in project.networks.values() if n.code.strip()}
     by_name = {match_key(n.name): n.id for n in project.networks.values()}
-    bng = frame.to_crs(BNG).geometry.values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # non-finite results are refused just below
+        bng = frame.to_crs(BNG).geometry.values
+    _check_in_britain(path, frame, bng)
     result = ImportResult()
     pieces: dict[str, list[Any]] = {}
-    for i, geom in enumerate(bng):
-        number = i + 1
-        code = str(frame[code_col].iloc[i] or "").strip() if code_col else ""
-        name = str(frame[name_col].iloc[i] or "").strip() if name_col else ""
-        label = name or code or "(no name)"
-        if geom is None or geom.is_empty:
-            raise BoundaryImportError(f"{path}: feature {number} ({label}) has no geometry")
-        geom = shapely.make_valid(geom)
-        if geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection") or geom.area == 0:
-            raise BoundaryImportError(f"{path}: feature {number} ({label}) is a {geom.geom_type}, not a polygon")
-        nid = by_code.get(code.upper()) if code else None
-        if nid is None and name:
-            nid = by_name.get(match_key(name))
-        if nid is None:
-            result.unmatched.append((number, label))
-            continue
-        result.matched.setdefault(nid, []).append(number)
-        pieces.setdefault(nid, []).append(geom)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)      # a GEOS warning names no feature: refuse with one
+        _match_features(path, frame, bng, code_col, name_col, by_code, by_name, result, pieces)
     if not pieces:
         raise BoundaryImportError(f"{path}: none of its {len(bng):,} features matches a network of the project "
                                   f"by code or name (e.g. {', '.join(l for _, l in result.unmatched[:3])}); "
@@ -137,6 +126,60 @@ def import_boundaries(project: Project, path: str | Path, layer: str | None = No
     st.update(source="imported", built=dict(project.area_assignments), contested={}, built_at=when.isoformat())
     project.touch()
     return result
+
+
+def _match_features(path: Path, frame: Any, bng: Any, code_col: str | None, name_col: str | None,
+                    by_code: dict[str, str], by_name: dict[str, str], result: ImportResult,
+                    pieces: dict[str, list[Any]]) -> None:
+    for i, geom in enumerate(bng):
+        try:
+            _match_feature(path, frame, i, geom, code_col, name_col, by_code, by_name, result, pieces)
+        except (shapely.errors.GEOSException, RuntimeWarning, ValueError) as exc:
+            raise BoundaryImportError(f"{path}: feature {i + 1} cannot be used as a polygon "
+                                      f"({' '.join(str(exc).split())[:200]})") from None
+
+
+def _match_feature(path: Path, frame: Any, i: int, geom: Any, code_col: str | None, name_col: str | None,
+                   by_code: dict[str, str], by_name: dict[str, str], result: ImportResult,
+                   pieces: dict[str, list[Any]]) -> None:
+    number = i + 1
+    code = str(frame[code_col].iloc[i] or "").strip() if code_col else ""
+    name = str(frame[name_col].iloc[i] or "").strip() if name_col else ""
+    label = name or code or "(no name)"
+    if geom is None or geom.is_empty:
+        raise BoundaryImportError(f"{path}: feature {number} ({label}) has no geometry")
+    geom = shapely.make_valid(geom)
+    if geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection") or geom.area == 0:
+        raise BoundaryImportError(f"{path}: feature {number} ({label}) is a {geom.geom_type}, not a polygon")
+    nid = by_code.get(code.upper()) if code else None
+    if nid is None and name:
+        nid = by_name.get(match_key(name))
+    if nid is None:
+        result.unmatched.append((number, label))
+        return
+    result.matched.setdefault(nid, []).append(number)
+    pieces.setdefault(nid, []).append(geom)
+
+
+def _check_in_britain(path: Path, frame: Any, bng: Any) -> None:
+    """Reprojected polygons outside Great Britain and Northern Ireland are refused with the
+    probable cause, before any geometry work (GEOS fails on infinite coordinates)."""
+    bounds = shapely.bounds(bng)
+    drawn = ~(shapely.is_missing(bng) | shapely.is_empty(bng))
+    inside = (bounds[:, 0] >= -250_000) & (bounds[:, 2] <= 800_000) & (bounds[:, 1] >= -20_000) & \
+        (bounds[:, 3] <= 1_300_000)
+    bad = drawn & ~(np.isfinite(bounds).all(axis=1) & inside)
+    if not bad.any():
+        return
+    i = int(np.flatnonzero(bad)[0])
+    raw = np.array(frame.geometry.iloc[[i]].bounds.to_numpy(dtype=float))[0]
+    if frame.crs.is_geographic and (np.abs(raw) > 180).any():
+        cause = f"the file declares degrees ({frame.crs.name}) but its coordinates look like metres"
+    elif frame.crs.is_geographic and 49 <= raw[0] <= 61 and -9 <= raw[1] <= 2:
+        cause = "latitude and longitude appear swapped"
+    else:
+        cause = f"it lies outside Great Britain once reprojected from {frame.crs.name}"
+    raise BoundaryImportError(f"{path}: feature {i + 1}: {cause}; nothing was changed")
 
 
 def _assign_areas(project: Project, pieces: dict[str, list[Any]]) -> int:
