@@ -139,6 +139,21 @@ def test_project_in_read_only_folder_is_refused_before_any_work(tmp_path):
     assert digest(project) == before
 
 
+def test_boundaries_in_read_only_folder_are_refused_before_building(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    project = folder / "sample.pcnproj"
+    assert run_cli("sample", str(project))[0] == 0
+    before = digest(project)
+    folder.chmod(0o555)
+    try:
+        status, out, err, _ = run_cli("boundaries", str(project), "--from-registrations")
+    finally:
+        folder.chmod(0o755)
+    assert status == 2 and err.startswith(f"pcn-desktop boundaries: {folder}: cannot save here")
+    assert "areas assigned" not in out and digest(project) == before
+
+
 # --- accepted that should have been refused -------------------------------------------------
 @pytest.mark.parametrize("lat, lon, cause", [
     ("999", "-2.48", "outside the United Kingdom"),

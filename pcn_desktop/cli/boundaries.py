@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from ..domain.model import Project
@@ -13,7 +14,8 @@ from ..geo.boundaries import build_from_registrations
 from ..geo.importing import BoundaryImportError, import_boundaries
 from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
-from ..store import save_project
+from ..store import ProjectFileError, save_project
+from ..store.leftovers import save_problem
 from . import CliError
 from .common import add_project_argument, existing_path, open_project
 
@@ -38,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = open_project(args.project)
+    problem = save_problem(Path(args.project))       # before building: say so now, not after the work
+    if problem:
+        raise CliError(problem)
     settings = rule_settings_for(project)
     if args.from_registrations:
         if not project.areas:
@@ -70,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
         for nid in result_i.networks_without:
             print(f"  no polygon for {project.networks[nid].name}")
     print_summary(project, sys.stdout)
-    save_project(project, args.project)
+    try:
+        save_project(project, args.project)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None
     return 0
 
 
