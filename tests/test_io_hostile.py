@@ -329,8 +329,12 @@ def tight(monkeypatch):
 
 
 def test_reader_past_its_memory_budget_is_stopped(tmp_path, tight):
-    tight(read_memory_mb_max=5)
-    path = real(*EPRACCUR)
+    """A 200 MB cell in a workbook whose parts pass the (loosened) size checks: the memory
+    budget is what stops it."""
+    tight(read_memory_mb_max=60, xlsx_part_max_bytes=10**10, xlsx_ratio_max=10**9)
+    path = epcn_copy(tmp_path, partners=5)
+    cell = b'<row r="7"><c r="A7" t="inlineStr"><is><t>' + b"P" * 200_000_000 + b"</t></is></c></row>"
+    rewrite_part(path, "xl/worksheets/sheet2.xml", lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>"))
     assert refusal(tmp_path, path).startswith(f"{path}: reading stopped at ")
 
 
