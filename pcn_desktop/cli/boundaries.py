@@ -14,6 +14,7 @@ from ..geo.boundaries import build_from_registrations
 from ..geo.importing import BoundaryImportError, import_boundaries
 from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
+from ..io.errors import one_line
 from ..store import ProjectFileError, save_project
 from ..store.leftovers import save_problem
 from . import CliError
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             result_i = import_boundaries(project, args.import_file, layer=args.layer, replace_all=args.replace_all)
         except BoundaryImportError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(one_line(str(exc))) from None
         features = sum(map(len, result_i.matched.values())) + len(result_i.unmatched)
         print(f"{len(result_i.matched)} networks matched from {args.import_file} "
               f"({features - len(result_i.unmatched)} of {features} features matched, "

@@ -21,5 +21,14 @@ class ImportRefused(Exception):
 
     def __str__(self) -> str:
         if self.row is None:
-            return f"{self.file}: {self.problem}"
-        return f"{self.file}, {self.unit} {self.row}: {self.problem}"
+            return one_line(f"{self.file}: {self.problem}")
+        return one_line(f"{self.file}, {self.unit} {self.row}: {self.problem}")
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Control characters a file put in a value (a line break inside a field) shown escaped:
+    a refusal is one line."""
+    return text.translate(_CONTROL)
