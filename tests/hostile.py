@@ -66,13 +66,6 @@ def copy_real(tmp_path: Path, parts: tuple[str, ...], name: str | None = None) -
     return target
 
 
-def edit_lines(source: Path, target: Path, edit) -> Path:
-    """Write ``edit(lines)`` (a list of byte lines, without their ends) to ``target``."""
-    lines = source.read_bytes().split(b"\n")
-    target.write_bytes(b"\n".join(edit(lines)))
-    return target
-
-
 def epcn_copy(tmp_path: Path, partners: int = 74, rename: dict[str, str] | None = None,
               drop: tuple[str, ...] = (), dimension: str | None = None, name: str = "ePCN.xlsx") -> Path:
     """A re-saved copy of the real ePCN.xlsx with its first ``partners`` partner rows and their PCNs.

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from hostile import (EPCN, EPRACCUR, LIST_SIZES, LSOA, LSOAPOPS, PCNDEFS, PRACTICEPOPS, accepted, copy_real,
-                     edit_lines, epcn_copy, real, refusal, rewrite_part, run_cli)
+from hostile import (EPRACCUR, LIST_SIZES, LSOA, LSOAPOPS, PCNDEFS, PRACTICEPOPS, accepted, copy_real, epcn_copy,
+                     real, refusal, rewrite_part, run_cli)
 from io_files import digest, saved_project
 
 pytestmark = pytest.mark.realdata

@@ -147,6 +147,8 @@ def describe(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if len(text) > 300:
         text = text[:300] + "…"
+    if isinstance(exc, BudgetExceeded):
+        return "reading stopped: over the read_seconds_max or read_memory_mb_max setting"
     if isinstance(exc, MemoryError):
         return "not enough memory to read it (the file is too large or malformed)"
     if isinstance(exc, UnicodeDecodeError):
