@@ -30,6 +30,7 @@ SAVE_SCRIPT = """
 import sys
 from datetime import date
 from pcn_desktop.store import load_project, save_project
+import pcn_desktop.store.models, shapely.wkb, sqlalchemy   # imported now: the kill is to land in the writing
 project = load_project(sys.argv[1])
 for code in project.practices:                         # every practice gets a new list size
     project.list_sizes[code][date(2021, 1, 1)] = 1000 + len(code)
