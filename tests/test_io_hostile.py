@@ -346,3 +346,12 @@ def test_reader_past_its_time_budget_is_stopped(tmp_path, tight):
 
 def test_budget_does_not_stop_a_normal_import(tmp_path):
     accepted(tmp_path, real(*PRACTICEPOPS), real(*LIST_SIZES))
+
+
+def test_list_size_row_without_its_date_is_refused(tmp_path):
+    """Found by the long fuzz run: a blank EXTRACT_DATE once reached the save as a NULL date."""
+    path = tmp_path / "gp-reg-pat-prac-all.csv"
+    lines = real(*LIST_SIZES).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("01JAN2021", "")
+    path.write_text("".join(lines))
+    assert refusal(tmp_path, path) == f"{path}, row 2: no EXTRACT_DATE: a list size needs the date it was counted"

@@ -90,7 +90,7 @@ class Populations(ParsedFile):
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
         if not all(count_in_range(v, most, signed) for v in counts.values()) or \
-                not all(map(list_date_plausible, dates.values())):
+                not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
         ns = [abs(counts[v]) for v in column(rows, ni)]
@@ -139,6 +139,8 @@ class Populations(ParsedFile):
             code = practice_code(path, line, f[ci])
             when = check_list_date(path, line, parse_date(path, line, f[di], head[di].strip()),
                                    head[di].strip()) if di is not None else None
+            if di is not None and when is None:
+                raise ImportRefused(path, line, f"no {head[di].strip()}: a list size needs the date it was counted")
             n = abs(check_count(path, line, parse_count(path, line, f[ni], count_name), count_name, most, signed))
             sex = f[si].strip().upper() if si is not None else "ALL"
             age = f[ai].strip().upper() if ai is not None else "ALL"
