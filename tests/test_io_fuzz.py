@@ -41,6 +41,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
 OUTCOMES: dict[str, Counter] = defaultdict(Counter)
+UNSORTED: dict[str, list[str]] = defaultdict(list)        # a few refusals no category matched, for the report
 
 HOSTILE_VALUES = ["", " ", "-1", "-5", "0", "1e20", "99999999999999999999", "nan", "-inf", "inf", "1e300",
                   "31DEC9999", "01JAN1066", "9999-12-31", "P8100", "P810011", "ZZZZZZ", '"', '""', "\x00",
@@ -50,7 +51,9 @@ HOSTILE_VALUES = ["", " ", "-1", "-5", "0", "1e20", "99999999999999999999", "nan
 def _report() -> None:
     target = os.environ.get("PCN_FUZZ_REPORT")
     if target and OUTCOMES:
-        Path(target).write_text(json.dumps({k: dict(v) for k, v in OUTCOMES.items()}, indent=1, sort_keys=True))
+        report = {k: dict(v) for k, v in OUTCOMES.items()}
+        report["_uncategorised_examples"] = dict(UNSORTED)
+        Path(target).write_text(json.dumps(report, indent=1, sort_keys=True))
 
 
 atexit.register(_report)
@@ -222,6 +225,9 @@ def _json_edit(data: bytes, draw) -> tuple[bytes, str]:
 
 # --- the property ---------------------------------------------------------------------------------
 _CATEGORY = [
+    (r"has no extract date column", "undated list sizes alone"),
+    (r"none of its .* features matches|matches \d+ of \d+ networks", "boundaries matching no network"),
+    (r"^(wte|annual_cost|start|end|role): |: (wte|annual_cost|start|end|role): ", "invalid plan line"),
     (r"not finite|nan|inf\b", "non-finite number"), (r"negative|is over|setting\)", "out of bounds"),
     (r"not a number|not a whole number|not a date", "not a number or date"),
     (r"is not an ODS practice code|no practice|no PCN code|no area code", "missing or malformed code"),
@@ -232,7 +238,7 @@ _CATEGORY = [
                                                               "implausible coordinates"),
     (r"geometry|polygon|ring|no features", "bad geometry"), (r"disagree", "files disagree"),
     (r"no network|no column|missing column", "missing column or network"),
-    (r"cannot be read", "unreadable (library error)"),
+    (r"cannot be read|cannot read", "unreadable (library error)"),
 ]
 
 
@@ -266,7 +272,10 @@ def _import_and_check(reader: str, project: Path, path: Path, capfd, verb: tuple
     assert lines and lines[0].startswith(f"pcn-desktop {verb[0]}: {path}"), err
     assert len(lines) <= 2 and all(len(line) < 2000 for line in lines), err
     assert digest(project) == before, "a refused import changed the project file"
-    OUTCOMES[reader][_category(lines[0])] += 1
+    category = _category(lines[0])
+    OUTCOMES[reader][category] += 1
+    if category == "refused: other" and len(UNSORTED[reader]) < 5:
+        UNSORTED[reader].append(lines[0].split(": ", 2)[-1][:200])
 
 
 CSV_READERS = ["epraccur", "list_sizes", "registrations", "populations", "mapping_geographies", "pcndefs",
