@@ -226,6 +226,10 @@ def _json_edit(data: bytes, draw) -> tuple[bytes, str]:
 # --- the property ---------------------------------------------------------------------------------
 _CATEGORY = [
     (r"has no extract date column", "undated list sizes alone"),
+    (r"not a regular file", "special file"), (r"^status ", "invalid status"),
+    (r"outside Great Britain|given together", "implausible coordinates"),
+    (r"^no (organisation code|PCode|practice)", "missing or malformed code"),
+    (r"^no EXTRACT_DATE column", "missing column or network"),
     (r"none of its .* features matches|matches \d+ of \d+ networks", "boundaries matching no network"),
     (r"^(wte|annual_cost|start|end|role): |: (wte|annual_cost|start|end|role): ", "invalid plan line"),
     (r"not finite|nan|inf\b", "non-finite number"), (r"negative|is over|setting\)", "out of bounds"),

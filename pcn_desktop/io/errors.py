@@ -28,7 +28,11 @@ class ImportRefused(Exception):
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
 
 
+LONGEST = 1000
+
+
 def one_line(text: str) -> str:
-    """Control characters a file put in a value (a line break inside a field) shown escaped:
-    a refusal is one line."""
-    return text.translate(_CONTROL)
+    """Control characters a file put in a value (a line break inside a field) shown escaped,
+    and no more than LONGEST characters: a refusal is one readable line."""
+    text = text.translate(_CONTROL)
+    return text if len(text) <= LONGEST else text[:LONGEST - 1] + "…"

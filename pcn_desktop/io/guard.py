@@ -199,7 +199,7 @@ def check_zip_parts(path: Path) -> None:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
             NotImplementedError) as exc:
-        raise ImportRefused(path, None, f"a damaged xlsx/zip file ({' '.join(str(exc).split())})") from None
+        raise ImportRefused(path, None, f"a damaged xlsx/zip file ({' '.join(str(exc).split())[:200]})") from None
 
 
 def _inflate_bounded(path: Path, archive, info, max_bytes: int, max_ratio: float) -> None:
