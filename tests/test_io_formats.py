@@ -129,6 +129,12 @@ def test_mapping_coordinates_and_list_size_with_date(tmp_path):
     assert summary.notes[-1] == "1 practices without coordinates (postcode not found): P81002 (ZZ9 9ZZ)"
 
 
+def _in_uk(geom):
+    """A unit-square test shape moved from the Gulf of Guinea into Lancashire (degrees)."""
+    from shapely.affinity import translate
+    return translate(geom, -2.5, 53.0)
+
+
 def _areas_file(tmp_path, name, geoms, crs="EPSG:27700", driver=None, codes=None):
     codes = codes or [f"E0100000{i}" for i in range(len(geoms))]
     frame = gpd.GeoDataFrame({"LSOA21CD": codes, "LSOA21NM": [f"Area {c}" for c in codes]},
@@ -152,7 +158,7 @@ def test_areas_any_format_reprojected(tmp_path, name, driver):
 
 
 def test_bowtie_is_repaired(tmp_path):
-    bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    bowtie = _in_uk(Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)]))
     path = _areas_file(tmp_path, "a.geojson", [bowtie], crs="EPSG:4326", driver="GeoJSON")
     project = Project()
     summary = run(project, path)[0]
@@ -162,15 +168,17 @@ def test_bowtie_is_repaired(tmp_path):
 
 
 def test_unrepairable_and_empty_geometry_are_refused(tmp_path, capsys):
-    flat = Polygon([(0, 0), (1, 0), (2, 0), (0, 0)])       # no area: make_valid leaves a line
-    path = _areas_file(tmp_path, "flat.geojson", [box(0, 0, 1, 1), flat], crs="EPSG:4326", driver="GeoJSON")
+    flat = _in_uk(Polygon([(0, 0), (1, 0), (2, 0), (0, 0)]))       # no area: make_valid leaves a line
+    path = _areas_file(tmp_path, "flat.geojson", [_in_uk(box(0, 0, 1, 1)), flat], crs="EPSG:4326",
+                       driver="GeoJSON")
     with pytest.raises(ImportRefused) as err:
         run(Project(), path)
-    assert str(err.value).startswith(f"{path}, row 2: area E01000001 has invalid geometry that cannot be repaired")
-    empty = _areas_file(tmp_path, "empty.geojson", [box(0, 0, 1, 1), Polygon()], crs="EPSG:4326", driver="GeoJSON")
+    assert str(err.value).startswith(f"{path}, feature 2: area E01000001 has invalid geometry that cannot be repaired")
+    empty = _areas_file(tmp_path, "empty.geojson", [_in_uk(box(0, 0, 1, 1)), Polygon()], crs="EPSG:4326",
+                        driver="GeoJSON")
     project_path, before = saved_project(tmp_path)
     assert main(["import", str(project_path), str(empty)]) == 1
-    assert f"{empty}, row 2: area E01000001 has no geometry" in capsys.readouterr().err
+    assert f"{empty}, feature 2: area E01000001 has no geometry" in capsys.readouterr().err
     assert digest(project_path) == before
 
 

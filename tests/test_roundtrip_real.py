@@ -104,7 +104,7 @@ def test_pennine_boundaries_import_back(pennine_built, suffix):
     status, text = _run(["boundaries", str(copy), "--import", str(out)])
     assert status == 0, text
     a, b = load_project(built), load_project(copy)
-    assert f"{len(a.boundaries)} networks matched" in text and "unmatched" not in text
+    assert f"{len(a.boundaries)} networks matched" in text and "  unmatched: feature" not in text
     for nid, bd in a.boundaries.items():
         assert b.boundaries[nid].provenance == f"imported:{out.name}"
         diff = shapely.symmetric_difference(bd.geometry, b.boundaries[nid].geometry).area

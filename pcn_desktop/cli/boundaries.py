@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from ..domain.model import Project
@@ -14,6 +15,9 @@ from ..geo.boundaries import build_from_registrations
 from ..geo.importing import BoundaryImportError, import_boundaries
 from ..geo.measures import measure_networks
 from ..settings import rule_settings_for
+from ..io.errors import one_line
+from ..store.database import is_database_url
+from ..store.leftovers import save_problem
 from . import CliError
 from .common import add_as_at_argument, add_project_argument, apply_as_at, existing_path, forget_as_at, open_project
 from .editing import holding, save_or_refuse
@@ -33,10 +37,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default: the boundary_min_share setting)")
     p.add_argument("--reset-edits", action="store_true", help="drop hand-edited area assignments")
     p.add_argument("--layer", help="layer to read from a GeoPackage")
+    p.add_argument("--replace-all", action="store_true",
+                   help="with --import: also remove the boundaries of networks the file has no polygon for")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not is_database_url(args.project):
+        problem = save_problem(Path(args.project))   # before building: say so now, not after the work
+        if problem:
+            raise CliError(problem)
     with holding(args.project, "boundaries"):
         return _run(args)
 
@@ -65,11 +75,13 @@ def _run(args: argparse.Namespace) -> int:
             lines.append(f"  ... and {len(result.unassigned) - 20} more unassigned")
     else:
         try:
-            result_i = import_boundaries(project, args.import_file, layer=args.layer)
+            result_i = import_boundaries(project, args.import_file, layer=args.layer, replace_all=args.replace_all)
         except BoundaryImportError as exc:
-            raise CliError(str(exc)) from None
-        lines.append(f"{len(result_i.matched)} networks matched from {args.import_file}; "
-                     f"{result_i.areas_assigned} areas lie inside them")
+            raise CliError(one_line(str(exc))) from None
+        features = sum(map(len, result_i.matched.values())) + len(result_i.unmatched)
+        lines.append(f"{len(result_i.matched)} networks matched from {args.import_file} "
+                     f"({features - len(result_i.unmatched)} of {features} features matched, "
+                     f"{len(result_i.unmatched)} unmatched); {result_i.areas_assigned} areas lie inside them")
         for number, name in result_i.unmatched:
             lines.append(f"  unmatched: feature {number} ({name})")
         for nid in result_i.networks_without:

@@ -15,6 +15,7 @@ from ..domain.model import Project
 from ..io import ImportRefused
 from ..io.run import ImportRun
 from ..store.database import is_database_url
+from ..store.leftovers import save_problem
 from . import CliError
 from .common import add_project_argument, existing_path, iso_date, open_project
 from .editing import contents_or_refuse, holding, save_or_refuse
@@ -40,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     target = args.project if is_database_url(args.project) else Path(args.project)
+    if not is_database_url(args.project):
+        problem = save_problem(target)    # before reading anything: a national import takes a while
+        if problem:
+            raise CliError(f"{problem}\nnothing was imported", status=1)
     exists = contents_or_refuse(args.project) if is_database_url(args.project) else target.exists()
     project = open_project(args.project, args.scenario) if exists else _new_project(target, args.scenario)
     importer = ImportRun(args.files, args.commissioner, list_date=args.list_date)

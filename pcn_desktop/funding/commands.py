@@ -6,6 +6,7 @@ so that the funding figures and the findings of that network are recomputed.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +22,9 @@ def check_planned_role(planned: PlannedRole) -> None:
     """ValueError naming the field when a plan line cannot be modelled."""
     if not planned.role.strip():
         raise ValueError("role: missing")
+    if not math.isfinite(planned.wte) or not math.isfinite(planned.annual_cost):
+        bad = "wte" if not math.isfinite(planned.wte) else "annual_cost"
+        raise ValueError(f"{bad}: must be a finite number, found {getattr(planned, bad):g}")
     if planned.wte <= 0:
         raise ValueError(f"wte: must be more than 0, found {planned.wte:g}")
     if planned.annual_cost < 0:

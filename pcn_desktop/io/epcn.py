@@ -12,12 +12,15 @@ still points at it; its ended links are skipped and counted.
 """
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..domain.model import Project
 from .errors import ImportRefused
+from .guard import check_zip_parts
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import norm_header, parse_date, practice_code
@@ -29,10 +32,14 @@ PARTNERS = ("pcn_core_partner_details", "pcncorepartnerdetails")
 def detect(sample: Sample) -> bool:
     if not sample.head.startswith(b"PK\x03\x04"):
         return False
+    check_zip_parts(sample.path)          # a damaged zip or a bomb is refused here, before openpyxl
     try:
         names = {norm_header(n) for n in _sheet_names(sample.path)}
-    except Exception:                                    # not a workbook after all
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile):       # a zip, but not a workbook
         return False
+    except Exception as exc:                                          # a workbook openpyxl cannot open
+        raise ImportRefused(sample.path, None, f"a damaged xlsx workbook ({type(exc).__name__}: "
+                                               f"{' '.join(str(exc).split())[:200]})") from None
     return bool(names & set(DETAILS)) and bool(names & set(PARTNERS))
 
 
@@ -45,6 +52,21 @@ def _sheet_names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     return [e.get("name", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+
+
+# Columns by whole meaning (the normalised header must match entirely): a substring test once
+# took "PCN Parent CCG Code" for the PCN code and moved every practice into networks "00Q".
+_CCG = r"(clinical_commissioning_group|ccg|sub_icb(_location|_loc)?|icb)"
+PCN_CODE = re.compile(r"(pcn|primary_care_network)(_ods)?_code")
+PCN_NAME = re.compile(r"(pcn|primary_care_network)_name")
+COMMISSIONER = re.compile(rf"(current_)?{_CCG}(_ods)?_code|commissioner(_code)?")
+CLOSE = re.compile(r"clos(e|ed|ing)_date")
+COMMISSIONER_NAME = re.compile(rf"(current_)?{_CCG}_name|commissioner_name")
+PARTNER_CODE = re.compile(r"partner_organisation_code|partner_code|practice(_ods)?_code|organisation_code")
+PARTNER_NAME = re.compile(r"partner(_organisation)?_name|practice_name")
+PRACTICE_PARENT = re.compile(rf"practice_parent_{_CCG}(_ods)?_code")
+START = re.compile(r"(practice_to_pcn_)?relationship_start_date|start_date")
+END = re.compile(r"(practice_to_pcn_)?relationship_end_date|end_date")
 
 
 @dataclass(slots=True)
@@ -69,20 +91,21 @@ class Link:
     end: date | None
 
 
-def _column(path: str, header: list[str], *tests: tuple[str, ...]) -> int:
-    """The first header containing every word of one of ``tests`` (tried in order)."""
-    for words in tests:
-        for i, name in enumerate(header):
-            if all(w in name for w in words):
-                return i
-    raise ImportRefused(path, 1, f"no column for {' '.join(tests[0])}")
-
-
-def _optional_column(header: list[str], *tests: tuple[str, ...]) -> int | None:
-    try:
-        return _column("", header, *tests)
-    except ImportRefused:
+def _column(where: str, header: list[str], pattern: re.Pattern, meaning: str, required: bool = True) -> int | None:
+    """The first header whose whole normalised name has this meaning; a required one missing
+    is refused naming the sheet and the columns it has."""
+    for i, name in enumerate(header):
+        if pattern.fullmatch(name):
+            return i
+    if not required:
         return None
+    found = ", ".join(h for h in header if h) or "none"
+    raise ImportRefused(where, 1, f"no {meaning} column (columns found: {found})")
+
+
+def _cell(row: tuple, index: int | None) -> object:
+    """A cell, or None when the column is absent or the row shorter than the header."""
+    return row[index] if index is not None and index < len(row) else None
 
 
 def _text(value: object) -> str:
@@ -103,60 +126,75 @@ class Epcn(ParsedFile):
 
     def read(self) -> "Epcn":
         from openpyxl import load_workbook
+        check_zip_parts(self.path)
         wb = load_workbook(self.path, read_only=True, data_only=True)
         try:
             sheets = {norm_header(n): n for n in wb.sheetnames}
             details = next(sheets[n] for n in DETAILS if n in sheets)
             partners = next(sheets[n] for n in PARTNERS if n in sheets)
-            self._read_details(f"{self.path} (sheet '{details}')", wb[details].iter_rows(values_only=True))
-            self._read_partners(f"{self.path} (sheet '{partners}')", wb[partners].iter_rows(values_only=True))
+            self._read_sheet(wb, details, self._read_details)
+            self._read_sheet(wb, partners, self._read_partners)
         finally:
             wb.close()
         self.summary.rows_read = len(self.pcns) + len(self.links)
         return self
 
+    def _read_sheet(self, wb, name: str, read) -> None:
+        """Every row of a sheet, whatever its ``<dimension>`` says: a stale one (Excel and
+        other tools write them) would make openpyxl's read-only reader stop early."""
+        where = f"{self.path} (sheet '{name}')"
+        sheet = wb[name]
+        sheet.reset_dimensions()
+        try:
+            read(where, sheet.iter_rows(values_only=True))
+        except ImportRefused:
+            raise
+        except (Exception, RecursionError) as exc:   # damaged sheet XML and the like
+            raise ImportRefused(where, None, f"the sheet is damaged and cannot be read ({type(exc).__name__}: "
+                                             f"{' '.join(str(exc).split())[:200]})") from None
+
     def _read_details(self, where: str, rows) -> None:
         header = [norm_header(h) for h in next(rows, ())]
-        ci = _column(where, header, ("pcn", "code"))
-        ni = _column(where, header, ("pcn", "name"))
-        gi = _column(where, header, ("commissioning", "code"), ("ccg", "code"), ("sub_icb", "code"))
-        xi = _column(where, header, ("close", "date"))
+        ci = _column(where, header, PCN_CODE, "PCN Code")
+        ni = _column(where, header, PCN_NAME, "PCN Name")
+        gi = _column(where, header, COMMISSIONER, "commissioner (CCG / sub-ICB) code", required=False)
+        xi = _column(where, header, CLOSE, "Close Date", required=False)
         # The commissioner's name, printed on agreements instead of a bare code; older
         # releases may not carry it.
-        gn = _optional_column(header, ("commissioning", "name"), ("ccg", "name"), ("sub_icb", "name"))
+        gn = _column(where, header, COMMISSIONER_NAME, "commissioner name", required=False)
         for number, row in enumerate(rows, start=2):
             if row is None or not any(v not in (None, "") for v in row):
                 continue
-            code = _text(row[ci]).upper()
+            code = _text(_cell(row, ci)).upper()
             if not code:
                 raise ImportRefused(where, number, "no PCN code")
             if code in self.pcns:
                 raise ImportRefused(where, number, f"PCN {code} appears twice (rows {self.pcns[code].row} and {number})")
-            self.pcns[code] = Pcn(number, code, _text(row[ni]), _text(row[gi]).upper(),
-                                  parse_date(where, number, row[xi], "Close Date"),
-                                  _text(row[gn]) if gn is not None else "")
+            self.pcns[code] = Pcn(number, code, _text(_cell(row, ni)), _text(_cell(row, gi)).upper(),
+                                  parse_date(where, number, _cell(row, xi), "Close Date"),
+                                  _text(_cell(row, gn)))
 
     def _read_partners(self, where: str, rows) -> None:
         header = [norm_header(h) for h in next(rows, ())]
-        oi = _column(where, header, ("partner", "code"), ("practice", "code"))
-        pn = _column(where, header, ("partner", "name"))
-        pg = _column(where, header, ("practice", "parent", "code"))
-        ci = _column(where, header, ("pcn_code",), ("pcn", "code"))
-        ni = _column(where, header, ("pcn_name",), ("pcn", "name"))
-        si = _column(where, header, ("start", "date"))
-        ei = _column(where, header, ("end", "date"))
+        oi = _column(where, header, PARTNER_CODE, "Partner Organisation Code")
+        ci = _column(where, header, PCN_CODE, "PCN Code")
+        pn = _column(where, header, PARTNER_NAME, "Partner Name", required=False)
+        pg = _column(where, header, PRACTICE_PARENT, "Practice Parent CCG Code", required=False)
+        ni = _column(where, header, PCN_NAME, "PCN Name", required=False)
+        si = _column(where, header, START, "Relationship Start Date", required=False)
+        ei = _column(where, header, END, "Relationship End Date", required=False)
         for number, row in enumerate(rows, start=2):
             if row is None or not any(v not in (None, "") for v in row):
                 continue
-            code = practice_code(where, number, _text(row[oi]), "Partner Organisation Code")
-            pcn = _text(row[ci]).upper()
+            code = practice_code(where, number, _text(_cell(row, oi)), "Partner Organisation Code")
+            pcn = _text(_cell(row, ci)).upper()
             if not pcn:
                 raise ImportRefused(where, number, f"practice {code} has no PCN code")
-            name = row[ni]
-            self.links.append(Link(number, code, _text(row[pn]), _text(row[pg]).upper(), pcn,
+            name = _cell(row, ni)
+            self.links.append(Link(number, code, _text(_cell(row, pn)), _text(_cell(row, pg)).upper(), pcn,
                                    _text(name) if isinstance(name, str) and not name.startswith("=") else "",
-                                   parse_date(where, number, row[si], "Relationship Start Date"),
-                                   parse_date(where, number, row[ei], "Relationship End Date")))
+                                   parse_date(where, number, _cell(row, si), "Relationship Start Date"),
+                                   parse_date(where, number, _cell(row, ei), "Relationship End Date")))
 
     # --- the run -----------------------------------------------------------------------
     def _kept_pcns(self, run: ImportRun) -> set[str]:
@@ -168,8 +206,20 @@ class Epcn(ParsedFile):
         return {l.practice for l in self.links if l.pcn in kept and (l.end is None or (
             at is not None and (l.start is None or l.start <= at) and l.end >= at))}
 
+    def commissioners(self) -> set[str] | None:
+        return {p.commissioner for p in self.pcns.values() if p.commissioner}
+
     def names(self) -> set[str]:
         return {l.practice for l in self.links}
+
+    def assignments(self, run: ImportRun) -> dict[str, tuple[str, str, int]]:
+        kept = self._kept_pcns(run)
+        out = {}
+        for link in self.links:
+            if link.end is None and link.pcn in kept:
+                pcn = self.pcns.get(link.pcn)
+                out[link.practice] = (link.pcn, pcn.name if pcn else link.pcn_name, link.row)
+        return out
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, kept = self.summary, self._kept_pcns(run)

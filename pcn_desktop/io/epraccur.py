@@ -141,7 +141,10 @@ class Epraccur(ParsedFile):
                 rows[code] = Row(line, f[1].strip(), tuple(a.strip() for a in f[4:9] if a.strip()),
                                  f[9].strip(), parse_date(path, line, f[10], "open date"),
                                  parse_date(path, line, f[11], "close date"), status, f[14].strip().upper())
-        read_text_rows(path, consume)
+        read_text_rows(path, consume, header=False)    # epraccur has no header row
+
+    def commissioners(self) -> set[str] | None:
+        return {r.commissioner for r in self.rows.values() if r.commissioner}
 
     def names(self) -> set[str]:
         return set(self.rows)

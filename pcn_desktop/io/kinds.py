@@ -111,6 +111,19 @@ class ParsedFile:
         """How many list sizes the file gives with no date (``import --list-date`` dates them)."""
         return 0
 
+    def commissioners(self) -> set[str] | None:
+        """Commissioner codes the file's rows carry (what ``--commissioner`` filters on);
+        None when it has none to filter."""
+        return None
+
+    def assignments(self, run: "ImportRun") -> dict[str, tuple[str, str, int]]:
+        """Practice -> (network code, network name, row) for the current memberships it sets."""
+        return {}
+
+    def stated_list_sizes(self, run: "ImportRun") -> dict[tuple[str, date], tuple[int, int | None]]:
+        """(practice, date) -> (patients, row) for the list sizes it states (not derived ones)."""
+        return {}
+
     def check(self, project: "Project", run: "ImportRun") -> None:
         """Cross-file checks; raise ImportRefused. Must not change the project."""
 
@@ -154,7 +167,15 @@ def sample(path: Path) -> Sample:
             head = handle.read(8192)
     except OSError as exc:
         raise ImportRefused(path, None, f"cannot be read ({exc.strerror or exc})") from None
-    rows = None if _binary(head) else first_rows(path)
+    if _utf16(head):
+        raise ImportRefused(path, None, "is UTF-16 text, which this import does not read: save it as "
+                                        "CSV UTF-8 (or Windows-1252)")
+    if _binary(head):
+        return Sample(path, head, None)
+    try:
+        rows = first_rows(path, strict=True)
+    except ImportRefused as exc:
+        raise ImportRefused(path, None, f"not a file this import recognises: {exc.problem}") from None
     return Sample(path, head, rows)
 
 
@@ -168,12 +189,45 @@ def detect(path: Path) -> Kind:
 
 
 def read_file(path: Path) -> ParsedFile:
+    """Recognise and parse one file, within the guards of io/guard.py: whatever goes wrong
+    (a library's exception, a warning, a budget run out) is an ImportRefused naming it."""
+    from .guard import BudgetExceeded, budget, describe, quiet_warnings, regular_input
+    notes: list[str] = []
+    readable = path
+    try:
+        with regular_input(path) as readable, budget(path), quiet_warnings(notes):
+            parsed = _read_recognised(readable)
+    except ImportRefused as exc:
+        if readable == path:
+            raise
+        # read from a copy of standard input: the user named the input, not the copy
+        raise ImportRefused(exc.file.replace(str(readable), str(path)), exc.row, exc.problem, exc.unit) from None
+    except (Exception, BudgetExceeded) as exc:    # a library's own error: one line, never a traceback
+        raise ImportRefused(path, None, describe(exc)) from None
+    parsed.path = parsed.summary.path = path
+    parsed.summary.notes.extend(notes)
+    return parsed
+
+
+def _read_recognised(path: Path) -> ParsedFile:
     found = sample(path)
     for kind in kinds():
         if kind.detect(found):
             return kind.read(path, found)
     known = ", ".join(k.label for k in kinds())
     raise ImportRefused(path, None, f"not a file this import recognises (known kinds: {known})")
+
+
+def _utf16(head: bytes) -> bool:
+    """A byte-order mark, or text whose every other byte is zero."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:512]
+    if len(sample) < 16:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) > 0.9 * len(odd) and even.count(0) == 0) or \
+        (even.count(0) > 0.9 * len(even) and odd.count(0) == 0)
 
 
 def _binary(head: bytes) -> bool:

@@ -27,6 +27,9 @@ from typing import NamedTuple
 
 from ..domain.model import PracticeStatus, Project
 from .errors import ImportRefused
+from .limits import import_limits
+from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, count_in_range, \
+    list_date_plausible
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (all_practice_codes, check_width, column, commissioner_code, count_lookup, date_lookup,
@@ -140,6 +143,11 @@ class Mapping(ParsedFile):
         statuses = {v: STATUS.get(v.upper()) for v in set(text("status"))}
         if closed is None or any(v and s is None for v, s in statuses.items()):
             return False
+        most = import_limits().list_size_max
+        if not all(count_in_range(v, most) for v in counts.values()) or \
+                not all(map(list_date_plausible, dates.values())) or \
+                not all(coordinates_plausible(numbers[a], numbers[b]) for a, b in set(zip(lats, lons))):
+            return False                     # the careful reader names the row and the cause
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
         self.rows = list(map(Row._make, zip(
             range(2, len(rows) + 2), codes, stripped(text("netcode"), upper=True),
@@ -181,11 +189,18 @@ class Mapping(ParsedFile):
                 raise ImportRefused(path, line, f"practice {code} is listed twice (rows {seen[code]} and {line})")
             seen[code] = line
             size_text = text(f, "size")
+            latitude, longitude = number(f, line, "lat"), number(f, line, "lon")
+            check_coordinates(path, line, latitude, longitude)
+            size = None
+            if size_text:
+                size_name = head[col["size"]].strip()
+                size = check_count(path, line, parse_count(path, line, size_text, size_name), size_name,
+                                   import_limits().list_size_max)
             self.rows.append(Row(
                 line, code, text(f, "netcode").upper(), " ".join(text(f, "net").split()), text(f, "name"),
-                text(f, "postcode"), number(f, line, "lat"), number(f, line, "lon"), text(f, "ccg"),
-                parse_count(path, line, size_text, head[col["size"]].strip()) if size_text else None,
-                parse_date(path, line, text(f, "date"), "list_date") if col["date"] is not None else None,
+                text(f, "postcode"), latitude, longitude, text(f, "ccg"), size,
+                check_list_date(path, line, parse_date(path, line, text(f, "date"), "list_date"), "list_date")
+                if col["date"] is not None else None,
                 _status(path, line, text(f, "status")),
                 parse_date(path, line, text(f, "closed"), "closed") if col["closed"] is not None else None,
                 text(f, "kind"),
@@ -199,11 +214,24 @@ class Mapping(ParsedFile):
     def claims(self, run: ImportRun) -> set[str]:
         return {r.code for r in self._kept(run)}
 
+    def commissioners(self) -> set[str] | None:
+        codes = {r.commissioner.strip().upper() for r in self.rows if commissioner_code(r.commissioner)}
+        return codes or None                 # labels such as "E Lancs" cannot be filtered on
+
     def names(self) -> set[str]:
         return {r.code for r in self.rows if r.name}
 
     def undated_counts(self) -> int:
         return sum(r.list_size is not None and r.list_date is None for r in self.rows)
+
+    def assignments(self, run: ImportRun) -> dict[str, tuple[str, str, int]]:
+        return {r.code: (r.network_code, r.network_name, r.line) for r in self._kept(run)
+                if r.network_code or r.network_name}
+
+    def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
+        # a size without list_date is only assumed to be of the others' date: not a statement
+        return {(r.code, r.list_date): (r.list_size, r.line) for r in self._kept(run)
+                if r.list_size is not None and r.list_date is not None}
 
     def check(self, project: Project, run: ImportRun) -> None:
         for r in self._kept(run):

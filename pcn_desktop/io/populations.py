@@ -24,6 +24,8 @@ from pathlib import Path
 
 from ..domain.model import Project
 from .errors import ImportRefused
+from .limits import import_limits
+from .plausible import check_count, check_list_date, count_in_range, list_date_plausible
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (all_practice_codes, check_width, column, count_lookup, date_lookup, find_column, norm_header,
@@ -44,6 +46,11 @@ def _columns(head: list[str]) -> tuple[int | None, ...]:
     header = [norm_header(h) for h in head]
     return tuple(find_column(header, *names) for names in
                  (CODE, COUNT, DATE, COMMISSIONER, ("postcode",), ("sex",), ("age",)))
+
+
+def _signed(count_header: str) -> bool:
+    """Only ``POP`` (drawn as a pyramid) carries males as negative counts."""
+    return norm_header(count_header) == "pop"
 
 
 def detect(sample: Sample) -> bool:
@@ -81,6 +88,10 @@ class Populations(ParsedFile):
         dates = date_lookup(column(rows, di)) if di is not None else {}
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
+        most, signed = import_limits().list_size_max, _signed(head[ni])
+        if not all(count_in_range(v, most, signed) for v in counts.values()) or \
+                not all(map(list_date_plausible, dates.values())) or None in dates.values():
+            return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
         ns = [abs(counts[v]) for v in column(rows, ni)]
         sexes = stripped(column(rows, si), upper=True) if si is not None else ["ALL"] * len(rows)
@@ -116,6 +127,7 @@ class Populations(ParsedFile):
         _, head = next(records)
         ci, ni, di, gi, pi, si, ai = _columns(head)
         count_name = head[ni].strip()
+        most, signed = import_limits().list_size_max, _signed(head[ni])
         self.dated = di is not None
         whole: dict[tuple[str, date | None], int] = {}
         whole_line: dict[tuple[str, date | None], int] = {}
@@ -125,8 +137,11 @@ class Populations(ParsedFile):
             summary.rows_read += 1
             check_width(path, line, f, width)
             code = practice_code(path, line, f[ci])
-            when = parse_date(path, line, f[di], head[di].strip()) if di is not None else None
-            n = abs(parse_count(path, line, f[ni], count_name))
+            when = check_list_date(path, line, parse_date(path, line, f[di], head[di].strip()),
+                                   head[di].strip()) if di is not None else None
+            if di is not None and when is None:
+                raise ImportRefused(path, line, f"no {head[di].strip()}: a list size needs the date it was counted")
+            n = abs(check_count(path, line, parse_count(path, line, f[ni], count_name), count_name, most, signed))
             sex = f[si].strip().upper() if si is not None else "ALL"
             age = f[ai].strip().upper() if ai is not None else "ALL"
             key = (code, when)
@@ -154,8 +169,16 @@ class Populations(ParsedFile):
     def undated_counts(self) -> int:
         return 0 if self.dated else len(self.totals)
 
+    def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
+        # an undated file's sizes are only assumed to be of the others' date: not a statement
+        return {(code, when): (n, None) for (code, when), n in self.totals.items() if when is not None}
+
     def claims(self, run: ImportRun) -> set[str]:
         return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
+
+    def commissioners(self) -> set[str] | None:
+        codes = {ccg for _pc, ccg in self.places.values() if ccg}
+        return codes or None
 
     def names(self) -> set[str]:
         return set(self.places)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from ..domain.model import Project
 from .errors import ImportRefused
+from .limits import import_limits
+from .plausible import check_count, check_list_date
 from .kinds import ORDER_REGISTRATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import check_width, find_column, norm_header, parse_count, parse_date, practice_code, read_text_rows
@@ -78,6 +80,7 @@ class Registrations(ParsedFile):
         sums: dict[tuple[str, date], int] = defaultdict(int)
         dates: dict[str, date] = {}
         codes: dict[str, str] = {}
+        most = import_limits().registrations_max
         for line, f in records:
             summary.rows_read += 1
             if len(f) != width:
@@ -88,10 +91,12 @@ class Registrations(ParsedFile):
             raw = f[pi]
             code = codes.get(raw) or codes.setdefault(raw, practice_code(path, line, raw))
             raw_date = f[di]
-            when = dates.get(raw_date) or dates.setdefault(raw_date, parse_date(path, line, raw_date, date_name))
+            when = dates.get(raw_date) or dates.setdefault(
+                raw_date, check_list_date(path, line, parse_date(path, line, raw_date, date_name), date_name))
             if when is None:
                 raise ImportRefused(path, line, f"no {date_name}")
-            n = parse_count(path, line, f[ni], count_name)
+            n = check_count(path, line, parse_count(path, line, f[ni], count_name), count_name, most,
+                            setting="registrations_max")
             sums[(code, when)] += n
             area = f[ai].strip().upper()
             if area in NO_AREA or area.startswith("NO"):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..domain.model import Membership, Network, Practice, Project, normalise_name
+from .errors import ImportRefused
 from .kinds import FileSummary, ParsedFile, read_file
 
 
@@ -67,6 +68,8 @@ class ImportRun:
             self.claimed |= f.claims(self)
             self.mentioned |= f.mentions()
             self.named |= f.names()
+        self._check_filter(ordered)
+        self._check_agreement(ordered)
         for f in ordered:
             f.check(project, self)
         self._index(project)
@@ -157,6 +160,45 @@ class ImportRun:
         return found
 
     # --- internals ---------------------------------------------------------------------
+    def _check_filter(self, files: list[ParsedFile]) -> None:
+        """A commissioner filter that matches nothing would import nothing and look like success."""
+        if self.commissioners is None:
+            return
+        found = [codes for f in files if (codes := f.commissioners()) is not None]
+        if not found or any(codes & self.commissioners for codes in found):
+            return
+        seen = sorted(set().union(*found))
+        shown = ", ".join(seen[:15]) + (f" and {len(seen) - 15} more" if len(seen) > 15 else "")
+        raise ImportRefused(", ".join(str(f.path) for f in files), None,
+                            f"--commissioner {' '.join(sorted(self.commissioners))} matches no practice or "
+                            f"network in these files (their commissioners: {shown or 'none'})")
+
+    def _check_agreement(self, files: list[ParsedFile]) -> None:
+        """Two files of one import that disagree (a practice in two networks, two list sizes
+        for one date) are refused naming both: the later one would otherwise silently win."""
+        placed: dict[str, tuple[ParsedFile, str, str, int]] = {}
+        for f in files:
+            for code, (net_code, net_name, row) in f.assignments(self).items():
+                seen = placed.get(code)
+                if seen is None:
+                    placed[code] = (f, net_code, net_name, row)
+                    continue
+                other, other_code, other_name, other_row = seen
+                if other is not f and not _same_network(net_code, net_name, other_code, other_name):
+                    raise ImportRefused(f.path, row, f"practice {code} is in network "
+                                                     f"{net_code or net_name} here but in {other_code or other_name} "
+                                                     f"in {other.path} (row {other_row}): the files disagree")
+        sizes: dict[tuple[str, date], tuple[ParsedFile, int, int | None]] = {}
+        for f in files:
+            for key, (n, row) in f.stated_list_sizes(self).items():
+                seen_size = sizes.setdefault(key, (f, n, row))
+                other, m, other_row = seen_size
+                if other is not f and m != n:
+                    code, when = key
+                    where = f" (row {other_row})" if other_row else ""
+                    raise ImportRefused(f.path, row, f"practice {code} has {n:,} patients on {when.isoformat()} "
+                                                     f"here but {m:,} in {other.path}{where}: the files disagree")
+
     def _index(self, project: Project) -> None:
         for net in project.networks.values():
             if net.code:
@@ -207,6 +249,21 @@ class ImportRun:
                                        f"(postcode not found): {shown}{more}")
             elif f.summary.practices:
                 f.summary.notes.append(f"all {len(f.summary.practices):,} practices it names have coordinates")
+
+
+def _network_key(name: str) -> str:
+    text = normalise_name(name).replace("primary care network", " ")
+    text = " ".join(w for w in text.replace("&", " and ").split() if w not in ("pcn", "the"))
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _same_network(code_a: str, name_a: str, code_b: str, name_b: str) -> bool:
+    """Codes decide when both files give one; otherwise names, compared loosely."""
+    if code_a.strip() and code_b.strip():
+        return code_a.strip().upper() == code_b.strip().upper()
+    if name_a.strip() and name_b.strip():
+        return _network_key(name_a) == _network_key(name_b)
+    return True
 
 
 @contextmanager

@@ -42,35 +42,67 @@ def find_column(header: Sequence[str], *meanings: str) -> int | None:
     return None
 
 
-def read_text_rows(path: Path, consume: Callable[[Iterator[tuple[int, list[str]]]], T]) -> T:
+def read_text_rows(path: Path, consume: Callable[[Iterator[tuple[int, list[str]]]], T],
+                   header: bool = True) -> T:
     """Call ``consume`` with (line number, fields) for every CSV record, decoding UTF-8 or cp1252.
 
-    The line number is where the record starts, as an editor shows it. A record with an
-    unterminated quote (a truncated file) is refused with its line.
+    The line number is where the record starts, as an editor shows it. Blank lines (Excel and
+    hand edits leave them, before the header too) are skipped. A record with an unterminated
+    quote (a truncated file) is refused with its line, and so, when the file has a ``header``,
+    is a record repeating it (two extracts joined into one file).
     """
     last_error: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
             with open(path, encoding=encoding, newline="") as handle:
-                return consume(_records(path, handle))
+                return consume(_records(path, handle, header))
         except UnicodeDecodeError as exc:
             last_error = exc
-    raise ImportRefused(path, None, f"not UTF-8 or Windows-1252 text ({last_error})")
+    raise ImportRefused(path, None, f"not UTF-8 or Windows-1252 text ({_undecodable(last_error)})")
 
 
-def _records(path: Path, handle) -> Iterator[tuple[int, list[str]]]:
+def _undecodable(exc: UnicodeDecodeError | None) -> str:
+    if exc is None:
+        return "undecodable"
+    return f"byte 0x{exc.object[exc.start]:02x} at byte {exc.start:,} of a block cannot be decoded"
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(field.strip() for field in row)
+
+
+def _records(path: Path, handle, header: bool = True) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(handle, strict=True)
     start = 1
+    first: list[str] | None = None
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportRefused(path, start, f"malformed CSV ({exc}): an unterminated quote, "
-                                              "or the file is truncated") from None
+            raise ImportRefused(path, start, _csv_problem(exc)) from None
+        if _blank(row):
+            start = reader.line_num + 1
+            continue
+        if header:
+            if first is None:
+                first = [norm_header(f) for f in row]
+            elif len(row) == len(first) and [norm_header(f) for f in row] == first:
+                raise ImportRefused(path, start, "repeats the header row: two files joined into one? "
+                                                 "Import each file on its own")
         yield start, row
         start = reader.line_num + 1
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (f"a field longer than {csv.field_size_limit():,} characters (a damaged file, "
+                "or a quote never closed)")
+    if "NUL" in text:
+        return "contains a NUL byte (a binary or damaged file, not CSV text)"
+    return f"malformed CSV ({text}): an unterminated quote, or the file is truncated"
 
 
 def read_records(path: Path) -> list[list[str]] | None:
@@ -87,7 +119,9 @@ def read_records(path: Path) -> list[list[str]] | None:
             rows = list(reader)
     except (UnicodeDecodeError, csv.Error, OSError):
         return None
-    return rows if reader.line_num == len(rows) else None
+    if reader.line_num != len(rows) or not all(map(any, rows)):
+        return None                          # a blank line: the careful reader skips it
+    return rows
 
 
 def column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
@@ -143,8 +177,9 @@ def count_lookup(values: Iterable[str]) -> dict[str, int] | None:
     return out
 
 
-def first_rows(path: Path, count: int = 6) -> list[list[str]] | None:
-    """The first few records, or None when the file is not readable as CSV text."""
+def first_rows(path: Path, count: int = 6, strict: bool = False) -> list[list[str]] | None:
+    """The first few records, or None when the file is not readable as CSV text (with
+    ``strict``, an ImportRefused saying why the text cannot be decoded)."""
     def take(records: Iterator[tuple[int, list[str]]]) -> list[list[str]]:
         out: list[list[str]] = []
         try:
@@ -156,8 +191,12 @@ def first_rows(path: Path, count: int = 6) -> list[list[str]] | None:
             pass              # a malformed record: the reader will refuse it with its row
         return out
     try:
-        return read_text_rows(path, take)
-    except (ImportRefused, OSError):
+        return read_text_rows(path, take, header=False)
+    except ImportRefused:
+        if strict:
+            raise
+        return None
+    except OSError:
         return None
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from ..domain.model import Network, PlannedRole, Project
 from ..funding.commands import check_planned_role
 from .errors import ImportRefused
+from .limits import import_limits
+from .plausible import check_amount
 from .kinds import ORDER_LATE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import check_width, find_column, norm_header, read_text_rows
@@ -79,8 +81,11 @@ def read_plan_rows(path: str | Path) -> list[PlanRow]:
             if not code and not name:
                 raise ImportRefused(path, line, "no network_code or network_name")
             try:
-                planned = PlannedRole(get("role"), _number(get("wte"), "wte"), get("start"), get("end"),
-                                      _number(get("annual_cost").replace("£", "").replace(",", ""), "annual_cost"))
+                limits = import_limits()
+                wte = check_amount(_number(get("wte"), "wte"), "wte", limits.wte_max, "wte_max")
+                cost = check_amount(_number(get("annual_cost").replace("£", "").replace(",", ""), "annual_cost"),
+                                    "annual_cost", limits.annual_cost_max, "annual_cost_max")
+                planned = PlannedRole(get("role"), wte, get("start"), get("end"), cost)
                 check_planned_role(planned)
             except ValueError as exc:
                 raise ImportRefused(path, line, str(exc)) from None

@@ -179,6 +179,16 @@ def _create(path: Path, info: LockInfo, stale_after: float | None) -> bool:
     return False
 
 
+def clear_dead_locks(project: Path) -> None:
+    """Remove locks whose holder died on this machine (a killed window, command or save), so
+    that a crash leaves nothing beside the project; a live holder's lock, or one from another
+    machine, is left alone."""
+    for path, stale_after in ((lock_path(project), None),
+                              (project.with_name(project.name + ".savelock"), SAVE_LOCK_STALE_SECONDS)):
+        if path.exists() and _read(path, stale_after) is None:
+            _break_stale(path)
+
+
 def _break_stale(path: Path) -> None:
     # renamed aside first so that of two processes breaking it at once, only one removes it
     aside = path.with_name(f"{path.name}.{os.getpid()}.stale")

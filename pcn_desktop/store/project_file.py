@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 import uuid
 from contextlib import closing
@@ -23,6 +24,7 @@ from .locks import save_lock
 from .reading import SCHEMA_REVISION, read_project, read_versions, revision_of, sqlite_rows
 from .versions import (DATA, Base, StaleSave, Version, base_of, changed_units, next_versions, reconcile,
                        remember, unit_prints)
+from .leftovers import remove_stale_saves, save_problem, temp_prefix
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -68,8 +70,12 @@ def save_project(project: Project, target: str | os.PathLike[str], *, track: boo
         versions, save_id = _save_to_database(project, str(target), key, base, fresh)
     else:
         path = Path(target)
+        problem = save_problem(path)          # a read-only file or folder: said before any work
+        if problem:
+            raise ProjectFileError(problem)
         path.parent.mkdir(parents=True, exist_ok=True)
         with save_lock(path):
+            remove_stale_saves(path)
             versions, save_id = _save_to_file(project, path, key, base, fresh, track)
     if track:
         remember(project, key, save_id, versions)
@@ -112,7 +118,8 @@ def _save_to_file(project: Project, path: Path, key: str, base: Base | None, fre
     else:
         versions = dict(base.versions) if base else {}
     save_id = uuid.uuid4().hex
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".saving", dir=path.parent)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".saving", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -126,11 +133,14 @@ def _save_to_file(project: Project, path: Path, key: str, base: Base | None, fre
                 _write_versions(conn, versions, save_id)
         finally:
             engine.dispose()
+        if mode is not None:
+            os.chmod(tmp, mode)                 # the project keeps its permissions
         _fsync(tmp)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        Path(str(tmp) + "-journal").unlink(missing_ok=True)
         raise
     return versions, save_id
 
@@ -328,6 +338,7 @@ def load_project(source: str | os.PathLike[str]) -> Project:
     path = Path(source)
     if not path.is_file():
         raise ProjectFileError(f"{path}: no such project file")
+    remove_stale_saves(path)
     with open(path, "rb") as fh:
         if fh.read(16) != SQLITE_MAGIC:
             raise ProjectFileError(f"{path}: not a PCN Desktop project (not an SQLite database)")
