@@ -79,8 +79,22 @@ def components(pb: Problem, active: set[int]) -> list[list[int]]:
 
 
 def subproblem(pb: Problem, practices: list[int], active: set[int]) -> tuple[Problem, list[int]]:
-    """One part as a problem of its own, and its networks' indices in ``pb``."""
-    nets = sorted({n for p in practices for n in pb.candidates[p]})
+    """One part as a problem of its own, and its networks' indices in ``pb``.
+
+    A practice in a relaxed network keeps only its own and the enforced networks as
+    candidates: a move between two relaxed networks helps no rule R(A) checks, so undoing it
+    saves a move and no optimum makes it (unless the practice is in a group, whose rule it
+    might serve)."""
+    grouped = {p for g in pb.together + pb.apart for p in g}
+
+    def useful(p: int) -> list[int]:
+        here = pb.current[p]
+        if here < 0 or here in active or p in grouped:
+            return pb.candidates[p]
+        return [n for n in pb.candidates[p] if n == here or n in active]
+
+    cands = {p: useful(p) for p in practices}
+    nets = sorted({n for p in practices for n in cands[p]})
     local_net = {n: i for i, n in enumerate(nets)}
     local = {p: i for i, p in enumerate(practices)}
 
@@ -98,7 +112,7 @@ def subproblem(pb: Problem, practices: list[int], active: set[int]) -> tuple[Pro
         exempt=pick(pb.exempt, nets), locked_net=pick(pb.locked_net, nets),
         occupied=pick(pb.occupied, nets), anchor=pick(pb.anchor, nets),
         required=[[local[r] for r in pb.required[n] if r in local] if n in active else [] for n in nets],
-        candidates=[[local_net[n] for n in pb.candidates[p]] for p in practices],
+        candidates=[[local_net[n] for n in cands[p]] for p in practices],
         minimum=pb.minimum, maximum=pb.maximum, allow_dissolve=pb.allow_dissolve,
         together=regroup(pb.together), apart=regroup(pb.apart), list_date=pb.list_date,
         relaxed=[n not in active for n in nets])
