@@ -7,7 +7,9 @@ Practices may join a network with a member within K km (default 15). The data re
 rural/sparse exemptions, so a network under the floor with no other network within K km of
 any member is treated as exempt here (the benchmark says how many). Both inputs then go to
 the greedy baseline (``pcn_desktop.formation.greedy``) and to ``propose`` (CP-SAT, three
-lexicographic stages, the rules engine's check included). Targets: ICB < 2 s, England < 60 s.
+lexicographic stages, the rules engine's check included). A first proposal is solved in
+independent parts (``pcn_desktop.formation.parts``), so --time-limit applies per stage of each
+part. Targets: ICB < 2 s, England < 60 s.
 Run:
     .venv/bin/python benchmarks/bench_propose.py [--km 15] [--time-limit 60] [--skip-england]
 """

@@ -22,6 +22,7 @@ from ..domain.settings import RuleSettings
 from .options import FormationError, NoProposal, ProposeOptions
 from .problem import Problem, build_problem
 from .greedy import greedy
+from .parts import PartsModel
 from .reduction import reduce_problem
 from .proposal import Proposal, proposal_commands, proposal_from
 from .solver import FormationModel, Infeasible, Stopped
@@ -38,7 +39,7 @@ class Cancel:
 
     def __init__(self) -> None:
         self.event = threading.Event()
-        self._model: FormationModel | None = None
+        self._model: FormationModel | PartsModel | None = None
 
     def request(self) -> None:
         self.event.set()
@@ -93,7 +94,10 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
     rejected: list[list[int]] = []
     while len(result.proposals) < options.count:
         number = len(result.proposals) + 1
-        model = FormationModel(model_problem, supersets, rejected, cancel.event)
+        # cuts tie the parts together, so only a first, unrejected answer is solved in parts
+        model: FormationModel | PartsModel = (
+            PartsModel(model_problem, cancel.event) if not supersets and not rejected
+            else FormationModel(model_problem, supersets, rejected, cancel.event))
         cancel._model = model
         try:
             solution = model.solve(options.time_limit_s, options.workers,

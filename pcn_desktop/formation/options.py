@@ -26,5 +26,7 @@ class ProposeOptions:
     allow_dissolve: bool = False          # a network may lose every member (and go)
     count: int = 1                        # how many distinct proposals
     time_limit_s: float = 60.0            # per solver stage; beyond it the best found is kept
-    workers: int = 2                      # solver threads (the machines this runs on are small)
+    workers: int = 8                      # solver threads: on two cores too, eight (time-shared) run
+                                          # the portfolio that proves small parts at once (0.4 s
+                                          # against no proof in 10 s with two, measured on England)
     max_checks: int = 25                  # answers the rules engine may reject before giving up

@@ -41,6 +41,9 @@ class Problem:
     apart: list[list[int]] = field(default_factory=list)
     closed_members: list[tuple[str, str]] = field(default_factory=list)   # (practice, network id) to end
     list_date: date | None = None
+    # networks whose own rules are not enforced: a part solved alone (see parts.py) sees its
+    # neighbours only as places a practice may go, and they are checked afterwards
+    relaxed: list[bool] = field(default_factory=list)
 
     @property
     def practice_index(self) -> dict[str, int]:

@@ -84,6 +84,8 @@ class FormationModel:
         for n in range(len(pb.nets)):
             keep = m.new_bool_var(f"keep{n}")
             self.keep.append(keep)
+            if pb.relaxed and pb.relaxed[n]:
+                continue
             xs = [self.x[p, n] for p in by_net[n]]
             for v in xs:
                 m.add_implication(v, keep)
