@@ -129,3 +129,38 @@ def test_a_damaged_cache_file_is_rebuilt(empty_cache):
 def test_postcodes_that_cannot_be_in_a_table_are_not_found(empty_cache):
     # too long, not ASCII, a NUL (numpy would compare it equal without it), no area letters
     assert postcodes.eastings_northings(["BB1 1AEXYZ", "BB1 1A\u00c9", "BB1 1AE\x00", "11 1AE"]) == {}
+
+
+def _csv_module_records(text: str) -> list[list[str]] | None:
+    """What read_records returned before splitting lines itself: the csv module's records,
+    or None when a record spans lines, is malformed, or is blank."""
+    import csv
+    import io
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        return None
+    if reader.line_num != len(rows) or not all(map(any, rows)):
+        return None
+    return rows
+
+
+def test_lines_split_as_the_csv_module_reads_them(tmp_path):
+    """Random texts of the characters that matter to CSV: whatever read_records splits
+    itself equals the csv module's reading; quote-free text is always split."""
+    import random
+    from pcn_desktop.io.text import read_records
+    pieces = ["a", "b c", ",", '"', '""', '","', "\n", "\r\n", "\r", " ", "\x00", "é", "1"]
+    rng = random.Random(9)
+    cases = ['"A81001","THE SURGERY","",""\n"B1","x,y","z"\n', "a,b\nc,d", 'a,"b\nc",d\n',
+             '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n"]
+    cases += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(3000)]
+    path = tmp_path / "f.csv"
+    for text in cases:
+        path.write_bytes(text.encode("utf-8"))
+        got = read_records(path)
+        # None sends the file to the careful reader (always safe); records must be the csv module's
+        assert got is None or got == _csv_module_records(text.lstrip("\ufeff")), repr(text)
+        if '"' not in text and "\x00" not in text and "\r" not in text.replace("\r\n", ""):
+            assert got == _csv_module_records(text.lstrip("\ufeff")), repr(text)
