@@ -64,3 +64,27 @@ def test_nothing_to_draw_gives_none_and_an_unknown_network_is_refused():
                                             (800, 100), (60_000, 10_000)])
 def test_scale_bar_lengths_are_round(span, expected):
     assert nice_length(span) == expected
+
+
+def test_the_keys_practice_dots_do_not_cover_each_other():
+    """The key shows the biggest and the smallest member's dot one above the other: each row
+    must be tall enough for its dot (they once overlapped on every printed agreement)."""
+    from pcn_desktop.paths import resource
+    from pcn_desktop.reports.agreement import MAP_HEIGHT, W
+    from pcn_desktop.store import load_project
+    project = load_project(resource("sample", "sample_ccg.pcnproj"))
+    checked = 0
+    for network_id in sorted(project.networks):
+        info: dict = {}
+        if network_map_png(project, network_id, width_in=W / 72, height_in=MAP_HEIGHT / 72, dpi=150,
+                           info=info, key=True) is None:
+            continue
+        boxes = info["key_dot_boxes"]
+        if len(boxes) < 2:
+            continue
+        (x0, y0, w0, h0), (x1, y1, w1, h1) = boxes
+        overlap_x = min(x0 + w0, x1 + w1) - max(x0, x1)
+        overlap_y = min(y0 + h0, y1 + h1) - max(y0, y1)
+        assert overlap_x <= 0 or overlap_y <= 0, (network_id, boxes)
+        checked += 1
+    assert checked >= 5

@@ -44,7 +44,8 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     With ``key``, a key to every symbol drawn is added in a corner. ``info``, when given, is
     filled with what a caption needs: ``has_area`` (False: "No network area recorded" is
     written on the map), ``numbered`` ([(number, code, name)] when names could not be placed
-    without colliding, so each dot carries a number instead) and ``key`` (the symbols keyed).
+    without colliding, so each dot carries a number instead) and ``key`` (the symbols keyed),
+    and with where the key's practice dots landed (``key_dot_boxes``, pixels).
     ``label_pt`` is the label size at the image's own size: print it at that size.
     """
     if network_id not in project.networks:
@@ -117,6 +118,7 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
                 va="bottom", fontsize=label_pt + 1, color="#8a1c1c", zorder=9,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#8a1c1c", alpha=0.9)))
     keyed: list[str] = []
+    legend = None
     if key:
         keyed, legend = _key(ax, colour, own_bng is not None, has_neighbours, bool(others), sizes,
                              radius, label_pt)
@@ -136,6 +138,10 @@ def network_map_png(project: Project, network_id: str, out_path: Path | str | No
     # light compression: the PDF recompresses the pixels anyway, and level 6 cost ~0.05 s a map
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     data = buf.getvalue()
+    if info is not None:      # the key's dots sit where they are only once the figure is drawn
+        dots = [h for h, text in zip(legend.legend_handles, legend.get_texts())
+                if text.get_text().startswith("Member practice")] if legend is not None else []
+        info["key_dot_boxes"] = [tuple(h.get_window_extent(canvas.get_renderer()).bounds) for h in dots]
     if out_path is not None:
         Path(out_path).write_bytes(data)
     return data
@@ -243,9 +249,13 @@ def _key(ax: Any, colour: str, has_area: bool, neighbours: bool, others: bool,
         labels.append("Other practice")
     if not handles:
         return labels, None
+    # a row is handleheight font-sizes tall: the biggest dot must fit its row, or it covers
+    # the dot in the row below it
+    biggest = max((2 * radius[c] for c in sizes), default=0.0)
     legend = ax.figure.legend(handles, labels, loc="lower center", fontsize=label_pt, frameon=False,
                               ncol=min(3, len(handles)), borderaxespad=0.2, columnspacing=1.2,
-                              handlelength=3.2, handletextpad=0.5)
+                              handlelength=3.2, handletextpad=0.5,
+                              handleheight=max(0.7, 1.1 * biggest / label_pt))
     legend.set_zorder(10)
     return labels, legend
 
