@@ -144,6 +144,22 @@ class ImportRun:
                 self.join(project, code, other, old.start, ended)
         project.add_membership(Membership(code, network_id, start, None))
 
+    def join_all(self, project: Project, joins: Iterable[tuple[str, str]]) -> None:
+        """``join(project, code, network_id)`` for each pair in order. A practice in no network
+        yet (every practice of a first national import) is added in bulk: nothing to replace."""
+        current = project.networks_of
+        fresh: list[Membership] = []
+        pending: set[str] = set()
+        for code, network_id in joins:
+            if code in pending or current(code):
+                project.add_memberships(fresh)       # those before it first: the same order
+                fresh, pending = [], set()
+                self.join(project, code, network_id)
+            else:
+                fresh.append(Membership(code, network_id, None, None))
+                pending.add(code)
+        project.add_memberships(fresh)
+
     def _replaced_end(self, project: Project, start: date | None) -> date:
         """When a replaced membership ends: the day before its successor starts; for a
         successor with no start (a plain list saying "this is the network now"), the day
