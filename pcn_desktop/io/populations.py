@@ -211,18 +211,24 @@ class Populations(ParsedFile):
             summary.notes.append(f"no date column: list sizes counted at {fallback.isoformat()}, "
                                  "the latest extract date of the other files")
         practices = patients = 0
-        for (code, when), n in self.totals.items():
-            if code not in project.practices:
-                summary.skip("practice not in the project or this run (e.g. outside the commissioner filter)")
+        known, list_sizes, given = project.practices, project.list_sizes, run.list_sizes_set
+        skipped: dict[str, int] = {}                # counted here, in the order first met
+        for (code, when), n in self.totals.items():    # ~6,500 practices of a national file
+            if code not in known:
+                reason = "practice not in the project or this run (e.g. outside the commissioner filter)"
+                skipped[reason] = skipped.get(reason, 0) + 1
                 continue
-            when = when or fallback
-            if (code, when) in run.list_sizes_set:
-                summary.skip("list size already given by another list-size file of this run")
+            key = (code, when or fallback)
+            if key in given:
+                reason = "list size already given by another list-size file of this run"
+                skipped[reason] = skipped.get(reason, 0) + 1
                 continue
-            project.list_sizes[code][when] = n
-            run.list_sizes_set.add((code, when))
+            list_sizes[code][key[1]] = n
+            given.add(key)
             practices += 1
             patients += n
+        for reason, rows in skipped.items():
+            summary.skip(reason, rows)
         summary.kept = practices
         summary.notes.append(f"{practices:,} practice list sizes recorded, {patients:,} patients")
 
