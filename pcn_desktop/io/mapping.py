@@ -28,7 +28,7 @@ from typing import NamedTuple
 from ..domain.model import PracticeStatus, Project
 from .errors import ImportRefused
 from .limits import import_limits
-from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, count_in_range, \
+from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, counts_in_range, \
     list_date_plausible
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
@@ -150,7 +150,7 @@ class Mapping(ParsedFile):
         if closed is None or any(v and s is None for v, s in statuses.items()):
             return False
         most = import_limits().list_size_max
-        if not all(count_in_range(v, most) for v in counts.values()) or \
+        if not counts_in_range(counts.values(), most) or \
                 not all(map(list_date_plausible, dates.values())) or \
                 not all(coordinates_plausible(numbers[a], numbers[b]) for a, b in set(zip(lats, lons))):
             return False                     # the careful reader names the row and the cause

@@ -25,7 +25,7 @@ from pathlib import Path
 from ..domain.model import Project
 from .errors import ImportRefused
 from .limits import import_limits
-from .plausible import check_count, check_list_date, count_in_range, list_date_plausible
+from .plausible import check_count, check_list_date, counts_in_range, list_date_plausible
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (all_practice_codes, check_width, column, count_lookup, date_lookup, find_column, norm_header,
@@ -89,7 +89,7 @@ class Populations(ParsedFile):
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
-        if not all(count_in_range(v, most, signed) for v in counts.values()) or \
+        if not counts_in_range(counts.values(), most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
