@@ -174,7 +174,9 @@ class Populations(ParsedFile):
         return {(code, when): (n, None) for (code, when), n in self.totals.items() if when is not None}
 
     def claims(self, run: ImportRun) -> set[str]:
-        return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
+        if run.commissioners is None:
+            return set(self.places)
+        return {code for code, (_pc, ccg) in self.places.items() if run.in_filter(ccg)}
 
     def commissioners(self) -> set[str] | None:
         codes = {ccg for _pc, ccg in self.places.values() if ccg}
@@ -197,10 +199,10 @@ class Populations(ParsedFile):
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, fallback = self.summary, self._date(run)
-        claimed = run.claimed
+        claimed, known = run.claimed, project.practices
         for code, (postcode, ccg) in self.places.items():
-            if code in project.practices:
-                p = project.practices[code]
+            p = known.get(code)
+            if p is not None:
                 p.postcode = p.postcode or postcode
                 p.commissioner = p.commissioner or ccg
             elif code in claimed:
@@ -211,7 +213,7 @@ class Populations(ParsedFile):
             summary.notes.append(f"no date column: list sizes counted at {fallback.isoformat()}, "
                                  "the latest extract date of the other files")
         practices = patients = 0
-        known, list_sizes, given = project.practices, project.list_sizes, run.list_sizes_set
+        list_sizes, given = project.list_sizes, run.list_sizes_set
         skipped: dict[str, int] = {}                # counted here, in the order first met
         for (code, when), n in self.totals.items():    # ~6,500 practices of a national file
             if code not in known:
