@@ -215,12 +215,14 @@ class Populations(ParsedFile):
         practices = patients = 0
         list_sizes, given = project.list_sizes, run.list_sizes_set
         skipped: dict[str, int] = {}                # counted here, in the order first met
-        for (code, when), n in self.totals.items():    # ~6,500 practices of a national file
+        for key, n in self.totals.items():     # ~6,500 practices of a national file
+            code, when = key
             if code not in known:
                 reason = "practice not in the project or this run (e.g. outside the commissioner filter)"
                 skipped[reason] = skipped.get(reason, 0) + 1
                 continue
-            key = (code, when or fallback)
+            if not when:
+                key = (code, fallback)         # else the dated key itself: no new tuple to keep
             if key in given:
                 reason = "list size already given by another list-size file of this run"
                 skipped[reason] = skipped.get(reason, 0) + 1
