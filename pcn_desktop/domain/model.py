@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Iterable
 
 from .scenarios import Registry, ScenarioHolder, ScenarioSettings, fresh_state
 
@@ -209,6 +209,22 @@ class Project(ScenarioHolder):
         if len(by_net) > 1:
             self._several.add(m.practice_code)
 
+    def add_memberships(self, memberships: Iterable[Membership]) -> None:
+        """``add_membership`` of each in order (an import adds thousands): the same result."""
+        at, current, members, history = self.counting_date, self._current, self._members, self._history
+        for m in memberships:
+            code, network_id = m.practice_code, m.network_id
+            by_net = current.get(code)
+            if not m.in_force(at) or (by_net is not None and network_id in by_net):
+                history.append(m)
+                continue
+            if by_net is None:
+                by_net = current[code] = {}
+            by_net[network_id] = m
+            members[network_id].add(code)
+            if len(by_net) > 1:
+                self._several.add(code)
+
     def remove_membership(self, practice_code: str, network_id: str) -> Membership | None:
         m = self._current.get(practice_code, {}).pop(network_id, None)
         if m is not None:
@@ -224,6 +240,17 @@ class Project(ScenarioHolder):
         """Make the memberships in force at ``at`` the current ones (all are kept)."""
         if at == self.counting_date:
             return
+        if not self._history and all(m.start is None and m.end is None
+                                     for by_net in self._current.values() for m in by_net.values()):
+            # undated and open, every membership is in force on any date: the same stay current
+            # (a national import of a plain list: 6,500 memberships not re-added one by one)
+            self.counting_date = at
+            self.touch()
+            return
+        self._recount_at(at)
+
+    def _recount_at(self, at: date | None) -> None:
+        """``count_at`` the long way: every membership re-added at ``at``."""
         everything = self.memberships
         self.counting_date = at
         self._history, self._current, self._several = [], defaultdict(dict), set()

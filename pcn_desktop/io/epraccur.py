@@ -195,7 +195,8 @@ class Epraccur(ParsedFile):
                                  "because another file names them (not counted as practices in no network)")
         summary.kept += len(kept)
         summary.practices.update(kept)
-        closed = sum(project.practices[c].status is not PracticeStatus.ACTIVE for c in summary.practices)
+        statuses = [p.status for p in map(project.practices.__getitem__, summary.practices)]
+        closed = len(statuses) - statuses.count(PracticeStatus.ACTIVE)
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from ..domain.model import PracticeStatus, Project
 from .errors import ImportRefused
 from .limits import import_limits
-from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, count_in_range, \
+from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, counts_in_range, \
     list_date_plausible
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
@@ -127,8 +127,14 @@ class Mapping(ParsedFile):
         if set(map(len, rows)) - {len(head)}:
             return False                   # also a blank row, which the careful reader skips
 
+        texts: dict[str, list[str]] = {}
+
         def text(key: str) -> list[str]:
-            return stripped(column(rows, col[key])) if col[key] is not None else [""] * len(rows)
+            # each column is asked for more than once: stripped once
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = stripped(column(rows, col[key])) if col[key] is not None else [""] * len(rows)
+            return found
 
         codes = stripped(column(rows, col["code"]), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
@@ -144,7 +150,7 @@ class Mapping(ParsedFile):
         if closed is None or any(v and s is None for v, s in statuses.items()):
             return False
         most = import_limits().list_size_max
-        if not all(count_in_range(v, most) for v in counts.values()) or \
+        if not counts_in_range(counts.values(), most) or \
                 not all(map(list_date_plausible, dates.values())) or \
                 not all(coordinates_plausible(numbers[a], numbers[b]) for a, b in set(zip(lats, lons))):
             return False                     # the careful reader names the row and the cause
@@ -253,12 +259,16 @@ class Mapping(ParsedFile):
                                  + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
         kept = self._kept(run)
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
-        assigned = 0
         ccg_of = {text: commissioner_code(text) for text in {r.commissioner for r in kept}}
         described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
-        for r in kept:
-            new = r.code not in project.practices or (r.code not in described and not project.practices[r.code].name)
-            p = run.practice(project, r.code)
+        practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
+        joins: list[tuple[str, str]] = []
+        for r in kept:            # ~6,500 rows of a national file: kept to plain lookups
+            code = r.code
+            p = practices.get(code)
+            new = p is None or (code not in described and not p.name)
+            if p is None:
+                p = run.practice(project, code)
             if new:
                 # a practice ODS does not describe in this run: the row's own status and kind
                 p.status = r.status or p.status
@@ -274,15 +284,18 @@ class Mapping(ParsedFile):
             p.commissioner = p.commissioner or ccg
             if r.list_size is not None:
                 when = r.list_date or fallback
-                project.list_sizes[r.code][when] = r.list_size
-                run.list_sizes_set.add((r.code, when))
+                list_sizes[code][when] = r.list_size
+                sizes_set.add((code, when))
             if r.network_code or r.network_name:
-                net = run.network(project, r.network_code, r.network_name, ccg)
-                run.join(project, r.code, net.id)
-                assigned += 1
+                joins.append((code, run.network(project, r.network_code, r.network_name, ccg).id))
+        # joined after every row is read (a join reads neither practices nor networks):
+        # in the rows' order, so the project's memberships are in the same order either way
+        run.join_all(project, joins)
+        assigned = len(joins)
         summary.practices.update(r.code for r in kept)
         summary.kept = len(kept)
-        networks = {ids[0] for ids in map(project.networks_of, (r.code for r in kept)) if ids}
+        networks_of = project.networks_of
+        networks = {ids[0] for ids in map(networks_of, (r.code for r in kept)) if ids}
         summary.notes.append(f"{assigned:,} practices assigned to {len(networks):,} networks")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from pathlib import Path
+from typing import Collection
 
 from .errors import ImportRefused
 from .limits import import_limits
@@ -16,6 +17,14 @@ from .limits import import_limits
 
 def count_in_range(value: int, maximum: int, signed: bool = False) -> bool:
     return (signed or value >= 0) and abs(value) <= maximum
+
+
+def counts_in_range(values: Collection[int], maximum: int, signed: bool = False) -> bool:
+    """``count_in_range`` of every value, from the smallest and the largest alone."""
+    if not values:
+        return True
+    low, high = min(values), max(values)
+    return count_in_range(low, maximum, signed) and count_in_range(high, maximum, signed)
 
 
 def check_count(path: Path | str, line: int, value: int, column: str, maximum: int, signed: bool = False,

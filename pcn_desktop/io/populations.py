@@ -25,7 +25,7 @@ from pathlib import Path
 from ..domain.model import Project
 from .errors import ImportRefused
 from .limits import import_limits
-from .plausible import check_count, check_list_date, count_in_range, list_date_plausible
+from .plausible import check_count, check_list_date, counts_in_range, list_date_plausible
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (all_practice_codes, check_width, column, count_lookup, date_lookup, find_column, norm_header,
@@ -89,7 +89,7 @@ class Populations(ParsedFile):
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
-        if not all(count_in_range(v, most, signed) for v in counts.values()) or \
+        if not counts_in_range(counts.values(), most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
@@ -174,7 +174,9 @@ class Populations(ParsedFile):
         return {(code, when): (n, None) for (code, when), n in self.totals.items() if when is not None}
 
     def claims(self, run: ImportRun) -> set[str]:
-        return {code for code, (_pc, ccg) in self.places.items() if run.commissioners is None or run.in_filter(ccg)}
+        if run.commissioners is None:
+            return set(self.places)
+        return {code for code, (_pc, ccg) in self.places.items() if run.in_filter(ccg)}
 
     def commissioners(self) -> set[str] | None:
         codes = {ccg for _pc, ccg in self.places.values() if ccg}
@@ -197,10 +199,10 @@ class Populations(ParsedFile):
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, fallback = self.summary, self._date(run)
-        claimed = run.claimed
+        claimed, known = run.claimed, project.practices
         for code, (postcode, ccg) in self.places.items():
-            if code in project.practices:
-                p = project.practices[code]
+            p = known.get(code)
+            if p is not None:
                 p.postcode = p.postcode or postcode
                 p.commissioner = p.commissioner or ccg
             elif code in claimed:
@@ -211,18 +213,26 @@ class Populations(ParsedFile):
             summary.notes.append(f"no date column: list sizes counted at {fallback.isoformat()}, "
                                  "the latest extract date of the other files")
         practices = patients = 0
-        for (code, when), n in self.totals.items():
-            if code not in project.practices:
-                summary.skip("practice not in the project or this run (e.g. outside the commissioner filter)")
+        list_sizes, given = project.list_sizes, run.list_sizes_set
+        skipped: dict[str, int] = {}                # counted here, in the order first met
+        for key, n in self.totals.items():     # ~6,500 practices of a national file
+            code, when = key
+            if code not in known:
+                reason = "practice not in the project or this run (e.g. outside the commissioner filter)"
+                skipped[reason] = skipped.get(reason, 0) + 1
                 continue
-            when = when or fallback
-            if (code, when) in run.list_sizes_set:
-                summary.skip("list size already given by another list-size file of this run")
+            if not when:
+                key = (code, fallback)         # else the dated key itself: no new tuple to keep
+            if key in given:
+                reason = "list size already given by another list-size file of this run"
+                skipped[reason] = skipped.get(reason, 0) + 1
                 continue
-            project.list_sizes[code][when] = n
-            run.list_sizes_set.add((code, when))
+            list_sizes[code][key[1]] = n
+            given.add(key)
             practices += 1
             patients += n
+        for reason, rows in skipped.items():
+            summary.skip(reason, rows)
         summary.kept = practices
         summary.notes.append(f"{practices:,} practice list sizes recorded, {patients:,} patients")
 

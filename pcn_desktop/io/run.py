@@ -144,6 +144,22 @@ class ImportRun:
                 self.join(project, code, other, old.start, ended)
         project.add_membership(Membership(code, network_id, start, None))
 
+    def join_all(self, project: Project, joins: Iterable[tuple[str, str]]) -> None:
+        """``join(project, code, network_id)`` for each pair in order. A practice in no network
+        yet (every practice of a first national import) is added in bulk: nothing to replace."""
+        current = project.networks_of
+        fresh: list[Membership] = []
+        pending: set[str] = set()
+        for code, network_id in joins:
+            if code in pending or current(code):
+                project.add_memberships(fresh)       # those before it first: the same order
+                fresh, pending = [], set()
+                self.join(project, code, network_id)
+            else:
+                fresh.append(Membership(code, network_id, None, None))
+                pending.add(code)
+        project.add_memberships(fresh)
+
     def _replaced_end(self, project: Project, start: date | None) -> date:
         """When a replaced membership ends: the day before its successor starts; for a
         successor with no start (a plain list saying "this is the network now"), the day
@@ -176,9 +192,11 @@ class ImportRun:
     def _check_agreement(self, files: list[ParsedFile]) -> None:
         """Two files of one import that disagree (a practice in two networks, two list sizes
         for one date) are refused naming both: the later one would otherwise silently win."""
+        # one file alone cannot disagree with itself: the loops only run for two or more
+        stated = [(f, found) for f in files if (found := f.assignments(self))]
         placed: dict[str, tuple[ParsedFile, str, str, int]] = {}
-        for f in files:
-            for code, (net_code, net_name, row) in f.assignments(self).items():
+        for f, found in stated if len(stated) > 1 else ():
+            for code, (net_code, net_name, row) in found.items():
                 seen = placed.get(code)
                 if seen is None:
                     placed[code] = (f, net_code, net_name, row)
@@ -188,9 +206,10 @@ class ImportRun:
                     raise ImportRefused(f.path, row, f"practice {code} is in network "
                                                      f"{net_code or net_name} here but in {other_code or other_name} "
                                                      f"in {other.path} (row {other_row}): the files disagree")
+        counted = [(f, found) for f in files if (found := f.stated_list_sizes(self))]
         sizes: dict[tuple[str, date], tuple[ParsedFile, int, int | None]] = {}
-        for f in files:
-            for key, (n, row) in f.stated_list_sizes(self).items():
+        for f, found in counted if len(counted) > 1 else ():
+            for key, (n, row) in found.items():
                 seen_size = sizes.setdefault(key, (f, n, row))
                 other, m, other_row = seen_size
                 if other is not f and m != n:

@@ -313,7 +313,12 @@ def parse_count(path: Path, line: int, raw: str, column: str) -> int:
     return value
 
 
+_NORMAL_POSTCODE = re.compile(r"[0-9A-Z]{2,4} [0-9A-Z]{3}")
+
+
 def normal_postcode(raw: str) -> str:
     """``bb1 1ae`` / ``BB11AE`` -> ``BB1 1AE`` (the inward code is always three characters)."""
+    if _NORMAL_POSTCODE.fullmatch(raw):
+        return raw                  # as national files write them: already normal
     text = "".join(raw.split()).upper()
     return f"{text[:-3]} {text[-3:]}" if len(text) >= 5 else text
