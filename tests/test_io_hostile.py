@@ -110,6 +110,17 @@ def test_workforce_plan_figures_must_be_finite_and_bounded(tmp_path, wte, cost, 
     assert refusal(tmp_path, path).startswith(f"{path}, row 3: {problem}")
 
 
+def test_a_plan_line_naming_an_impossible_scenario_is_refused_with_its_row(tmp_path):
+    """A plan line may name a scenario the project does not hold yet (it becomes one): a name
+    no scenario may have is refused with the row, not left to fail while applying (the long
+    fuzz run found a 300-character name crashing the import)."""
+    path = tmp_path / "plan.csv"
+    path.write_text("network_code,role,wte,start,end,annual_cost,scenario\n"
+                    "U00001,Clinical Pharmacist,1,2021-04,2022-03,50000,current\n"
+                    f"U00001,Paramedic,1,2021-04,2022-03,40000,{'A' * 300}\n")
+    assert refusal(tmp_path, path).startswith(f"{path}, row 3: scenario: a scenario name has at most 100")
+
+
 def test_boundary_coordinate_of_1e300_is_refused_naming_the_feature(tmp_path):
     data = json.loads(real(*LSOA).read_text(encoding="utf-8"))
     data["features"] = data["features"][:5]

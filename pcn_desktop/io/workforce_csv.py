@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.model import Network, PlannedRole, Project
+from ..domain.scenarios import check_name
 from ..funding.commands import check_planned_role
 from .errors import ImportRefused
 from .limits import import_limits
@@ -89,7 +90,13 @@ def read_plan_rows(path: str | Path) -> list[PlanRow]:
                 check_planned_role(planned)
             except ValueError as exc:
                 raise ImportRefused(path, line, str(exc)) from None
-            rows.append(PlanRow(line, code, name, planned, " ".join(get("scenario").split())))
+            scenario = " ".join(get("scenario").split())
+            if scenario:
+                try:
+                    check_name(scenario, [])      # it may become a new scenario: the same rules
+                except ValueError as exc:
+                    raise ImportRefused(path, line, f"scenario: {exc}") from None
+            rows.append(PlanRow(line, code, name, planned, scenario))
         return rows
 
     return read_text_rows(path, consume)
