@@ -67,6 +67,47 @@ def elided(view: QTableView) -> list[str]:
     return bad
 
 
+def headings_off_screen(view: QTableView) -> list[str]:
+    """Headings of columns that start in view but whose title is drawn past the view's right
+    edge (a centred title over a column wider than the pane), as the user scrolled to the left."""
+    model = view.model()
+    header = view.horizontalHeader()
+    hfm = QFontMetrics(header.font())
+    hmargin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    visible = view.viewport().width()
+    bad = []
+    for col in range(model.columnCount()):
+        left = view.columnViewportPosition(col)
+        if view.isColumnHidden(col) or left >= visible:
+            continue
+        heading = str(model.headerData(col, Qt.Orientation.Horizontal))
+        text = hfm.horizontalAdvance(heading)
+        align = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole)
+        align = Qt.AlignmentFlag(align) if align is not None else header.defaultAlignment()
+        if align & Qt.AlignmentFlag.AlignLeft:
+            start = left + hmargin
+        elif align & Qt.AlignmentFlag.AlignRight:
+            start = left + view.columnWidth(col) - hmargin - text
+        else:
+            start = left + (view.columnWidth(col) - text) // 2
+        if start + text > visible:
+            bad.append(f"heading {heading!r} drawn at {start}-{start + text} px of {visible}")
+    return bad
+
+
+@pytest.mark.parametrize("pane", ["findings", "practices", "networks"])
+def test_every_heading_in_view_can_be_read_at_1366x768(qtbot, pane):
+    w = open_window(qtbot, QSize(1366, 768))
+    try:
+        view = getattr(w, f"{pane}_pane").view
+        view.horizontalScrollBar().setValue(0)
+        QApplication.processEvents()
+        assert headings_off_screen(view) == []
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
 @pytest.mark.parametrize("size", LAPTOP_SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
 def test_laptop_shows_map_networks_and_a_readable_finding_together(qtbot, size):
     w = open_window(qtbot, size)

@@ -55,6 +55,9 @@ class FindingsPane(QWidget):
         # finding in full, wrapped, however narrow the pane.
         self.view.setColumnHidden(RULE, True)
         self.fitter = ColumnFitter(self.view)
+        # a finding's column is as wide as its longest text, often wider than the pane: a
+        # centred title would sit off screen, over nothing the user can see
+        self.view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.detail = QLabel(self)
         self.detail.setAccessibleName("Finding detail")
         self.detail.setWordWrap(True)
