@@ -33,12 +33,12 @@ from io_files import digest
 
 from pcn_desktop.store import load_project
 
-# a long run (PCN_FUZZ_EXAMPLES=2000) takes many minutes per reader: the suite's 300 s
-# per-test timeout is for hangs in the CI run, not for it
-pytestmark = [pytest.mark.realdata, pytest.mark.timeout(max(300, EXAMPLES * 3))]
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "resources" / "sample" / "sample_ccg.pcnproj"
 EXAMPLES = int(os.environ.get("PCN_FUZZ_EXAMPLES", "20"))
+# a long run (PCN_FUZZ_EXAMPLES=2000) takes many minutes per reader: the suite's 300 s
+# per-test timeout is for hangs in the CI run, not for it
+pytestmark = [pytest.mark.realdata, pytest.mark.timeout(max(300, EXAMPLES * 3))]
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize="PCN_FUZZ_EXAMPLES" not in os.environ,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
