@@ -1,8 +1,10 @@
 """The CP-SAT model: one Boolean per (practice, candidate network), solved lexicographically.
 
 Stage 1 minimises practices moved, stage 2 patients moved with stage 1 held at its optimum,
-stage 3 patients' distance to their network's centre with both held. A proposal is proven
-optimal only when every stage ends OPTIMAL. Distinct proposals come from cuts: a later
+stage 3 patients' distance to their network's centre with both held. Stages 2 and 3 are one
+solve when they can be: patients times a weight above any gap in distance the held moves allow,
+plus distance, orders answers exactly as the two stages do (``tie_weight``). A proposal is
+proven optimal only when every stage ends OPTIMAL. Distinct proposals come from cuts: a later
 proposal may not contain every move of an earlier one (it would be that one plus extras),
 and an answer the rules engine rejected is cut exactly.
 """
