@@ -17,7 +17,8 @@ Measured on 2 cores shared with other work (load 3-8), England: with three separ
 networks), 123 s in all. Stages 2 and 3 as one exactly weighted objective: proven in 35-57 s
 for that part; its LP-based workers given the other workers' share (no_lp, core and
 quick_restart left out of that solve): 13-31 s, the 876-practice part 7-12 s instead of 13-28 s.
-Whole run: 92 moves, 648,712 patients moved, proven optimal, 55.6 s (54.1 s solving).
+Whole run: 92 moves, 648,712 patients moved, proven optimal, 55.6 s (54.1 s solving) at load
+7, 47.7 s (46.5 s solving) at load 1-5. ICB unchanged: 0.09 s, proven.
 Run:
     .venv/bin/python benchmarks/bench_propose.py [--km 15] [--time-limit 60] [--skip-england]
 """
