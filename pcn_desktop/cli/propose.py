@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="practices that must end in different networks (repeatable)")
     p.add_argument("--allow-dissolve", action="store_true", help="a network may lose every member and go")
     p.add_argument("--time-limit", type=float, default=60.0, metavar="S",
-                   help="seconds per solver stage; past it the best found is kept, marked not proven optimal")
+                   help="seconds per solver run (moves; then patients and distance); past it the best found is kept, marked not proven optimal")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=run)
 

@@ -25,7 +25,8 @@ class ProposeOptions:
     apart: tuple[tuple[str, ...], ...] = ()      # groups of practices that end in different networks
     allow_dissolve: bool = False          # a network may lose every member (and go)
     count: int = 1                        # how many distinct proposals
-    time_limit_s: float = 60.0            # per solver stage; beyond it the best found is kept
+    time_limit_s: float = 60.0            # per solver run (moves; then patients and distance
+                                          # together); beyond it the best found is kept
     workers: int = 8                      # solver threads: on two cores too, eight (time-shared) run
                                           # the portfolio that proves small parts at once (0.4 s
                                           # against no proof in 10 s with two, measured on England)

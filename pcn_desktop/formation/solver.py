@@ -1,8 +1,10 @@
 """The CP-SAT model: one Boolean per (practice, candidate network), solved lexicographically.
 
 Stage 1 minimises practices moved, stage 2 patients moved with stage 1 held at its optimum,
-stage 3 patients' distance to their network's centre with both held. A proposal is proven
-optimal only when every stage ends OPTIMAL. Distinct proposals come from cuts: a later
+stage 3 patients' distance to their network's centre with both held. Stages 2 and 3 are one
+solve when they can be: patients times a weight above any gap in distance the held moves allow,
+plus distance, orders answers exactly as the two stages do (``tie_weight``). A proposal is
+proven optimal only when every stage ends OPTIMAL. Distinct proposals come from cuts: a later
 proposal may not contain every move of an earlier one (it would be that one plus extras),
 and an answer the rules engine rejected is cut exactly.
 """
@@ -22,6 +24,10 @@ from .problem import Problem
 # enough that two practices a street apart still rank by distance.
 DISTANCE_UNIT_KM = 0.1
 STAGES = ("practices moved", "patients moved", "distance")
+# The weighted objective of stages 2 and 3 is used only while the sum of its coefficients'
+# sizes stays below this (far under int64's 9.2e18): beyond it, two stages as before.
+COMBINED_LIMIT = 2 ** 60
+PROOF_IGNORES = ("no_lp", "core", "quick_restart")
 
 
 @dataclass
@@ -134,14 +140,17 @@ class FormationModel:
         self.moved_terms = [(p, self.x[p, pb.current[p]]) for p in range(len(pb.codes))
                             if pb.current[p] >= 0 and len(pb.candidates[p]) > 1]
         stay = [v for _, v in self.moved_terms]
+        patients = [pb.size[p] for p, _ in self.moved_terms]
+        distances = [pb.size[p] * round(pb.distance_km(p, n) / DISTANCE_UNIT_KM)
+                     for (p, n) in self.x if len(pb.candidates[p]) > 1]
         self.objectives = [
             -cp_model.LinearExpr.sum(stay),
-            -cp_model.LinearExpr.weighted_sum(stay, [pb.size[p] for p, _ in self.moved_terms]),
+            -cp_model.LinearExpr.weighted_sum(stay, patients),
             cp_model.LinearExpr.weighted_sum(
-                [v for (p, _), v in self.x.items() if len(pb.candidates[p]) > 1],
-                [pb.size[p] * round(pb.distance_km(p, n) / DISTANCE_UNIT_KM)
-                 for (p, n) in self.x if len(pb.candidates[p]) > 1]),
+                [v for (p, _), v in self.x.items() if len(pb.candidates[p]) > 1], distances),
         ]
+        # how large each objective can get (every term a Boolean): bounds the weighted sum
+        self.magnitude = [len(stay), sum(patients), sum(abs(d) for d in distances)]
         self.free = [p for p in range(len(pb.codes)) if len(pb.candidates[p]) > 1]
 
     def forbid_superset(self, moves: list[tuple[int, int]]) -> None:
@@ -180,63 +189,112 @@ class FormationModel:
         if solver is not None:
             solver.stop_search()
 
+    def tie_weight(self, most_moves: int) -> int:
+        """A weight W such that W * patients + distance orders every answer moving at most
+        ``most_moves`` of the practices in ``moved_terms`` exactly as (patients, distance) do.
+
+        Two such answers differ in distance only through the practices they move: each one
+        moved changes the sum by at most ``up`` (further) or ``down`` (nearer) against staying,
+        a practice in no network today by anything in its range. So W = 1 + the largest gain of
+        one answer + the largest loss of the other exceeds every difference in distance, and a
+        patient fewer always outweighs it."""
+        pb = self.problem
+        weight, up, down = 1, [], []
+        for p in self.free:
+            terms = [pb.size[p] * round(pb.distance_km(p, n) / DISTANCE_UNIT_KM) for n in pb.candidates[p]]
+            here = pb.current[p]
+            if here < 0 or here not in pb.candidates[p]:
+                weight += max(terms) - min(terms)
+                continue
+            stay = pb.size[p] * round(pb.distance_km(p, here) / DISTANCE_UNIT_KM)
+            up.append(max(terms) - stay)
+            down.append(stay - min(terms))
+        k = max(0, most_moves)
+        return weight + sum(sorted(up)[len(up) - k:]) + sum(sorted(down)[len(down) - k:]) if k else weight
+
+    def _run(self, objective, time_limit_s: float, workers: int, hint: dict[tuple[int, int], int] | None,
+             proving: bool = False) -> tuple[cp_model.CpSolver, str]:
+        self.model.clear_hints()
+        if hint is not None:
+            for key, v in self.x.items():
+                self.model.add_hint(v, hint[key])
+        self.model.minimize(objective)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+        solver.parameters.num_workers = max(1, workers)
+        if proving and workers >= 8:
+            # the weighted stage starts from a good answer and is won by proving the bound, which
+            # the LP-based workers do: the three without an LP (or with only a light one) give
+            # their share of two cores to them (England's largest parts: 20-30 s against 30-55 s)
+            solver.parameters.ignore_subsolvers.extend(PROOF_IGNORES)
+        self._solver = solver
+        if self._stopped.is_set():
+            raise Stopped()
+        status = solver.solve(self.model)
+        self._solver = None
+        status_name = solver.status_name(status)
+        if self._stopped.is_set() and status != cp_model.OPTIMAL:
+            raise Stopped()
+        if status == cp_model.INFEASIBLE:
+            raise Infeasible("no configuration meets the rules under these constraints")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise Infeasible(f"the solver found no configuration in {time_limit_s:g} s ({status_name})")
+        return solver, status_name
+
     def solve(self, time_limit_s: float = 60.0, workers: int = 2,
               report: Callable[[str], None] | None = None, start: list[int] | None = None) -> Solution:
         """``start``: a network index per practice to begin the search from (the greedy
-        baseline's answer, say); it need not be feasible."""
+        baseline's answer, say); it need not be feasible.
+
+        Stages 2 and 3 are minimised as one weighted objective when the weight (see
+        ``tie_weight``) keeps the sum small enough for the solver's arithmetic: the same
+        lexicographic optimum, and one proof instead of two (the second of which, with the
+        patients held by a knapsack-like bound, was the slow one on England)."""
         started = time.perf_counter()
         pb = self.problem
-        values: list[int] = []
-        statuses: list[str] = []
-        optimal = True
         hint: dict[tuple[int, int], int] | None = None
         if start is not None:
             hint = {(p, n): int(start[p] == n) for (p, n) in self.x}
-        keep: list[int] = []
-        bound0 = 0
-        for stage, objective in enumerate(self.objectives):
+        if self._stopped.is_set():
+            raise Stopped()
+        if report is not None:
+            report(f"minimising {STAGES[0]}")
+        solver, status0 = self._run(self.objectives[0], time_limit_s, workers, hint)
+        value0 = round(solver.objective_value)
+        bound0 = math.ceil(solver.best_objective_bound - 1e-6)
+        hint = {key: int(solver.value(v)) for key, v in self.x.items()}
+        # hold the moves at what was reached while the patients and distance are minimised
+        self.model.add(self.objectives[0] <= value0)
+        statuses = [status0]
+        weight = self.tie_weight(len(self.moved_terms) + value0)
+        if weight * self.magnitude[1] + self.magnitude[2] < COMBINED_LIMIT:
             if self._stopped.is_set():
                 raise Stopped()
             if report is not None:
-                report(f"minimising {STAGES[stage]}")
-            self.model.clear_hints()
-            if hint is not None:
-                for key, v in self.x.items():
-                    self.model.add_hint(v, hint[key])
-            self.model.minimize(objective)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-            solver.parameters.num_workers = max(1, workers)
-            self._solver = solver
-            if self._stopped.is_set():
-                raise Stopped()
-            status = solver.solve(self.model)
-            self._solver = None
-            status_name = solver.status_name(status)
-            if self._stopped.is_set() and status != cp_model.OPTIMAL:
-                raise Stopped()
-            if status == cp_model.INFEASIBLE:
-                raise Infeasible("no configuration meets the rules under these constraints")
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                raise Infeasible(f"the solver found no configuration in {time_limit_s:g} s ({status_name})")
-            optimal = optimal and status == cp_model.OPTIMAL
-            value = round(solver.objective_value)
-            if stage == 0:
-                bound0 = math.ceil(solver.best_objective_bound - 1e-6)
-            hint = {key: int(solver.value(v)) for key, v in self.x.items()}
-            keep = [int(solver.value(k)) for k in self.keep]
-            # hold this stage at what was reached while the next one is minimised
-            self.model.add(objective <= value)
-            values.append(value)
-            statuses.append(status_name)
-        assert hint is not None
+                report(f"minimising {STAGES[1]}, then {STAGES[2]}")
+            solver, status = self._run(weight * self.objectives[1] + self.objectives[2], time_limit_s, workers, hint,
+                                       proving=True)
+            statuses += [status, status]
+        else:
+            for stage in (1, 2):
+                if self._stopped.is_set():
+                    raise Stopped()
+                if report is not None:
+                    report(f"minimising {STAGES[stage]}")
+                solver, status = self._run(self.objectives[stage], time_limit_s, workers, hint)
+                hint = {key: int(solver.value(v)) for key, v in self.x.items()}
+                self.model.add(self.objectives[stage] <= round(solver.objective_value))
+                statuses.append(status)
+        distance = round(solver.value(self.objectives[2]))
+        keep = [int(solver.value(k)) for k in self.keep]
         assignment = [-1] * len(pb.codes)
-        for (p, n), v in hint.items():
-            if v:
+        for (p, n), v in self.x.items():
+            if solver.value(v):
                 assignment[p] = n
         moved = sum(1 for p in range(len(pb.codes)) if assignment[p] != pb.current[p])
         patients = sum(pb.size[p] for p in range(len(pb.codes)) if assignment[p] != pb.current[p])
         always = sum(1 for p in range(len(pb.codes)) if pb.current[p] < 0)
         lower = always + len(self.moved_terms) + bound0
-        return Solution(assignment, [bool(k) for k in keep], (moved, patients, values[2]),
+        optimal = all(s == "OPTIMAL" for s in statuses)
+        return Solution(assignment, [bool(k) for k in keep], (moved, patients, distance),
                         optimal, time.perf_counter() - started, statuses, min(lower, moved))
