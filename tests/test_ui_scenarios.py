@@ -113,6 +113,13 @@ def test_comparison_view_shows_the_move_and_saves_the_pdf(qtbot, tmp_path: Path)
                    if dialog.networks.item(r, 4).text() not in ("0", "")]
         assert sorted(changed) == ["U90001", "U90002"]
         qtbot.waitExposed(dialog)
+        # the map is drawn for the size it is shown at (a big picture shrunk has unreadable
+        # names), and again for a new size once the user stops resizing
+        qtbot.waitUntil(lambda: dialog.drawn_size == (dialog.map.width(), dialog.map.height()), timeout=5000)
+        shown = dialog.map.pixmap().deviceIndependentSize()
+        assert (round(shown.width()), round(shown.height())) == dialog.drawn_size
+        dialog.resize(dialog.width() - 150, dialog.height() - 100)
+        qtbot.waitUntil(lambda: dialog.drawn_size == (dialog.map.width(), dialog.map.height()), timeout=5000)
         shots = Path(SHOTS) if SHOTS else tmp_path
         shots.mkdir(parents=True, exist_ok=True)
         assert dialog.grab().save(str(shots / "comparison_view.png"))

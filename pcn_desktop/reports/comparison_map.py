@@ -41,8 +41,9 @@ def changed_outlines(project: Project, comparison: Comparison) -> dict[str, tupl
 
 
 def comparison_map_png(project: Project, comparison: Comparison, width_px: int = 1400,
-                       height_px: int = 1000, dpi: int = 150) -> bytes | None:
-    """PNG bytes, or None when the project has neither areas nor located practices."""
+                       height_px: int = 1000, dpi: int = 150, info: dict[str, Any] | None = None) -> bytes | None:
+    """PNG bytes, or None when the project has neither areas nor located practices. ``info``,
+    when given, gets ``label_boxes``: where each moved practice's label landed (pixels)."""
     pb = project.scenario(comparison.b)
     geoms = network_geometries(pb)
     changed = changed_outlines(project, comparison)
@@ -103,20 +104,59 @@ def comparison_map_png(project: Project, comparison: Comparison, width_px: int =
         ax.scatter([s[1] for s in moved_sites], [s[2] for s in moved_sites], s=140, facecolors="white",
                    edgecolors=MOVED, linewidths=2.2, zorder=6)
         ax.scatter([s[1] for s in moved_sites], [s[2] for s in moved_sites], s=18, c=MOVED, zorder=7)
-        if len(moved_sites) <= LABELS_AT_MOST:
-            by_code = {m.practice: m for m in comparison.moves}
-            for code, x, y in moved_sites:
-                m = by_code[code]
-                ax.annotate(f"{code}  {m.source or 'none'} → {m.target or 'none'}", (x, y),
-                            xytext=(9, 7), textcoords="offset points", fontsize=7, color="#1b1b1b", zorder=8,
-                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=MOVED, lw=0.6, alpha=0.92))
     _scale_bar(ax, view)
     legend = [Line2D([], [], color="#555555", lw=1.4, ls=(0, (4, 3)), label=f"outline in {comparison.a}"),
               Line2D([], [], color="#333333", lw=2.4, label=f"outline in {comparison.b}"),
               Line2D([], [], marker="o", color="white", markeredgecolor=MOVED, markeredgewidth=2, ms=9,
                      ls="none", label="practice moved")]
-    ax.legend(handles=legend, loc="upper right", fontsize=7, framealpha=0.92)
+    key = ax.legend(handles=legend, loc="upper right", fontsize=7, framealpha=0.92)
+    if moved_sites and len(moved_sites) <= LABELS_AT_MOST:
+        by_code = {m.practice: m for m in comparison.moves}
+        boxes = _label_moves(ax, canvas, [(f"{c}  {by_code[c].source or 'none'} → {by_code[c].target or 'none'}", x, y)
+                                  for c, x, y in moved_sites], [key])
+        if info is not None:
+            info["label_boxes"] = [tuple(b.bounds) for b in boxes]
     canvas.draw()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+# Where a moved practice's label may go, in points from its dot: beside it first, then above
+# and below, then further out; the first that overlaps no other label, the key or the frame.
+_OFFSETS = [(9, 7), (9, -14), (-9, 7), (-9, -14), (9, 21), (9, -28), (-9, 21), (-9, -28), (9, 35), (9, -42)]
+
+
+def _label_moves(ax: Any, canvas: Any, labels: list[tuple[str, float, float]], obstacles: list[Any]) -> list[Any]:
+    """Label each moved practice (``(text, x, y)``) clear of the others where it can: labels
+    drawn over each other cannot be read (two practices on one street are common). Returns
+    the labels' boxes."""
+    renderer = canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [o.get_window_extent(renderer) for o in obstacles]
+    placed = []
+
+    def note(text: str, x: float, y: float, dx: int, dy: int) -> Any:
+        return ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                           ha="left" if dx > 0 else "right", color="#1b1b1b", zorder=8,
+                           bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=MOVED, lw=0.6, alpha=0.92))
+
+    for text, x, y in sorted(labels, key=lambda item: (-item[2], item[1])):
+        chosen = fallback = None
+        for dx, dy in _OFFSETS:
+            trial = note(text, x, y, dx, dy)
+            trial.draw(renderer)                # places its box, so the box can be measured
+            box = trial.get_bbox_patch().get_window_extent(renderer)
+            trial.remove()
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                chosen = (dx, dy, box)
+                break
+            if chosen is None and inside:
+                fallback = (dx, dy, box)
+        dx, dy, box = chosen or fallback or (*_OFFSETS[0], None)   # no clear place: beside the dot
+        note(text, x, y, dx, dy)
+        if box is not None:
+            taken.append(box)
+            placed.append(box)
+    return placed

@@ -6,9 +6,9 @@ network. "Save PDF…" writes the workshop document for the option shown.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
                                QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
@@ -76,6 +76,15 @@ class ComparisonDialog(QDialog):
         self.map.setAccessibleName("Map of the difference")
         self.map.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.map.setMinimumSize(420, 300)
+        # the map is drawn for the label's own size (so its names print at a readable size, not
+        # a big picture shrunk): the label must not grow to the picture it was given
+        self.map.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(150)
+        self._redraw.timeout.connect(self._draw_map)
+        self.drawn_size: tuple[int, int] | None = None
+        self.map.installEventFilter(self)       # the window or the splitter resized it
         self.moves = _table(["Practice", "Name", "From", "To", "Patients"], "Practices that move", 1)
         upper = QSplitter(Qt.Orientation.Horizontal, self)
         upper.addWidget(self.map)
@@ -148,24 +157,30 @@ class ComparisonDialog(QDialog):
         _fill(self.funding, rows, {1, 2, 3, 4, 5})
         self.tabs.setTabText(1, f"Findings that appear ({len(c.added)})")
         self.tabs.setTabText(2, f"Findings that disappear ({len(c.removed)})")
-        png = comparison_map_png(self.project, c, width_px=1240, height_px=860, dpi=120)
+        self._draw_map()
+
+    def _draw_map(self) -> None:
+        """The difference map at the label's size in device pixels and the screen's resolution."""
+        c = self.comparison
+        if self.project is None or c is None:
+            return
+        ratio = self.map.devicePixelRatioF()
+        width, height = max(self.map.width(), 420), max(self.map.height(), 300)
+        png = comparison_map_png(self.project, c, width_px=round(width * ratio), height_px=round(height * ratio),
+                                 dpi=round(96 * ratio))
         if png is None:
             self.map.setText("No map: the project has no small areas or practice locations.")
-        else:
-            pixmap = QPixmap()
-            pixmap.loadFromData(png, "PNG")
-            self.map.setPixmap(pixmap.scaled(self.map.width(), self.map.height(),
-                                             Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
-            self._pixmap = pixmap
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        pixmap.setDevicePixelRatio(ratio)
+        self.map.setPixmap(pixmap)
+        self.drawn_size = (width, height)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001 — QResizeEvent
-        super().resizeEvent(event)
-        pixmap = getattr(self, "_pixmap", None)
-        if pixmap is not None:
-            self.map.setPixmap(pixmap.scaled(self.map.width(), self.map.height(),
-                                             Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.map and event.type() == QEvent.Type.Resize and self.comparison is not None:
+            self._redraw.start()             # once the user stops dragging
+        return super().eventFilter(watched, event)
 
     def save_pdf(self, path: str | None = None) -> str | None:
         if self.project is None or self.comparison is None:
