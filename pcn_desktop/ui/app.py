@@ -26,8 +26,7 @@ preload()      # the data stack before PySide6, which would read every one of it
 gc.freeze()    # and out of the collector's way (see run)
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl  # noqa: E402
-from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
+from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from .. import __version__  # noqa: E402
@@ -47,8 +46,8 @@ def application() -> QApplication:
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
         screenshot_pane: str = "window", scenario: str | None = None) -> int:
     app = application()
-    warm = QWebEnginePage()                 # starts Chromium's processes while we import
-    warm.load(QUrl("about:blank"))
+    from . import web_warmup                # noqa: PLC0415
+    web_warmup.start()                      # starts Chromium's processes while we import
     from . import startup                   # noqa: PLC0415 — deliberately after the warm-up
     # What the imports made lives as long as the app: frozen, the collector's passes (the
     # window's own collect-and-freeze of the project among them) no longer walk it all.
@@ -79,7 +78,7 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
             return 2
     window = startup.MainWindow(document, presentation=presentation)
     window.show()
-    warm.deleteLater()
+    web_warmup.discard()
     if screenshot:
         startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
         status = app.exec()

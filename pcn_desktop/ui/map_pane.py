@@ -26,6 +26,7 @@ from ..tempfiles import owned_temp_dir
 from .map_updates import can_update, select_script, update_payload, update_script
 from .document import Document
 from .workers import Progress, Task, start
+from . import web_warmup
 
 RERENDER_DELAY_MS = 1500
 DRAWN_POLL_MS = 50
@@ -85,6 +86,10 @@ class MapPane(QWidget):
         super().__init__(parent)
         self.document: Document | None = None
         self.view = QWebEngineView(self)
+        warm = web_warmup.adopt()         # its renderer process already running (see web_warmup)
+        if warm is not None:
+            warm.setParent(self.view)
+            self.view.setPage(warm)
         self.view.setAccessibleName("Map of practices and networks")
         settings = self.view.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
