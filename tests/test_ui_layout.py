@@ -15,7 +15,7 @@ from pcn_desktop.paths import resource
 from pcn_desktop.ui import layout
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui.main_window import MainWindow
-from pcn_desktop.ui.models.networks_model import SIZE
+from pcn_desktop.ui.models.networks_model import MARGIN, NAME, SIZE, STATE
 from pcn_desktop.ui.panes.networks_pane import TotalBarDelegate
 
 # 1366x768 at 100%, 125% and 150% display scaling, in logical pixels (what Qt lays out)
@@ -158,6 +158,35 @@ def test_a_longer_name_after_an_edit_widens_its_column(qtbot):
         w.close()
 
 
+def networks_whole(w: MainWindow) -> bool:
+    view = w.networks_pane.view
+    shown = [c for c in range(view.model().columnCount()) if not view.isColumnHidden(c)]
+    last = max(shown, key=view.columnViewportPosition)
+    return ({NAME, SIZE, MARGIN, STATE} <= set(shown)
+            and view.columnViewportPosition(last) + view.columnWidth(last) <= view.viewport().width())
+
+
+@pytest.mark.parametrize("size", [QSize(1366, 768), QSize(1284, 706)], ids=["screen", "framed"])
+def test_a_window_opened_in_presentation_mode_shows_every_networks_state(qtbot, size):
+    """`pcn-desktop --presentation` on a 1366x768 projector (the window framed inside it, or
+    the whole screen): the networks table is sized once the window is shown and the larger
+    type has reached its columns."""
+    w = MainWindow(sample_document(), presentation=True)
+    qtbot.addWidget(w)
+    w.resize(size)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        assert elided(w.networks_pane.view) == []
+        # the map's column is as wide as its widest dock needs: the findings' tab-mate too
+        for key in ("findings", "history"):
+            assert w.docks[key].minimumSizeHint().width() <= size.width() * 0.45, key
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
 def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot):
     w = open_window(qtbot, QSize(1366, 768))
     try:
@@ -171,6 +200,8 @@ def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot
         for key in ("networks", "findings"):
             assert w.docks[key].isVisible(), key
         assert elided(w.networks_pane.view) == [] and elided(w.findings_pane.view) == []
+        # every network's size, margin and state in view without scrolling sideways
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
         # the layout grew with the type: row heights follow the font
         assert w.networks_pane.view.verticalHeader().defaultSectionSize() >= QFontMetrics(
             QApplication.font()).height()

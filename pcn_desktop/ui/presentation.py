@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 
 from .layout import table_width
-from .models.networks_model import CODE
+from .models.networks_model import CODE, COUNT
 from .panes.fit import ColumnFitter
 
 SCALE = 1.5
@@ -51,7 +51,12 @@ def presentation_sizes(window: QMainWindow) -> None:
 
 def _resize_docks(window: QMainWindow) -> None:
     w, h = window.width(), window.height()
-    left = min(int(w * 0.55), table_width(window.networks_pane.view))
+    view = window.networks_pane.view
+    room = int(w * 0.55)
+    # a room reads each network's size and state: where the whole table does not fit beside
+    # the map, the practice count (also on the map) gives way rather than the state
+    view.setColumnHidden(COUNT, table_width(view) > room)
+    left = min(room, table_width(view))
     window.resizeDocks([window.docks["networks"]], [left], Qt.Orientation.Horizontal)
     window.resizeDocks([window.docks["findings"]], [int(h * 0.3)], Qt.Orientation.Vertical)
 
@@ -78,6 +83,7 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
         _scale_type(window, False)
         window.restoreState(state)
         window.networks_pane.view.setColumnHidden(CODE, False)
+        window.networks_pane.view.setColumnHidden(COUNT, False)
         window.statusBar().show()
     window.map_pane.view.setZoomFactor(1.25 if on else 1.0)   # the map keeps room for its shapes
     window.statusBar().showMessage("Presentation mode on" if on else "Presentation mode off", 3000)

@@ -48,12 +48,19 @@ class HistoryPane(QWidget):
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        filters = QHBoxLayout()
-        for widget in (self.network, self.scenario, self.who, self.use_since, self.since, self.text, self.count):
-            filters.addWidget(widget)
+        # Two rows, and lists no wider than a dozen characters: in one row at presentation
+        # type the filters made this tab (which shares a dock with the findings) over 600 px
+        # wide, and took that room from the networks table beside it.
+        for combo in (self.network, self.scenario):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(filters)
+        for row in ((self.network, self.scenario, self.who), (self.use_since, self.since, self.text, self.count)):
+            filters = QHBoxLayout()
+            for widget in row:
+                filters.addWidget(widget)
+            layout.addLayout(filters)
         layout.addWidget(self.table)
         for signal in (self.network.currentIndexChanged, self.scenario.currentIndexChanged):
             signal.connect(lambda _i: self.refresh(force=True))
