@@ -17,7 +17,8 @@ def run_window(argv: Sequence[str]) -> int:
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="open, wait until every pane (the map included) has drawn, save a PNG, exit")
     parser.add_argument("--screenshot-pane", default="window",
-                        choices=("window", "map", "findings", "networks", "practices", "properties"),
+                        choices=("window", "map", "findings", "networks", "practices", "properties", "funding",
+                                 "history"),
                         help="with --screenshot: grab only this pane (default: the whole window)")
     parser.add_argument("--presentation", action="store_true", help="larger fonts for a projector")
     parser.add_argument("--scenario", metavar="NAME", help="open on this scenario (default: the active one)")

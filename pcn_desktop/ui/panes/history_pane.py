@@ -45,9 +45,11 @@ class HistoryPane(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
+        # every column as wide as its text, scrolling sideways in a narrow pane rather than
+        # eliding what changed
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         # Two rows, and lists no wider than a dozen characters: in one row at presentation
         # type the filters made this tab (which shares a dock with the findings) over 600 px
         # wide, and took that room from the networks table beside it.
