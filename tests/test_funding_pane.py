@@ -106,3 +106,20 @@ def test_funding_settings_tab_writes_a_user_override(pane) -> None:
     widget.figures.item(row, 1).setText("52000")
     fig = policy_for("2020/21").roles["physician_associate"].maximum_at(policy_for("2020/21").first_month)
     assert (fig.value, fig.status) == (52000.0, "user")
+
+
+@pytest.mark.parametrize("width", [380, 620, 1000])
+def test_the_pane_fits_a_laptop_dock_and_its_chart_is_drawn_for_its_width(pane, qtbot, width) -> None:
+    """A 1366x768 laptop gives the pane 360-620 px: nothing in it may be wider (the chart
+    was a fixed 760 px and the ARRS line one unwrapped line, so the pane scrolled sideways)."""
+    from pcn_desktop.ui.funding_chart import STACKED_BELOW
+    from pcn_desktop.ui.funding_pane import CHART_HEIGHT
+    widget, project, stack, pushed = pane
+    assert widget.minimumSizeHint().width() <= 380
+    widget.resize(width, 1100)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.chart_width == widget.chart.width(), timeout=3000)
+    pixmap = widget.chart.pixmap()
+    assert round(pixmap.deviceIndependentSize().width()) == widget.chart.width() <= width
+    stacked = widget.chart.width() < STACKED_BELOW
+    assert (pixmap.height() > CHART_HEIGHT) == stacked

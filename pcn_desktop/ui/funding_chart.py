@@ -1,7 +1,7 @@
 """Funding charts drawn with matplotlib (Agg, no pyplot state) into a QPixmap.
 
-Left: each planned role's cost against what the scheme reimburses. Right: how much of the
-network's ARRS entitlement the plan uses.
+Left (or above, in a narrow pane): each planned role's cost against what the scheme
+reimburses. Right (or below): how much of the network's ARRS entitlement the plan uses.
 """
 from __future__ import annotations
 
@@ -12,14 +12,25 @@ from PySide6.QtGui import QPixmap
 from ..funding.model import NetworkFunding
 
 
+STACKED_BELOW = 600      # px: narrower than this, the two charts go one above the other
+
+
 def funding_chart(funding: NetworkFunding, width_px: int = 760, height_px: int = 260) -> QPixmap:
+    """The charts at ``width_px``; ``height_px`` is a row's height (two rows when stacked)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     dpi = 100
+    stacked = width_px < STACKED_BELOW
+    if stacked:
+        height_px = round(height_px * 1.6)
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
-    left, right = fig.subplots(1, 2, width_ratios=[3, 2])
+    if stacked:
+        left, right = fig.subplots(2, 1, height_ratios=[3, 1])
+    else:
+        left, right = fig.subplots(1, 2, width_ratios=[3, 2])
     roles = funding.roles
     if roles:
         names = [f"{r.label[:18]} {r.planned.wte:g}" for r in roles]
@@ -52,6 +63,7 @@ def funding_chart(funding: NetworkFunding, width_px: int = 760, height_px: int =
         share = 100 * used / entitlement if entitlement else 0.0
         right.set_xlabel(f"£{used:,.0f} of £{entitlement:,.0f} ({share:.0f}%)", fontsize=8)
         right.tick_params(axis="x", labelsize=7)
+        right.xaxis.set_major_locator(MaxNLocator(4))   # whole-pound figures collide when many
     right.set_yticks([])
     right.set_title("Entitlement used", fontsize=9)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain.commands import Command
 from ..domain.model import PlannedRole, Project
@@ -31,6 +31,10 @@ from .funding_chart import funding_chart
 PLAN_COLUMNS = ["Role", "WTE", "Start", "End", "Annual cost per WTE", "Months", "Cost", "Reimbursable", "Notes"]
 PLAN_EDITABLE = {0: "role", 1: "wte", 2: "start", 3: "end", 4: "annual_cost"}
 STREAM_COLUMNS = ["Stream", "Basis", "Units", "Amount (£)", "Paid to", "Status", "Source"]
+
+
+CHART_MIN_WIDTH = 320
+CHART_HEIGHT = 260
 
 
 def money(value: float | None) -> str:
@@ -94,7 +98,12 @@ class FundingPane(QWidget):
             edit.editingFinished.connect(lambda e=edit, f=field: self._input_edited(f, e))
             inputs.addRow(label, edit)
         self.streams = _table(STREAM_COLUMNS, "Payment streams")
+        # the source (a web address or a citation) whole, on one line: the table scrolls
+        # sideways to it rather than squeezing it into the room left
+        self.streams.horizontalHeader().setStretchLastSection(False)
+        self.streams.setWordWrap(False)
         self.arrs_label = QLabel(accessibleName="ARRS summary")
+        self.arrs_label.setWordWrap(True)      # a long line would widen the whole pane
         self.plan = _table(PLAN_COLUMNS, "Workforce plan")
         self.plan.itemChanged.connect(self._plan_edited)
         self.role_choice = QComboBox(accessibleName="Role to add")
@@ -105,6 +114,15 @@ class FundingPane(QWidget):
             buttons.addWidget(w)
         buttons.addStretch(1)
         self.chart = QLabel(accessibleName="Funding chart")
+        # drawn for the width it has (a fixed 760 px chart made a laptop's pane scroll sideways)
+        self.chart.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.chart.setMinimumWidth(CHART_MIN_WIDTH)
+        self.chart.installEventFilter(self)
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(150)
+        self._chart_timer.timeout.connect(self._draw_chart)
+        self.chart_width = 0                  # the width the chart was last drawn for
         network_tab = QWidget()
         nl = QVBoxLayout(network_tab)
         nl.addWidget(self.title)
@@ -177,6 +195,21 @@ class FundingPane(QWidget):
             return
         self.refresh()
         self.changed.emit(set(command.touched))
+
+    def _draw_chart(self) -> None:
+        if self.funding is None:
+            return
+        width = max(CHART_MIN_WIDTH, self.chart.width())
+        pixmap = funding_chart(self.funding, width_px=width, height_px=CHART_HEIGHT)
+        self.chart.setPixmap(pixmap)
+        self.chart.setFixedHeight(pixmap.height())
+        self.chart_width = width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.chart and event.type() == QEvent.Type.Resize and self.funding is not None
+                and self.chart.width() != self.chart_width):
+            self._chart_timer.start()           # once the pane stops changing size
+        return super().eventFilter(watched, event)
 
     def add_role(self) -> None:
         if self.network_id is None or self.policy is None:
@@ -295,7 +328,7 @@ class FundingPane(QWidget):
         _fill(self.plan, [[r.planned.role, f"{r.planned.wte:g}", r.planned.start, r.planned.end,
                            f"{r.planned.annual_cost:,.2f}", r.months, money(r.cost), money(r.reimbursable),
                            _notes(r)] for r in f.roles], set(PLAN_EDITABLE))
-        self.chart.setPixmap(funding_chart(f))
+        self._draw_chart()
         _fill(self.scenarios, [[row.title, row.roles, f"{row.wte:g}", money(row.plan_cost),
                                 money(row.reimbursable), money(row.entitlement), money(row.headroom),
                                 money(row.unfunded)]
