@@ -31,6 +31,8 @@ NATIONAL_AGREEMENT = "Network Contract Directed Enhanced Service (DES) Network A
 SHORT = 12
 _APPROVAL = re.compile(r"(?:agreed|approved) by (?P<by>.+?) on (?P<day>\d{1,2} [A-Z][a-z]+ \d{4})")
 
+NOT_RECORDED = "[not recorded]"     # what a document prints for a detail not yet recorded
+
 
 @dataclass(frozen=True)
 class MemberRow:
@@ -127,6 +129,10 @@ class AgreementData:
             "director_practice": (f"{d.practice_name} ({d.practice_code})" if d else ""),
             "payee_name": self.payee_name,
             "payee_code": self.payee_code,
+            # whole phrases, so that a clause never prints "()" for what is not recorded yet
+            "director": (f"{d.name} ({d.practice_name} ({d.practice_code}))" if d and d.name else NOT_RECORDED),
+            "payee": (f"{self.payee_name} ({self.payee_code})" if self.payee_name
+                      else self.payee_code or NOT_RECORDED),
             "schedule6_title": self.schedule6_title,
         }
 

@@ -13,14 +13,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
-from .agreement_data import AgreementData
+from .agreement_data import NOT_RECORDED, AgreementData
 from .clauses import ClauseTemplate, fill, paragraphs
 from .map_key import MapPicture, map_flowables
 from .pdf_style import FRAME_WIDTH, data_table, escape, key_values, styles
 from .print_text import largest_remainder, long_date, money, pennies
 
 W = FRAME_WIDTH
-NOT_RECORDED = "[not recorded]"
 
 
 def _amount(value: float | None) -> str:
