@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .processes import alive
+
 SUFFIXES = (".saving", ".saving-journal", ".saving-wal", ".saving-shm")
 STALE_AFTER_SECONDS = 3600
 
@@ -21,16 +23,9 @@ def temp_prefix(path: Path) -> str:
     return f"{path.name}.{os.getpid()}."
 
 
-def _alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True                                     # cannot ask safely: age decides
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _gone(pid: int) -> bool:
+    """The save's process has ended (never assumed off POSIX: there its age decides)."""
+    return os.name == "posix" and not alive(pid)
 
 
 def remove_stale_saves(path: Path) -> list[Path]:
@@ -50,7 +45,7 @@ def remove_stale_saves(path: Path) -> list[Path]:
         pid = int(middle[0]) if middle and middle[0].isdigit() else None
         try:
             old = now - leftover.stat().st_mtime > STALE_AFTER_SECONDS
-            if (pid is not None and pid != os.getpid() and not _alive(pid)) or old or pid is None:
+            if (pid is not None and pid != os.getpid() and _gone(pid)) or old or pid is None:
                 leftover.unlink()
                 removed.append(leftover)
         except OSError:

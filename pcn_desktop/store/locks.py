@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..domain.commands import current_user
+from .processes import alive
 
 SAVE_LOCK_STALE_SECONDS = 600.0     # no save takes this long: such a lock outlived its saver
 
@@ -77,7 +78,7 @@ def _read(path: Path, stale_after: float | None) -> LockInfo | None:
         if age < 5:
             return LockInfo("someone", "unknown", 0, datetime.now().isoformat(timespec="seconds"), "saving")
         return None
-    if info.is_here and not _alive(info.pid):
+    if info.is_here and not alive(info.pid):
         return None
     if stale_after is not None:
         try:
@@ -86,25 +87,6 @@ def _read(path: Path, stale_after: float | None) -> LockInfo | None:
         except OSError:
             return None
     return info
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # pragma: no cover — os.kill(pid, 0) would end the process on Windows
-        import ctypes
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
-        if handle:
-            ctypes.windll.kernel32.CloseHandle(handle)
-            return True
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ProjectLock:
