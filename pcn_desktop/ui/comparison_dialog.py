@@ -6,7 +6,7 @@ network. "Save PDF…" writes the workshop document for the option shown.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
                                QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHe
 from ..domain.model import Project
 from ..reports.comparison import Comparison, compare_scenarios
 from ..reports.comparison_map import comparison_map_png
+from .redraw_on_resize import RedrawOnResize
 
 
 def _table(headers: list[str], name: str, stretch: int = 0) -> QTableWidget:
@@ -79,12 +80,9 @@ class ComparisonDialog(QDialog):
         # the map is drawn for the label's own size (so its names print at a readable size, not
         # a big picture shrunk): the label must not grow to the picture it was given
         self.map.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self._redraw = QTimer(self)
-        self._redraw.setSingleShot(True)
-        self._redraw.setInterval(150)
-        self._redraw.timeout.connect(self._draw_map)
         self.drawn_size: tuple[int, int] | None = None
-        self.map.installEventFilter(self)       # the window or the splitter resized it
+        # the window or the splitter resized it
+        self._map_redraw = RedrawOnResize(self.map, self._draw_map, lambda: self.comparison is not None)
         self.moves = _table(["Practice", "Name", "From", "To", "Patients"], "Practices that move", 1)
         upper = QSplitter(Qt.Orientation.Horizontal, self)
         upper.addWidget(self.map)
@@ -176,11 +174,6 @@ class ComparisonDialog(QDialog):
         pixmap.setDevicePixelRatio(ratio)
         self.map.setPixmap(pixmap)
         self.drawn_size = (width, height)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.map and event.type() == QEvent.Type.Resize and self.comparison is not None:
-            self._redraw.start()             # once the user stops dragging
-        return super().eventFilter(watched, event)
 
     def save_pdf(self, path: str | None = None) -> str | None:
         if self.project is None or self.comparison is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -27,6 +27,7 @@ from ..funding.policy_store import available_years, policy_for, set_override, ye
 from ..funding.scenarios import compare_scenarios
 from ..settings import rule_settings_for
 from .funding_chart import funding_chart
+from .redraw_on_resize import RedrawOnResize
 
 PLAN_COLUMNS = ["Role", "WTE", "Start", "End", "Annual cost per WTE", "Months", "Cost", "Reimbursable", "Notes"]
 PLAN_EDITABLE = {0: "role", 1: "wte", 2: "start", 3: "end", 4: "annual_cost"}
@@ -117,12 +118,10 @@ class FundingPane(QWidget):
         # drawn for the width it has (a fixed 760 px chart made a laptop's pane scroll sideways)
         self.chart.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.chart.setMinimumWidth(CHART_MIN_WIDTH)
-        self.chart.installEventFilter(self)
-        self._chart_timer = QTimer(self)
-        self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(150)
-        self._chart_timer.timeout.connect(self._draw_chart)
         self.chart_width = 0                  # the width the chart was last drawn for
+        self._chart_redraw = RedrawOnResize(
+            self.chart, self._draw_chart,
+            lambda: self.funding is not None and self.chart.width() != self.chart_width)
         network_tab = QWidget()
         nl = QVBoxLayout(network_tab)
         nl.addWidget(self.title)
@@ -204,12 +203,6 @@ class FundingPane(QWidget):
         self.chart.setPixmap(pixmap)
         self.chart.setFixedHeight(pixmap.height())
         self.chart_width = width
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.chart and event.type() == QEvent.Type.Resize and self.funding is not None
-                and self.chart.width() != self.chart_width):
-            self._chart_timer.start()           # once the pane stops changing size
-        return super().eventFilter(watched, event)
 
     def add_role(self) -> None:
         if self.network_id is None or self.policy is None:
