@@ -142,20 +142,20 @@ def _label_moves(ax: Any, canvas: Any, labels: list[tuple[str, float, float]], o
                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=MOVED, lw=0.6, alpha=0.92))
 
     for text, x, y in sorted(labels, key=lambda item: (-item[2], item[1])):
-        chosen = fallback = None
+        fallback = None
         for dx, dy in _OFFSETS:
             trial = note(text, x, y, dx, dy)
             trial.draw(renderer)                # places its box, so the box can be measured
             box = trial.get_bbox_patch().get_window_extent(renderer)
-            trial.remove()
             inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
             if inside and not any(box.overlaps(t) for t in taken):
-                chosen = (dx, dy, box)
-                break
-            if chosen is None and inside:
+                break                           # kept where it is
+            trial.remove()
+            if fallback is None and inside:
                 fallback = (dx, dy, box)
-        dx, dy, box = chosen or fallback or (*_OFFSETS[0], None)   # no clear place: beside the dot
-        note(text, x, y, dx, dy)
+        else:                                   # no clear place: the nearest inside the frame
+            dx, dy, box = fallback or (*_OFFSETS[0], None)
+            note(text, x, y, dx, dy)
         if box is not None:
             taken.append(box)
             placed.append(box)
