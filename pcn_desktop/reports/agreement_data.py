@@ -112,6 +112,13 @@ class AgreementData:
             return f"{self.commissioner} ({self.commissioner_code})"
         return self.commissioner or self.commissioner_code
 
+    @property
+    def payee_label(self) -> str:
+        """The nominated payee as printed: name and code, the code alone, or not recorded."""
+        if self.payee_name:
+            return f"{self.payee_name} ({self.payee_code})"
+        return self.payee_code or NOT_RECORDED
+
     def placeholders(self) -> dict[str, str]:
         d = self.director
         return {
@@ -131,8 +138,7 @@ class AgreementData:
             "payee_code": self.payee_code,
             # whole phrases, so that a clause never prints "()" for what is not recorded yet
             "director": (f"{d.name} ({d.practice_name} ({d.practice_code}))" if d and d.name else NOT_RECORDED),
-            "payee": (f"{self.payee_name} ({self.payee_code})" if self.payee_name
-                      else self.payee_code or NOT_RECORDED),
+            "payee": self.payee_label,
             "schedule6_title": self.schedule6_title,
         }
 

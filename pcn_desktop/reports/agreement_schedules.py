@@ -117,9 +117,8 @@ def schedule_4(t: ClauseTemplate, d: AgreementData) -> list[Flowable]:
     s = styles()
     f = d.funding
     out = schedule_heading(t, d, "4") + _text(t, d, "4", "intro")
-    payee = f"{d.payee_name} ({d.payee_code})" if d.payee_name else (d.payee_code or NOT_RECORDED)
     out += [data_table(["Nominated payee", ""],
-                       [["Practice", payee], ["Contract year", d.contract_year or NOT_RECORDED],
+                       [["Practice", d.payee_label], ["Contract year", d.contract_year or NOT_RECORDED],
                         ["Lists counted at", long_date(d.counting_date) or NOT_RECORDED]],
                        [0.30 * W, 0.70 * W]),
             Paragraph("Payments to the network", s["h2"])]
