@@ -121,6 +121,7 @@ class AgreementData:
 
     def placeholders(self) -> dict[str, str]:
         d = self.director
+        practice = f"{d.practice_name} ({d.practice_code})" if d else ""
         return {
             "network_name": self.network_name,
             "network_code": self.network_code,
@@ -133,11 +134,11 @@ class AgreementData:
             "total_list": f"{self.total_list:,}",
             "counting_date": long_date(self.counting_date),
             "director_name": d.name if d else "",
-            "director_practice": (f"{d.practice_name} ({d.practice_code})" if d else ""),
+            "director_practice": practice,
             "payee_name": self.payee_name,
             "payee_code": self.payee_code,
             # whole phrases, so that a clause never prints "()" for what is not recorded yet
-            "director": (f"{d.name} ({d.practice_name} ({d.practice_code}))" if d and d.name else NOT_RECORDED),
+            "director": f"{d.name} ({practice})" if d and d.name else NOT_RECORDED,
             "payee": self.payee_label,
             "schedule6_title": self.schedule6_title,
         }
