@@ -21,7 +21,6 @@ from .main_window import MainWindow
 SCREENSHOT_TIMEOUT_MS = 30_000
 FRAME_POLL_MS = 15          # after the map has drawn, how often to look for it on screen
 SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
-PANES = ("window", "map", "findings", "networks", "practices", "properties", "funding", "history")
 
 
 def sample_document() -> Document:
