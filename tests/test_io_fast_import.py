@@ -40,7 +40,7 @@ def _normal_postcode_long_way(raw: str) -> str:
 
 def _long_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (epraccur, mapping, populations):
-        monkeypatch.setattr(module, "read_records", lambda _path: None)   # the careful readers
+        monkeypatch.setattr(module, "read_table", lambda _path: None)   # the careful readers
 
     def count_at(project: Project, at: date | None) -> None:
         if at != project.counting_date:

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def _parsed(path: Path):
     parsed = read_file(path)
     data = {k: v for k, v in vars(parsed).items() if k not in ("path", "summary")}
     for key in ("rows", "other_records"):              # epraccur records carry their line numbers
-        if key in data and isinstance(data[key], dict):
+        if key in data and isinstance(data[key], Mapping):
             data[key] = {c: r[1:] for c, r in data[key].items()}
     return data, parsed.summary.rows_read
 

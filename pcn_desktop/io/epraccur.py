@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
 
 from ..domain.model import Practice, PracticeStatus, Project
 from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import (PRACTICE_CODE, all_practice_codes, check_width, column, date_lookup, parse_date,
-                   practice_code, read_records, read_text_rows, stripped)
+from .text import (PRACTICE_CODE, Table, TableRecords, all_practice_codes, check_width, date_lookup, parse_date,
+                   practice_code, read_table, read_text_rows, stripped)
 
 WIDTH = 27
 GP_SETTINGS = {"4", "RO76"}
@@ -72,49 +72,53 @@ class Epraccur(ParsedFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "ODS practice catalogue (epraccur)")
         self.rows: dict[str, Row] = {}
-        self.other_records: dict[str, tuple[int, list[str]]] = {}   # not GP practices: (line, fields)
+        # not GP practices: (line, fields)
+        self.other_records: Mapping[str, tuple[int, list[str]]] = {}
 
     def read(self, careful: bool = False) -> "Epraccur":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
-        records = None if careful else read_records(self.path)
-        if records is None or not self._read_columns(records):
+        table = None if careful else read_table(self.path)
+        if table is None or not self._read_columns(table):
             self._read_rows()
         return self
 
-    def _read_columns(self, records: list[list[str]]) -> bool:
+    def _read_columns(self, table: Table) -> bool:
         """The same rows as ``_read_rows`` from a file with no problem; False at the first doubt."""
-        if not records or set(map(len, records)) != {WIDTH}:
+        if not table.height or table.width != WIDTH:
             return False
-        keys = stripped(column(records, 0), upper=True)
-        if len(set(keys)) != len(keys):
-            return False
-        setting = column(records, 25)
+        keys = stripped(table.column(0), upper=True)
+        if len(set(keys)) != len(keys) or "" in keys:
+            return False                     # a blank record, which the careful reader skips
+        setting = table.column(25)
         is_gp = {v: v.strip().upper() in GP_SETTINGS for v in set(setting)}
         wanted = list(map(is_gp.__getitem__, setting))
-        gp = list(compress(records, wanted))
         codes = list(compress(keys, wanted))
-        status_of = {v: STATUS.get(v.strip().upper()) for v in set(column(gp, 12))}
-        statuses = list(map(status_of.__getitem__, column(gp, 12)))
-        opened, closed = column(gp, 10), column(gp, 11)
+        # the columns kept, of the GP practices only
+        name, *address, postcode, opened, closed, status, commissioner = table.columns(
+            (1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14), wanted)
+        status_of = {v: STATUS.get(v.strip().upper()) for v in set(status)}
+        statuses = list(map(status_of.__getitem__, status))
         dates = date_lookup(opened + closed)
         if not all_practice_codes(codes) or None in statuses or dates is None:
             return False
-        lines = list(compress(range(1, len(records) + 1), wanted))
+        lines = list(compress(range(1, table.height + 1), wanted))
         unwanted = [not w for w in wanted]
-        self.other_records = dict(zip(compress(keys, unwanted),
-                                      zip(compress(range(1, len(records) + 1), unwanted), compress(records, unwanted))))
-        addresses = [tuple(filter(None, map(str.strip, f[4:9]))) for f in gp]
-        self.rows = dict(zip(codes, map(Row._make, zip(
-            lines, stripped(column(gp, 1)), addresses, stripped(column(gp, 9)),
+        self.other_records = TableRecords(table, dict(zip(compress(keys, unwanted),
+                                                          compress(range(table.height), unwanted))))
+        addresses = map(tuple, map(filter, repeat(None), zip(*map(stripped, address))))
+        self.rows = dict(zip(codes, map(tuple.__new__, repeat(Row), zip(
+            lines, stripped(name), addresses, stripped(postcode),
             map(dates.__getitem__, opened), map(dates.__getitem__, closed), statuses,
-            stripped(column(gp, 14), upper=True)))))
-        self.summary.rows_read = len(records)
-        if len(gp) < len(records):
-            self.summary.skip(NOT_GP, len(records) - len(gp))
+            stripped(commissioner, upper=True)))))
+        self.summary.rows_read = table.height
+        if len(codes) < table.height:
+            self.summary.skip(NOT_GP, table.height - len(codes))
         return True
 
     def _read_rows(self) -> None:
-        path, rows, summary, others = self.path, self.rows, self.summary, self.other_records
+        others: dict[str, tuple[int, list[str]]] = {}
+        self.other_records = others
+        path, rows, summary = self.path, self.rows, self.summary
         seen: dict[str, int] = {}
 
         def consume(records) -> None:

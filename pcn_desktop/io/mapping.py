@@ -32,8 +32,8 @@ from .plausible import check_coordinates, check_count, check_list_date, coordina
     list_date_plausible
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import (all_practice_codes, check_width, column, commissioner_code, count_lookup, date_lookup,
-                   find_column, norm_header, parse_count, parse_date, practice_code, read_records,
+from .text import (Table, all_practice_codes, check_width, commissioner_code, count_lookup, date_lookup,
+                   find_column, norm_header, parse_count, parse_date, practice_code, read_table,
                    read_text_rows, stripped)
 
 PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
@@ -110,33 +110,31 @@ class Mapping(ParsedFile):
 
     def read(self, careful: bool = False) -> "Mapping":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
-        records = None if careful else read_records(self.path)
-        if records is None or not self._read_columns(records):
+        table = None if careful else read_table(self.path)
+        if table is None or not self._read_columns(table):
             read_text_rows(self.path, self._consume)
         if self.rows and all(commissioner_code(r.commissioner) == "" for r in self.rows):
             # labels such as "BwD" are not ODS codes: not stored
             self.rows = [r._replace(commissioner="") for r in self.rows]
         return self
 
-    def _read_columns(self, records: list[list[str]]) -> bool:
+    def _read_columns(self, table: Table) -> bool:
         """The same rows as ``_consume`` from a file with no problem; False at the first doubt."""
-        if not records:
+        if table.height < 2 or table.width < 0:
             return False
-        head, rows = records[0], records[1:]
+        head, body = table.record(0), [False] + [True] * (table.height - 1)
+        height = table.height - 1
         col = _columns(head)
-        if set(map(len, rows)) - {len(head)}:
-            return False                   # also a blank row, which the careful reader skips
-
         texts: dict[str, list[str]] = {}
 
         def text(key: str) -> list[str]:
             # each column is asked for more than once: stripped once
             found = texts.get(key)
             if found is None:
-                found = texts[key] = stripped(column(rows, col[key])) if col[key] is not None else [""] * len(rows)
+                found = texts[key] = stripped(table.column(col[key], body)) if col[key] is not None else [""] * height
             return found
 
-        codes = stripped(column(rows, col["code"]), upper=True)
+        codes = stripped(table.column(col["code"], body), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
             return False
         lats, lons, sizes = text("lat"), text("lon"), text("size")
@@ -156,13 +154,13 @@ class Mapping(ParsedFile):
             return False                     # the careful reader names the row and the cause
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
         self.rows = list(map(Row._make, zip(
-            range(2, len(rows) + 2), codes, stripped(text("netcode"), upper=True),
+            range(2, height + 2), codes, stripped(text("netcode"), upper=True),
             map(networks.__getitem__, text("net")), text("name"), text("postcode"),
             map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
             [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")),
             map(statuses.__getitem__, text("status")), map(closed.__getitem__, text("closed")), text("kind"),
             map(closed.__getitem__, text("opened")))))
-        self.summary.rows_read = len(rows)
+        self.summary.rows_read = height
         return True
 
     def _consume(self, records) -> None:

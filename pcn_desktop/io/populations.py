@@ -28,8 +28,8 @@ from .limits import import_limits
 from .plausible import check_count, check_list_date, counts_in_range, list_date_plausible
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
-from .text import (all_practice_codes, check_width, column, count_lookup, date_lookup, find_column, norm_header,
-                   parse_count, parse_date, practice_code, read_records, read_text_rows, stripped)
+from .text import (Table, all_practice_codes, check_width, count_lookup, date_lookup, find_column, norm_header,
+                   parse_count, parse_date, practice_code, read_table, read_text_rows, stripped)
 
 CODE = ("code", "org_code", "practice_code", "practice")
 COUNT = ("number_of_patients", "abs_pop", "patients", "pop")
@@ -67,35 +67,39 @@ class Populations(ParsedFile):
 
     def read(self, careful: bool = False) -> "Populations":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
-        records = None if careful else read_records(self.path)
-        if records is None or not self._read_columns(records):
+        table = None if careful else read_table(self.path)
+        if table is None or not self._read_columns(table):
             read_text_rows(self.path, self._consume)
         if self.by_age:
             self.summary.kind = "single-age populations (summed per practice)"
         self.order = ORDER_POPULATIONS if self.by_age else ORDER_LIST_SIZES
         return self
 
-    def _read_columns(self, records: list[list[str]]) -> bool:
+    def _read_columns(self, table: Table) -> bool:
         """The same totals and places as ``_consume`` from a file with no problem; False at the first doubt."""
-        if not records:
+        if table.height < 2 or table.width < 0:
             return False
-        head, rows = records[0], records[1:]
+        head, body = table.record(0), [False] + [True] * (table.height - 1)
+        height = table.height - 1
         ci, ni, di, gi, pi, si, ai = _columns(head)
-        if set(map(len, rows)) - {len(head)}:
-            return False
-        codes = stripped(column(rows, ci), upper=True)
-        counts = count_lookup(column(rows, ni))
-        dates = date_lookup(column(rows, di)) if di is not None else {}
+
+        def column(index: int | None) -> list[str] | None:
+            return None if index is None else table.column(index, body)
+
+        codes = stripped(column(ci), upper=True)
+        number, when_text = column(ni), column(di)
+        counts = count_lookup(number)
+        dates = date_lookup(when_text) if di is not None else {}
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
         if not counts_in_range(counts.values(), most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
-        whens = list(map(dates.__getitem__, column(rows, di))) if di is not None else [None] * len(rows)
-        ns = [abs(counts[v]) for v in column(rows, ni)]
-        sexes = stripped(column(rows, si), upper=True) if si is not None else ["ALL"] * len(rows)
-        ages = stripped(column(rows, ai), upper=True) if ai is not None else ["ALL"] * len(rows)
+        whens = list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
+        ns = list(map(abs, map(counts.__getitem__, number)))
+        sexes = stripped(column(si), upper=True) if si is not None else ["ALL"] * height
+        ages = stripped(column(ai), upper=True) if ai is not None else ["ALL"] * height
         whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
         detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
         keys = list(zip(codes, whens))
@@ -108,16 +112,16 @@ class Populations(ParsedFile):
         used = [w or d for w, d in zip(whole_row, detail_row)]
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
-            ccgs = stripped(column(rows, gi), upper=True) if gi is not None else [""] * len(rows)
-            for code, place in zip(compress(codes, used), compress(zip(stripped(column(rows, pi)), ccgs), used)):
+            ccgs = stripped(column(gi), upper=True) if gi is not None else [""] * height
+            for code, place in zip(compress(codes, used), compress(zip(stripped(column(pi)), ccgs), used)):
                 places.setdefault(code, place)
             if any(not postcode for postcode, _ in places.values()):
                 return False
         self.dated, self.by_age, self.places = di is not None, not whole, places
         self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
-        self.summary.rows_read = len(rows)
-        if len(rows) > sum(used):
-            self.summary.skip(SUBTOTAL, len(rows) - sum(used))
+        self.summary.rows_read = height
+        if height > sum(used):
+            self.summary.skip(SUBTOTAL, height - sum(used))
         return True
 
     def _consume(self, records) -> None:

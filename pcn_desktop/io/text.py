@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping as MappingABC
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
@@ -163,6 +165,233 @@ def _split_lines(text: str) -> list[list[str]] | None:
         for i, fields in zip(quoted, parsed):
             rows[i] = fields
     return rows
+
+
+class Table:
+    """A CSV file's records held column-wise, for the fast readers: record ``i`` is line ``i + 1``.
+
+    Made by ``read_table`` only when the csv module (strict) would give exactly these records,
+    each on one line. A record whose fields are all blank is kept (the careful reader skips
+    it): every fast reader refuses a blank key, which sends such a file to the careful reader.
+    ``rows`` selects records with one flag each (as ``itertools.compress``).
+    """
+
+    height: int
+    width: int
+
+    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
+        raise NotImplementedError
+
+    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+        return [self.column(i, rows) for i in indexes]
+
+    def record(self, i: int) -> list[str]:
+        raise NotImplementedError
+
+
+class _RecordsTable(Table):
+    """Records split line by line (``read_records``)."""
+
+    def __init__(self, records: list[list[str]]) -> None:
+        self.records, self.height = records, len(records)
+        widths = set(map(len, records))
+        self.width = widths.pop() if len(widths) == 1 else -1
+
+    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
+        records = self.records if rows is None else compress(self.records, rows)
+        return list(map(itemgetter(index), records))
+
+    def record(self, i: int) -> list[str]:
+        return self.records[i]
+
+
+class _PlainTable(Table):
+    """A text with no quote at all, split once: the fields of every record in one list, each
+    record followed by a NUL marker (a NUL cannot be in the text, so markers are only these)."""
+
+    def __init__(self, fields: list[str], height: int, width: int) -> None:
+        self.fields, self.height, self.width = fields, height, width
+
+    escaped = False                           # commas of quoted fields are \x01 in ``fields``
+
+    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
+        values = self.fields[index::self.width + 1]
+        if rows is not None:
+            values = list(compress(values, rows))
+        return _unescaped(values) if self.escaped else values
+
+    def record(self, i: int) -> list[str]:
+        start = i * (self.width + 1)
+        fields = self.fields[start:start + self.width]
+        return _unescaped(fields) if self.escaped else fields
+
+
+def _unescaped(values: list[str]) -> list[str]:
+    if "\x01" not in "".join(values):
+        return values
+    return [v.replace("\x01", ",") if "\x01" in v else v for v in values]
+
+
+class _QuotedTable(Table):
+    """A text whose every field is quoted and holds no quote: each field is the bytes between
+    two quotes, found by numpy, and made text only for the columns and records asked for."""
+
+    def __init__(self, data, starts, ends) -> None:
+        self.data, self.starts, self.ends = data, starts, ends        # bytes, uint8 array, 2-D offsets
+        self.height, self.width = starts.shape
+
+    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
+        return self.columns([index], rows)[0]
+
+    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+        import numpy as np
+        starts, ends = self.starts[:, indexes], self.ends[:, indexes]
+        if rows is not None:
+            chosen = np.fromiter(rows, bool, len(starts))
+            starts, ends = starts[chosen], ends[chosen]
+        if not starts.size:
+            return [[] for _ in indexes]
+        # each field with its closing quote, back to back, record by record: one split on the quotes
+        starts, ends = starts.ravel(), ends.ravel()
+        lengths = ends + 1 - starts
+        offsets = np.cumsum(lengths) - lengths
+        at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
+        fields = self.data[at].tobytes().decode("utf-8").split('"')
+        return [fields[i:-1:len(indexes)] for i in range(len(indexes))]
+
+    def record(self, i: int) -> list[str]:
+        raw = bytes(self.data[self.starts[i, 0]:self.ends[i, -1]])
+        return raw.decode("utf-8").split('","')
+
+
+class TableRecords(MappingABC):
+    """Key -> (line, fields) of chosen records of a table, each split only when asked for
+    (a reader keeps thousands it rarely needs); equal to the dict the careful reader makes."""
+
+    def __init__(self, table: Table, index: dict[str, int]) -> None:
+        self._table, self._index = table, index
+
+    def __getitem__(self, key: str) -> tuple[int, list[str]]:
+        i = self._index[key]
+        return i + 1, self._table.record(i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def read_table(path: Path) -> Table | None:
+    """The records of a UTF-8 CSV file, column-wise, when the csv module would read them each
+    on one line (else None, and the careful reader ``read_text_rows`` names any problem).
+
+    Two shapes of national file are taken whole, without a Python step per record: text with
+    no quote (the NHS Digital extracts), split once; and text whose every field is quoted
+    with no quote inside (ODS epraccur), whose fields numpy finds between the quotes. Any
+    other text goes line by line through ``read_records``.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = data.decode("utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return None
+    if not text or "\x00" in text:
+        return None                           # the careful reader names a NUL byte's row
+    if '"' not in text:
+        return _plain(text)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    found = _quoted(body) if text[0] == '"' else None
+    if found is None and "\x01" not in text:
+        found = _some_quoted(body)
+    if found is not None:
+        return found
+    records = read_records(path)
+    return None if records is None else _RecordsTable(records)
+
+
+def _plain(text: str) -> Table | None:
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None                       # a lone carriage return: the csv module's line rules
+        text = text.replace("\r\n", "\n")
+    if text[-1] != "\n":
+        text += "\n"
+    if text[0] == "\n" or "\n\n" in text:
+        return None                           # a blank line: the careful reader skips it
+    height = text.count("\n")
+    fields = text[:-1].replace("\n", ",\x00,").split(",")
+    width = fields.index("\x00") if height > 1 else len(fields)
+    if len(fields) != height * (width + 1) - 1 or fields[width::width + 1].count("\x00") != height - 1:
+        return None                           # records of several widths: refused with their row
+    if len(text) > csv.field_size_limit() and max(map(len, fields)) > csv.field_size_limit():
+        return None
+    return _PlainTable(fields, height, width)
+
+
+def _some_quoted(data: bytes) -> Table | None:
+    """Text where some fields are quoted, each a whole field with no quote or line end in it
+    (a name holding a comma): read as quote-free text once the quotes are dropped and the
+    commas inside them stood for by \x01 (not in the text), put back in the columns asked for."""
+    import numpy as np
+    raw = np.frombuffer(data, np.uint8)
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) % 2:
+        return None
+    opens, closes = quotes[0::2], quotes[1::2]
+    before = raw[np.maximum(opens - 1, 0)]
+    after = raw[np.minimum(closes + 1, len(raw) - 1)]
+    if not (((before == 44) | (before == 10)) | (opens == 0)).all() or \
+            not (((after == 44) | (after == 10) | (after == 13)) | (closes == len(raw) - 1)).all():
+        return None
+    breaks = np.flatnonzero((raw == 10) | (raw == 13))
+    if not (np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all():
+        return None                           # a quoted line end: a record spanning lines
+    commas = np.flatnonzero(raw == 44)
+    inside = np.searchsorted(opens, commas, side="right") - 1
+    quoted = commas[(inside >= 0) & (closes[np.maximum(inside, 0)] > commas)]
+    plain = raw.copy()
+    plain[quoted] = 1
+    keep = np.ones(len(raw), bool)
+    keep[quotes] = False
+    found = _plain(plain[keep].tobytes().decode("utf-8"))
+    if found is not None:
+        found.escaped = len(quoted) > 0
+    return found
+
+
+def _quoted(data: bytes) -> Table | None:
+    import numpy as np
+    raw = np.frombuffer(data, np.uint8)
+    if raw[-1] != 10:
+        raw = np.frombuffer(data + b"\n", np.uint8)
+    returns = np.flatnonzero(raw == 13)
+    if len(returns) and not (raw[np.minimum(returns + 1, len(raw) - 1)] == 10).all():
+        return None                           # a lone carriage return
+    quotes = np.flatnonzero(raw == 34)
+    newlines = np.flatnonzero(raw == 10)
+    height = len(newlines)
+    first_quotes = int(np.searchsorted(quotes, newlines[0]))
+    width = first_quotes // 2
+    if not width or first_quotes % 2 or len(quotes) != 2 * width * height:
+        return None
+    opens, closes = quotes[0::2], quotes[1::2]
+    # after each closing quote a comma, or at the record's end its line end; before each
+    # opening quote the start, a comma or a line end; no line end inside a field
+    after = raw[closes + 1].reshape(height, width)
+    ends_line = (after[:, -1] == 10) | ((after[:, -1] == 13) & (raw[np.minimum(closes[width - 1::width] + 2,
+                                                                          len(raw) - 1)] == 10))
+    if opens[0] != 0 or not (after[:, :-1] == 44).all() or not ends_line.all():
+        return None
+    # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields
+    gaps = np.append(opens[1:] - closes[:-1], 2).reshape(height, width)
+    crlf = raw[closes[width - 1::width] + 1] == 13
+    if not (gaps[:, :-1] == 2).all() or not (gaps[:-1, -1] == np.where(crlf[:-1], 3, 2)).all():
+        return None
+    if int((closes - opens).max()) > csv.field_size_limit():
+        return None
+    return _QuotedTable(raw, (opens + 1).reshape(height, width), closes.reshape(height, width))
 
 
 def column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
