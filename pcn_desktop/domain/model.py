@@ -215,7 +215,10 @@ class Project(ScenarioHolder):
         for m in memberships:
             code, network_id = m.practice_code, m.network_id
             by_net = current.get(code)
-            if not m.in_force(at) or (by_net is not None and network_id in by_net):
+            # in_force(at), spelt out: an import adds thousands
+            if (m.end is not None if at is None else not ((m.start is None or m.start <= at)
+                                                          and (m.end is None or m.end >= at))) \
+                    or (by_net is not None and network_id in by_net):
                 history.append(m)
                 continue
             if by_net is None:
@@ -271,6 +274,14 @@ class Project(ScenarioHolder):
     def networks_of(self, practice_code: str) -> list[str]:
         """Ids of every network the practice is currently a member of (normally one)."""
         return list(self._current.get(practice_code, {}))
+
+    def in_a_network(self, practice_code: str) -> bool:
+        """``bool(networks_of(code))`` without making the list (an import asks for every practice)."""
+        return bool(self._current.get(practice_code))
+
+    def first_networks(self, practice_codes: Iterable[str]) -> set[str]:
+        """``{networks_of(code)[0]}`` over the practices that are in a network, in one pass."""
+        return {next(iter(by_net)) for by_net in map(self._current.get, practice_codes) if by_net}
 
     def network_of(self, practice_code: str) -> Network | None:
         ids = self.networks_of(practice_code)

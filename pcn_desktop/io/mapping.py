@@ -22,6 +22,7 @@ for a practice it describes.
 from __future__ import annotations
 
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -153,7 +154,7 @@ class Mapping(ParsedFile):
                 not all(coordinates_plausible(numbers[a], numbers[b]) for a, b in set(zip(lats, lons))):
             return False                     # the careful reader names the row and the cause
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
-        self.rows = list(map(Row._make, zip(
+        self.rows = list(map(tuple.__new__, repeat(Row), zip(
             range(2, height + 2), codes, stripped(text("netcode"), upper=True),
             map(networks.__getitem__, text("net")), text("name"), text("postcode"),
             map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
@@ -260,7 +261,7 @@ class Mapping(ParsedFile):
         ccg_of = {text: commissioner_code(text) for text in {r.commissioner for r in kept}}
         described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
-        joins: list[tuple[str, str]] = []
+        joined: list[str] = []
         for r in kept:            # ~6,500 rows of a national file: kept to plain lookups
             code = r.code
             p = practices.get(code)
@@ -285,15 +286,17 @@ class Mapping(ParsedFile):
                 list_sizes[code][when] = r.list_size
                 sizes_set.add((code, when))
             if r.network_code or r.network_name:
-                joins.append((code, run.network(project, r.network_code, r.network_name, ccg).id))
-        # joined after every row is read (a join reads neither practices nor networks):
-        # in the rows' order, so the project's memberships are in the same order either way
-        run.join_all(project, joins)
-        assigned = len(joins)
-        summary.practices.update(r.code for r in kept)
+                joined.append(code)
+        # networks found and joined after every row is read (neither reads practices): in the
+        # rows' order, so the project's networks and memberships are in the same order either way
+        assigning = [r for r in kept if r.network_code or r.network_name]
+        ids = run.network_ids(project, [(r.network_code, r.network_name, ccg_of[r.commissioner]) for r in assigning])
+        run.join_all(project, list(zip(joined, ids)))
+        assigned = len(joined)
+        codes = [r.code for r in kept]
+        summary.practices.update(codes)
         summary.kept = len(kept)
-        networks_of = project.networks_of
-        networks = {ids[0] for ids in map(networks_of, (r.code for r in kept)) if ids}
+        networks = project.first_networks(codes)
         summary.notes.append(f"{assigned:,} practices assigned to {len(networks):,} networks")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]

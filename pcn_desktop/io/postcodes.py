@@ -29,14 +29,15 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy as np
 
 from ..domain.model import Project
-from .text import normal_postcode
+from .text import _NORMAL_POSTCODE, normal_postcode
 
 CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
 TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
@@ -163,33 +164,55 @@ def _save(cache: Path, target: Path, table: np.ndarray) -> None:
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:
     """BNG easting/northing of each postcode found with real coordinates."""
     wanted = list(filter(_KEY.match, set(postcodes)))
+    eastings, northings = _find(wanted)
+    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
+    return dict(zip(compress(wanted, hit.tolist()), zip(eastings[hit].tolist(), northings[hit].tolist())))
+
+
+def _find(wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Easting and northing of each postcode (each one a ``_KEY`` match), 0 and 0 when not found."""
     if not wanted:
-        return {}
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
     keys = np.array(wanted, dtype="S8")
     # The area is the first one or two letters, lower-cased as the files are named.
     head = keys.view(np.uint8).reshape(len(keys), 8)[:, :2] | 0x20
     second = np.where((head[:, 1] >= ord("a")) & (head[:, 1] <= ord("z")), head[:, 1], 0)
-    code = head[:, 0].astype(np.int32) * 256 + second
-    order = np.argsort(code, kind="stable")
-    starts = np.flatnonzero(np.diff(code[order], prepend=-1))
-    groups = {bytes(head[order[i]][:1 + bool(second[order[i]])]).decode(): order[i:j]
-              for i, j in zip(starts.tolist(), [*starts[1:].tolist(), len(order)])}
-    cold = [a for a in groups if a not in _tables]
+    code = np.unique(head[:, 0].astype(np.int32) * 256 + second)
+    areas = [chr(c >> 8) + (chr(c & 0xFF) if c & 0xFF else "") for c in code.tolist()]
+    cold = [a for a in areas if a not in _tables]
     if len(cold) > 4:                  # zlib and numpy release the GIL: read areas side by side
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(_area, cold))
+    for area in cold:
+        _area(area)
+    table = _merged()
     numbers = _as_int(keys)
-    eastings, northings = np.zeros(len(keys), np.int32), np.zeros(len(keys), np.int32)
-    for area, rows in groups.items():
-        table = _area(area)
-        if len(table.keys):
-            mine = numbers[rows]
-            at = np.minimum(np.searchsorted(table.keys, mine), len(table.keys) - 1)
-            found = table.keys[at] == mine
-            eastings[rows] = np.where(found, table.eastings[at], 0)
-            northings[rows] = np.where(found, table.northings[at], 0)
-    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
-    return dict(zip(compress(wanted, hit.tolist()), zip(eastings[hit].tolist(), northings[hit].tolist())))
+    if not len(table.keys):
+        return np.zeros(len(keys), np.int32), np.zeros(len(keys), np.int32)
+    at = np.minimum(np.searchsorted(table.keys, numbers), len(table.keys) - 1)
+    found = table.keys[at] == numbers
+    return np.where(found, table.eastings[at], 0), np.where(found, table.northings[at], 0)
+
+
+_merged_tables: list[tuple[dict, tuple[str, ...], _Area]] = []    # the one merged table last made
+
+
+def _merged() -> _Area:
+    """Every area read so far in one table sorted by postcode (one search for all postcodes,
+    not one per area); made again only when another area has been read."""
+    names = tuple(sorted(_tables))
+    if _merged_tables and _merged_tables[0][0] is _tables and _merged_tables[0][1] == names:
+        return _merged_tables[0][2]
+    parts = [_tables[name] for name in names]
+    keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
+    eastings = np.concatenate([p.eastings for p in parts]) if parts else np.zeros(0, np.int32)
+    northings = np.concatenate([p.northings for p in parts]) if parts else np.zeros(0, np.int32)
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
+        order = np.argsort(keys, kind="stable")    # areas' postcodes interleave: sort them together
+        keys, eastings, northings = keys[order], eastings[order], northings[order]
+    merged = _Area(keys, eastings, northings)
+    _merged_tables[:] = [(_tables, names, merged)]
+    return merged
 
 
 def _round6(values: np.ndarray) -> list[float]:
@@ -227,13 +250,20 @@ def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     """Give coordinates to the named practices that have a postcode and none yet.
     Returns the codes that remain without coordinates."""
     practices = project.practices
-    wanted = [practices[c] for c in codes if c in practices]
+    wanted = list(filter(None, map(practices.get, codes)))
     # has_location, spelt out: this runs for every practice of a national import
     todo = [p for p in wanted if (p.latitude is None or p.longitude is None) and p.postcode.strip()]
-    normal = {raw: normal_postcode(raw) for raw in {p.postcode for p in todo}}
-    points = _lat_longs(normal.values())
-    for p in todo:
-        hit = points.get(normal[p.postcode])
-        if hit is not None:
-            p.latitude, p.longitude = hit
+    raw = list(map(attrgetter("postcode"), todo))
+    normal = [r if plain else normal_postcode(r) for r, plain in zip(raw, map(_NORMAL_POSTCODE.fullmatch, raw))]
+    distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
+    eastings, northings = _find(distinct)
+    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
+    if hit.any():
+        lons, lats = _transformer().transform(eastings[hit].astype(float), northings[hit].astype(float))
+        points = dict(zip(compress(distinct, hit.tolist()), zip(_round6(lats), _round6(lons))))
+        found = list(map(points.get, normal))
+        located = list(compress(todo, found))
+        points_found = list(filter(None, found))
+        list(map(setattr, located, repeat("latitude"), map(itemgetter(0), points_found)))
+        list(map(setattr, located, repeat("longitude"), map(itemgetter(1), points_found)))
     return {p.code for p in wanted if p.latitude is None or p.longitude is None}

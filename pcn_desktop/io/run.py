@@ -13,6 +13,7 @@ import gc
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -104,6 +105,11 @@ class ImportRun:
                 self._networks[args] = net
         return net
 
+    def network_ids(self, project: Project, wanted: Iterable[tuple[str, str, str]]) -> list[str]:
+        """``network(project, code, name, commissioner).id`` of each (code, name, commissioner), in order."""
+        known, network = self._networks.get, self.network
+        return [(known(args) or network(project, *args)).id for args in wanted]
+
     def _network(self, project: Project, code: str, name: str, commissioner: str) -> Network:
         code = code.strip().upper()
         name = " ".join(name.split())
@@ -147,7 +153,13 @@ class ImportRun:
     def join_all(self, project: Project, joins: Iterable[tuple[str, str]]) -> None:
         """``join(project, code, network_id)`` for each pair in order. A practice in no network
         yet (every practice of a first national import) is added in bulk: nothing to replace."""
-        current = project.networks_of
+        joins = list(joins)
+        codes = [code for code, _ in joins]
+        if len(set(codes)) == len(codes) and not any(map(project.in_a_network, codes)):
+            # every practice new to networks, each once (a national list): nothing to replace
+            project.add_memberships(list(map(Membership, codes, map(itemgetter(1), joins))))
+            return
+        current = project.in_a_network
         fresh: list[Membership] = []
         pending: set[str] = set()
         for code, network_id in joins:

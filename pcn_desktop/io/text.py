@@ -325,9 +325,17 @@ def _plain(text: str) -> Table | None:
     width = fields.index("\x00") if height > 1 else len(fields)
     if len(fields) != height * (width + 1) - 1 or fields[width::width + 1].count("\x00") != height - 1:
         return None                           # records of several widths: refused with their row
-    if len(text) > csv.field_size_limit() and max(map(len, fields)) > csv.field_size_limit():
-        return None
+    if len(text) > csv.field_size_limit() and _longest_line(text) > csv.field_size_limit() and \
+            max(map(len, fields)) > csv.field_size_limit():
+        return None                           # the csv module refuses a field so long
     return _PlainTable(fields, height, width)
+
+
+def _longest_line(text: str) -> int:
+    """At least the length of the longest line (in UTF-8 bytes, never fewer than characters)."""
+    import numpy as np
+    ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), np.uint8) == 10)
+    return int(np.diff(ends, prepend=-1).max()) if len(ends) else len(text)
 
 
 def _some_quoted(data: bytes) -> Table | None:
