@@ -174,22 +174,29 @@ class Epraccur(ParsedFile):
         summary, practices, known = self.summary, project.practices, run.claimed
         skipped: Counter[str] = Counter()
         kept: list[str] = []
-        for code, row in self.rows.items():
-            if code not in practices and code not in known:      # _keep, inlined: ~8,000 rows
-                reason = self._keep(code, row, project, run)
-                if reason is not None:
-                    skipped[reason] += 1
-                    continue
+        fresh: list[tuple[str, Row]] = []
+        for code, row in self.rows.items():      # ~8,600 rows: plain lookups
             p = practices.get(code)
             if p is None:
-                practices[code] = Practice(code, row.name, row.address, row.postcode, None, None,
-                                           row.status, row.opened, row.closed, row.commissioner)
+                if code not in known:
+                    reason = self._keep(code, row, project, run)
+                    if reason is not None:
+                        skipped[reason] += 1
+                        continue
+                fresh.append((code, row))
             else:
                 if p.postcode != row.postcode:
                     p.latitude = p.longitude = None
                 p.name, p.address, p.postcode = row.name, row.address, row.postcode
                 p.opened, p.closed, p.status, p.commissioner = row.opened, row.closed, row.status, row.commissioner
             kept.append(code)
+        if fresh:
+            # new practices made in one pass; added in the rows' order, as one at a time would
+            codes, rows = zip(*fresh)
+            _line, names, addresses, postcodes, opened, closed, statuses, commissioners = zip(*rows)
+            none = repeat(None)
+            practices.update(zip(codes, map(Practice, codes, names, addresses, postcodes, none, none, statuses,
+                                            opened, closed, commissioners)))
         for reason, n in skipped.items():
             summary.skip(reason, n)
         organisations = self._other_organisations(project, run)

@@ -274,13 +274,14 @@ class Mapping(ParsedFile):
                 p.closed = r.closed or p.closed
                 p.opened = r.opened or p.opened
                 p.kind = r.kind or p.kind
-            p.name = p.name or r.name
+            if not p.name:
+                p.name = r.name
             if r.postcode and not p.postcode:
                 p.postcode = r.postcode
             if r.latitude is not None:
                 p.latitude, p.longitude = r.latitude, r.longitude
-            ccg = ccg_of[r.commissioner]
-            p.commissioner = p.commissioner or ccg
+            if not p.commissioner:
+                p.commissioner = ccg_of[r.commissioner]
             if r.list_size is not None:
                 when = r.list_date or fallback
                 list_sizes[code][when] = r.list_size

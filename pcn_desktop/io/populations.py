@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from ..domain.model import Project
@@ -98,10 +99,14 @@ class Populations(ParsedFile):
             return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
         ns = list(map(abs, map(counts.__getitem__, number)))
-        sexes = stripped(column(si), upper=True) if si is not None else ["ALL"] * height
-        ages = stripped(column(ai), upper=True) if ai is not None else ["ALL"] * height
-        whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
-        detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
+        sexes = column(si) if si is not None else ["ALL"] * height
+        ages = column(ai) if ai is not None else ["ALL"] * height
+        if sexes.count("ALL") == ages.count("ALL") == height:
+            whole_row, detail_row = [True] * height, [False] * height    # totals only (gp-reg-pat-prac-all)
+        else:
+            sexes, ages = stripped(sexes, upper=True), stripped(ages, upper=True)
+            whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
+            detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
         keys = list(zip(codes, whens))
         whole = dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
         if len(whole) != sum(whole_row):
@@ -113,9 +118,14 @@ class Populations(ParsedFile):
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
             ccgs = stripped(column(gi), upper=True) if gi is not None else [""] * height
-            for code, place in zip(compress(codes, used), compress(zip(stripped(column(pi)), ccgs), used)):
-                places.setdefault(code, place)
-            if any(not postcode for postcode, _ in places.values()):
+            using = list(compress(codes, used))
+            pairs = compress(zip(stripped(column(pi)), ccgs), used)
+            if len(set(using)) == len(using):
+                places = dict(zip(using, pairs))          # each practice once: its only row
+            else:
+                for code, place in zip(using, pairs):
+                    places.setdefault(code, place)
+            if not all(map(itemgetter(0), places.values())):
                 return False
         self.dated, self.by_age, self.places = di is not None, not whole, places
         self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
@@ -207,8 +217,10 @@ class Populations(ParsedFile):
         for code, (postcode, ccg) in self.places.items():
             p = known.get(code)
             if p is not None:
-                p.postcode = p.postcode or postcode
-                p.commissioner = p.commissioner or ccg
+                if not p.postcode:
+                    p.postcode = postcode
+                if not p.commissioner:
+                    p.commissioner = ccg
             elif code in claimed:
                 p = run.practice(project, code)
                 p.postcode, p.commissioner = postcode, ccg

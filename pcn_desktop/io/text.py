@@ -437,8 +437,12 @@ def date_lookup(values: Iterable[str]) -> dict[str, date | None] | None:
 
 def count_lookup(values: Iterable[str]) -> dict[str, int] | None:
     """Each distinct text -> its whole number as ``parse_count`` reads it, or None when any is not one."""
+    distinct = list(set(values))
+    joined = "".join(distinct)
+    if all(distinct) and joined.isascii() and joined.isdigit():
+        return dict(zip(distinct, map(int, distinct)))    # plain digits, as national files write counts
     out: dict[str, int] = {}
-    for raw in set(values):
+    for raw in distinct:
         text = raw.strip().replace(",", "")
         try:
             out[raw] = int(text)
