@@ -168,7 +168,7 @@ def test_lines_split_as_the_csv_module_reads_them(tmp_path):
 
 
 def _table_records(path) -> list[list[str]] | None:
-    from pcn_desktop.io.text import read_table
+    from pcn_desktop.io.text import read_table, stripped
     table = read_table(path)
     if table is None:
         return None
@@ -177,6 +177,9 @@ def _table_records(path) -> list[list[str]] | None:
     columns = table.columns(range(table.width))
     rows = [list(r) for r in zip(*columns)] if table.width else []
     assert rows == [table.record(i) for i in range(table.height)]
+    for j, values in enumerate(columns):     # strip and upper-case skipped only where they change nothing
+        assert table.cleaned(j, list(values)) == stripped(values)
+        assert table.cleaned(j, list(values), upper=True) == stripped(values, upper=True)
     picked = [i % 3 != 1 for i in range(table.height)]
     assert [table.column(j, picked) for j in range(table.width)] == \
         [[r[j] for r, keep in zip(rows, picked) if keep] for j in range(table.width)]
@@ -195,7 +198,7 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
              '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n", 'a,"b,c"\r\nd,"e"\r\n',
              '"a","b"\r\n"c","d"', '"a","b"\n"c"\n', '"a","b"\n\n"c","d"\n', '"a", "b"\n', 'x,"a,b",y\n"c",d,""\n',
              '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n']
-    quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1"]) for _ in range(4)) + '"'
+    quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1", "x\t", "\u00a0y", "ß"]) for _ in range(4)) + '"'
               for _ in range(40)]
     cases += ["\n".join(rng.sample(quoted, 5)) + rng.choice(["", "\n", "\r\n"]) for _ in range(200)]
     some = [",".join(rng.choice(["", "a", '"b,c"', '"d"', "é", '""']) for _ in range(3)) for _ in range(40)]

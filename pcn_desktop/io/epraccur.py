@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from itertools import compress, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Mapping, NamedTuple
 
@@ -31,7 +32,7 @@ from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (PRACTICE_CODE, Table, TableRecords, all_practice_codes, check_width, date_lookup, parse_date,
-                   practice_code, read_table, read_text_rows, stripped)
+                   practice_code, read_table, read_text_rows)
 
 WIDTH = 27
 GP_SETTINGS = {"4", "RO76"}
@@ -86,7 +87,7 @@ class Epraccur(ParsedFile):
         """The same rows as ``_read_rows`` from a file with no problem; False at the first doubt."""
         if not table.height or table.width != WIDTH:
             return False
-        keys = stripped(table.column(0), upper=True)
+        keys = table.cleaned(0, table.column(0), upper=True)
         if len(set(keys)) != len(keys) or "" in keys:
             return False                     # a blank record, which the careful reader skips
         setting = table.column(25)
@@ -105,11 +106,12 @@ class Epraccur(ParsedFile):
         unwanted = [not w for w in wanted]
         self.other_records = TableRecords(table, dict(zip(compress(keys, unwanted),
                                                           compress(range(table.height), unwanted))))
-        addresses = map(tuple, map(filter, repeat(None), zip(*map(stripped, address))))
+        address = [table.cleaned(i, values) for i, values in zip(range(4, 9), address)]
+        addresses = map(tuple, map(filter, repeat(None), zip(*address)))
         self.rows = dict(zip(codes, map(tuple.__new__, repeat(Row), zip(
-            lines, stripped(name), addresses, stripped(postcode),
+            lines, table.cleaned(1, name), addresses, table.cleaned(9, postcode),
             map(dates.__getitem__, opened), map(dates.__getitem__, closed), statuses,
-            stripped(commissioner, upper=True)))))
+            table.cleaned(14, commissioner, upper=True)))))
         self.summary.rows_read = table.height
         if len(codes) < table.height:
             self.summary.skip(NOT_GP, table.height - len(codes))
@@ -206,7 +208,7 @@ class Epraccur(ParsedFile):
                                  "because another file names them (not counted as practices in no network)")
         summary.kept += len(kept)
         summary.practices.update(kept)
-        statuses = [p.status for p in map(project.practices.__getitem__, summary.practices)]
+        statuses = list(map(attrgetter("status"), map(project.practices.__getitem__, summary.practices)))
         closed = len(statuses) - statuses.count(PracticeStatus.ACTIVE)
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")
@@ -215,7 +217,8 @@ class Epraccur(ParsedFile):
     def _other_organisations(self, project: Project, run: ImportRun) -> int:
         """Add or describe the non-GP organisations another file names; how many."""
         kept = 0
-        for code in sorted((run.claimed | run.mentioned | set(project.practices)) & set(self.other_records)):
+        claimed, mentioned, practices = run.claimed, run.mentioned, project.practices
+        for code in sorted(c for c in self.other_records if c in claimed or c in mentioned or c in practices):
             line, f = self.other_records[code]
             status = STATUS.get(f[12].strip().upper())
             if status is None:

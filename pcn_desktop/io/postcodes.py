@@ -189,7 +189,9 @@ def _find(wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
     numbers = _as_int(keys)
     if not len(table.keys):
         return np.zeros(len(keys), np.int32), np.zeros(len(keys), np.int32)
-    at = np.minimum(np.searchsorted(table.keys, numbers), len(table.keys) - 1)
+    order = np.argsort(numbers)                       # searched in order: each search starts near the last
+    at = np.empty(len(numbers), np.intp)
+    at[order] = np.minimum(np.searchsorted(table.keys, numbers[order]), len(table.keys) - 1)
     found = table.keys[at] == numbers
     return np.where(found, table.eastings[at], 0), np.where(found, table.northings[at], 0)
 

@@ -204,8 +204,9 @@ class ImportRun:
     def _check_agreement(self, files: list[ParsedFile]) -> None:
         """Two files of one import that disagree (a practice in two networks, two list sizes
         for one date) are refused naming both: the later one would otherwise silently win."""
-        # one file alone cannot disagree with itself: the loops only run for two or more
-        stated = [(f, found) for f in files if (found := f.assignments(self))]
+        # one file alone cannot disagree with itself: the loops only run for two or more (and
+        # a file whose kind never states memberships or list sizes is not asked for them)
+        stated = [(f, found) for f in _stating(files, "assignments") if (found := f.assignments(self))]
         placed: dict[str, tuple[ParsedFile, str, str, int]] = {}
         for f, found in stated if len(stated) > 1 else ():
             for code, (net_code, net_name, row) in found.items():
@@ -218,7 +219,7 @@ class ImportRun:
                     raise ImportRefused(f.path, row, f"practice {code} is in network "
                                                      f"{net_code or net_name} here but in {other_code or other_name} "
                                                      f"in {other.path} (row {other_row}): the files disagree")
-        counted = [(f, found) for f in files if (found := f.stated_list_sizes(self))]
+        counted = [(f, found) for f in _stating(files, "stated_list_sizes") if (found := f.stated_list_sizes(self))]
         sizes: dict[tuple[str, date], tuple[ParsedFile, int, int | None]] = {}
         for f, found in counted if len(counted) > 1 else ():
             for key, (n, row) in found.items():
@@ -280,6 +281,12 @@ class ImportRun:
                                        f"(postcode not found): {shown}{more}")
             elif f.summary.practices:
                 f.summary.notes.append(f"all {len(f.summary.practices):,} practices it names have coordinates")
+
+
+def _stating(files: list[ParsedFile], method: str) -> list[ParsedFile]:
+    """The files whose kind states what ``method`` asks, when two or more do (else none)."""
+    found = [f for f in files if getattr(type(f), method) is not getattr(ParsedFile, method)]
+    return found if len(found) > 1 else []
 
 
 def _network_key(name: str) -> str:

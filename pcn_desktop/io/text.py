@@ -188,6 +188,21 @@ class Table:
     def record(self, i: int) -> list[str]:
         raise NotImplementedError
 
+    def padded(self, index: int) -> bool:
+        """Whether a field of the column may begin or end with white space (True when unsure)."""
+        return True
+
+    def cleaned(self, index: int, values: list[str], upper: bool = False) -> list[str]:
+        """``stripped(values, upper)`` of values of column ``index``, without the passes that
+        could change nothing (most national files pad no field and write codes in capitals)."""
+        if self.padded(index):
+            values = list(map(str.strip, values))
+        if upper:
+            joined = "".join(values)
+            if joined != joined.upper():
+                values = list(map(str.upper, values))
+        return values
+
 
 class _RecordsTable(Table):
     """Records split line by line (``read_records``)."""
@@ -258,6 +273,14 @@ class _QuotedTable(Table):
         at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
         fields = self.data[at].tobytes().decode("utf-8").split('"')
         return [fields[i:-1:len(indexes)] for i in range(len(indexes))]
+
+    def padded(self, index: int) -> bool:
+        import numpy as np
+        starts, ends = self.starts[:, index], self.ends[:, index]
+        filled = ends > starts
+        # a byte that may begin or end white space: ASCII space or control, or any of UTF-8's
+        first, last = self.data[starts[filled]], self.data[ends[filled] - 1]
+        return bool(np.any((first <= 0x20) | (first >= 0x80)) or np.any((last <= 0x20) | (last >= 0x80)))
 
     def record(self, i: int) -> list[str]:
         raw = bytes(self.data[self.starts[i, 0]:self.ends[i, -1]])
