@@ -5,7 +5,7 @@ on a ``Project`` and none of them needs Qt or SQL to do it.
 """
 from __future__ import annotations
 
-import uuid
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -83,7 +83,12 @@ class Network:
 
     @staticmethod
     def new_id() -> str:
-        return uuid.uuid4().hex
+        """A random UUID's 32 hex digits (version 4), as ``uuid.uuid4().hex`` gives them, made
+        without the UUID object (an import of England makes ~1,300)."""
+        raw = bytearray(os.urandom(16))
+        raw[6] = raw[6] & 0x0F | 0x40
+        raw[8] = raw[8] & 0x3F | 0x80
+        return raw.hex()
 
 
 @dataclass

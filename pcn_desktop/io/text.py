@@ -21,6 +21,7 @@ from .errors import ImportRefused
 T = TypeVar("T")
 ENCODINGS = ("utf-8-sig", "cp1252")
 PRACTICE_CODE = re.compile(r"[A-Z][0-9]{5}")
+_PRACTICE_CODES = re.compile(r"(?:[A-Z][0-9]{5}\n)*")
 COMMISSIONER_CODE = re.compile(r"[0-9A-Z]{3}|[0-9A-Z]{5}")
 _SEPARATORS = re.compile(r"[\s._\-/]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\?")
@@ -436,7 +437,11 @@ def stripped(values: Iterable[str], upper: bool = False) -> list[str]:
 
 def all_practice_codes(codes: Sequence[str]) -> bool:
     """True when every (stripped, upper-cased) text is an ODS practice code, as ``practice_code`` checks."""
-    return all(map(PRACTICE_CODE.fullmatch, codes))
+    if not codes:
+        return True
+    # one match over all of them, one per line: as many line ends as codes, so none holds one
+    text = "\n".join(codes) + "\n"
+    return text.count("\n") == len(codes) and _PRACTICE_CODES.fullmatch(text) is not None
 
 
 def date_lookup(values: Iterable[str]) -> dict[str, date | None] | None:
