@@ -284,6 +284,10 @@ class Project(ScenarioHolder):
         """``bool(networks_of(code))`` without making the list (an import asks for every practice)."""
         return bool(self._current.get(practice_code))
 
+    def any_in_a_network(self, practice_codes: Iterable[str]) -> bool:
+        """``any(map(in_a_network, codes))`` in one pass."""
+        return any(map(self._current.get, practice_codes))
+
     def first_networks(self, practice_codes: Iterable[str]) -> set[str]:
         """``{networks_of(code)[0]}`` over the practices that are in a network, in one pass."""
         return {next(iter(by_net)) for by_net in map(self._current.get, practice_codes) if by_net}

@@ -201,22 +201,24 @@ class Epraccur(ParsedFile):
                                             opened, closed, commissioners)))
         for reason, n in skipped.items():
             summary.skip(reason, n)
-        organisations = self._other_organisations(project, run)
+        organisations, inactive = self._other_organisations(project, run)
         if organisations:
             summary.skip(NOT_GP, -organisations)
             summary.notes.append(f"{organisations:,} organisations that are not GP practices kept as such, "
                                  "because another file names them (not counted as practices in no network)")
         summary.kept += len(kept)
         summary.practices.update(kept)
-        statuses = list(map(attrgetter("status"), map(project.practices.__getitem__, summary.practices)))
-        closed = len(statuses) - statuses.count(PracticeStatus.ACTIVE)
+        # this file's practices are the rows kept and the organisations: their statuses are the rows'
+        statuses = list(map(attrgetter("status"), map(self.rows.__getitem__, kept)))
+        closed = len(statuses) - statuses.count(PracticeStatus.ACTIVE) + inactive
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")
 
 
-    def _other_organisations(self, project: Project, run: ImportRun) -> int:
-        """Add or describe the non-GP organisations another file names; how many."""
-        kept = 0
+    def _other_organisations(self, project: Project, run: ImportRun) -> tuple[int, int]:
+        """Add or describe the non-GP organisations another file names; how many, and how many
+        of them are not active."""
+        kept = inactive = 0
         claimed, mentioned, practices = run.claimed, run.mentioned, project.practices
         for code in sorted(c for c in self.other_records if c in claimed or c in mentioned or c in practices):
             line, f = self.other_records[code]
@@ -239,7 +241,8 @@ class Epraccur(ParsedFile):
             p.kind = f"prescribing setting {f[25].strip() or 'blank'}"
             self.summary.practices.add(code)
             kept += 1
-        return kept
+            inactive += status is not PracticeStatus.ACTIVE
+        return kept, inactive
 
 
 register_kind(Kind("epraccur", "ODS epraccur.csv", detect, lambda path, _s: Epraccur(path).read()))

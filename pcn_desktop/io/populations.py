@@ -231,7 +231,16 @@ class Populations(ParsedFile):
         practices = patients = 0
         list_sizes, given = project.list_sizes, run.list_sizes_set
         skipped: dict[str, int] = {}                # counted here, in the order first met
-        for key, n in self.totals.items():     # ~6,500 practices of a national file
+        keys, counts = list(self.totals), list(self.totals.values())
+        codes, whens = list(map(itemgetter(0), keys)), list(map(itemgetter(1), keys))
+        bulk = all(whens) and all(map(known.__contains__, codes)) and given.isdisjoint(keys)
+        if bulk:
+            # every count dated, of a practice the project has, none given before (a national file)
+            for code, when, n in zip(codes, whens, counts):
+                list_sizes[code][when] = n
+            given.update(keys)
+            practices, patients = len(keys), sum(counts)
+        for key, n in () if bulk else self.totals.items():
             code, when = key
             if code not in known:
                 reason = "practice not in the project or this run (e.g. outside the commissioner filter)"

@@ -155,7 +155,7 @@ class ImportRun:
         yet (every practice of a first national import) is added in bulk: nothing to replace."""
         joins = list(joins)
         codes = [code for code, _ in joins]
-        if len(set(codes)) == len(codes) and not any(map(project.in_a_network, codes)):
+        if len(set(codes)) == len(codes) and not project.any_in_a_network(codes):
             # every practice new to networks, each once (a national list): nothing to replace
             project.add_memberships(list(map(Membership, codes, map(itemgetter(1), joins))))
             return
