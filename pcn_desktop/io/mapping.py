@@ -144,7 +144,8 @@ class Mapping(ParsedFile):
         dates = date_lookup(text("date")) if col["date"] is not None else {"": None}
         if numbers is None or counts is None or dates is None:
             return False
-        closed = date_lookup(text("closed") + text("opened")) if col["closed"] or col["opened"] else {"": None}
+        closed = date_lookup(text("closed") + text("opened")) \
+            if col["closed"] is not None or col["opened"] is not None else {"": None}
         statuses = {v: STATUS.get(v.upper()) for v in set(text("status"))}
         if closed is None or any(v and s is None for v, s in statuses.items()):
             return False
@@ -154,13 +155,18 @@ class Mapping(ParsedFile):
                 not all(coordinates_plausible(numbers[a], numbers[b]) for a, b in set(zip(lats, lons))):
             return False                     # the careful reader names the row and the cause
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
+
+        def looked_up(key: str, found: dict, absent: object = None):
+            # a column the file does not have is the same value in every row
+            return repeat(absent, height) if col[key] is None else map(found.__getitem__, text(key))
+
         self.rows = list(map(tuple.__new__, repeat(Row), zip(
             range(2, height + 2), codes, stripped(text("netcode"), upper=True),
             map(networks.__getitem__, text("net")), text("name"), text("postcode"),
-            map(numbers.__getitem__, lats), map(numbers.__getitem__, lons), text("ccg"),
-            [counts[v] if v else None for v in sizes], map(dates.__getitem__, text("date")),
-            map(statuses.__getitem__, text("status")), map(closed.__getitem__, text("closed")), text("kind"),
-            map(closed.__getitem__, text("opened")))))
+            looked_up("lat", numbers), looked_up("lon", numbers), text("ccg"),
+            [counts[v] if v else None for v in sizes] if col["size"] is not None else repeat(None, height),
+            looked_up("date", dates), looked_up("status", statuses), looked_up("closed", closed), text("kind"),
+            looked_up("opened", closed))))
         self.summary.rows_read = height
         return True
 
