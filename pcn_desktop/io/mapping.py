@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -241,7 +242,10 @@ class Mapping(ParsedFile):
 
     def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
         # a size without list_date is only assumed to be of the others' date: not a statement
-        return {(r.code, r.list_date): (r.list_size, r.line) for r in self._kept(run)
+        kept = self._kept(run)
+        if list(map(attrgetter("list_date"), kept)).count(None) == len(kept):
+            return {}                          # no dated size (a plain list of networks)
+        return {(r.code, r.list_date): (r.list_size, r.line) for r in kept
                 if r.list_size is not None and r.list_date is not None}
 
     def check(self, project: Project, run: ImportRun) -> None:
@@ -297,7 +301,9 @@ class Mapping(ParsedFile):
         # networks found and joined after every row is read (neither reads practices): in the
         # rows' order, so the project's networks and memberships are in the same order either way
         assigning = [r for r in kept if r.network_code or r.network_name]
-        ids = run.network_ids(project, [(r.network_code, r.network_name, ccg_of[r.commissioner]) for r in assigning])
+        ids = run.network_ids(project, zip(map(attrgetter("network_code"), assigning),
+                                           map(attrgetter("network_name"), assigning),
+                                           map(ccg_of.__getitem__, map(attrgetter("commissioner"), assigning))))
         run.join_all(project, list(zip(joined, ids)))
         assigned = len(joined)
         codes = [r.code for r in kept]
