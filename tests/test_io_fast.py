@@ -212,3 +212,14 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
         assert got is None or got == _csv_module_records(text.lstrip("\ufeff"), keep_blank=True), repr(text)
         taken += got is not None
     assert taken > 500
+
+
+def test_practice_codes_checked_in_one_match_as_one_by_one():
+    import random
+    from pcn_desktop.io.text import PRACTICE_CODE, all_practice_codes
+    rng = random.Random(3)
+    for _ in range(5000):
+        codes = ["".join(rng.choice("AZ09\n é5") for _ in range(rng.randint(0, 7))) for _ in range(rng.randint(0, 3))]
+        if rng.random() < 0.5:
+            codes = [f"{rng.choice('ABZ')}{rng.randint(0, 99999):05d}" for _ in range(rng.randint(0, 3))] + codes[:1]
+        assert all_practice_codes(codes) == all(map(PRACTICE_CODE.fullmatch, codes)), codes

@@ -149,3 +149,47 @@ def test_normal_postcodes_as_the_long_way():
     cases += ["".join(rng.choice("AB9z \t0Q") for _ in range(rng.randint(0, 9))) for _ in range(20000)]
     for raw in cases:
         assert text.normal_postcode(raw) == _normal_postcode_long_way(raw), repr(raw)
+
+
+def _hand_made(folder, encoding: str) -> list:
+    """Three small files of the national shapes, with what the fast readers must get right:
+    a quoted comma in epraccur (every field quoted) and in the network list (some fields
+    quoted), padded and lower-case fields, a closed practice, a walk-in centre named by the
+    list sizes, and a name the careful reader decodes as cp1252 when ``encoding`` is it."""
+    from io_files import epraccur_row, write
+    rows = [epraccur_row("P81001", name="ST ANDREW\u2019S, THE SURGERY"),
+            epraccur_row("P81002", name=" two surgery ", ccg="00q"),
+            epraccur_row("P81003", status="C", postcode=""),
+            epraccur_row("P81004", postcode="bb1 1ae"),
+            epraccur_row("Y01234", name="WALK-IN CENTRE", setting="8")]
+    head = "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"
+    sizes = "".join(f"GP_PRAC_PAT_LIST,01JAN2021,GP,00Q,E38000014,{code},BB1 1AE,ALL,ALL,{n}\n"
+                    for code, n in (("P81001", 5903), ("P81002", 14738), ("P81004", 2100), ("Y01234", 800)))
+    nets = ("PRACTICE_CODE,PCN_ODS_CODE,PCN_NAME,CCG_ODS_CODE\n"
+            'P81001,U00001,"Blackburn, North PCN",00Q\nP81002,U00001,"Blackburn, North PCN",00Q\n'
+            "P81004,U00002,Darwen  PCN,00Q\n")
+    return [write(folder / "epraccur.csv", "\n".join(rows) + "\n", encoding),
+            write(folder / "sizes.csv", head + sizes), write(folder / "nets.csv", nets, encoding)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_hand_made_files_import_the_same_by_the_long_ways(tmp_path, encoding, monkeypatch):
+    paths = _hand_made(tmp_path, encoding)
+    taken = [text.read_table(p) is not None for p in paths]
+    assert taken == ([True, True, True] if encoding == "utf-8" else [False, True, True])
+
+    def imported() -> dict:
+        run = ImportRun(paths, today=date(2026, 1, 1))
+        run.read()
+        project = Project()
+        return _snapshot(project, run.apply(project))
+
+    fast = imported()
+    with monkeypatch.context() as patch:
+        _long_ways(patch)
+        slow = imported()
+    assert fast == slow
+    practices = {p["code"]: p for p in fast["practices"]}
+    assert practices["P81001"]["name"] == "ST ANDREW\u2019S, THE SURGERY"
+    assert practices["P81002"]["name"] == "two surgery" and practices["Y01234"]["kind"] == "prescribing setting 8"
+    assert ("Blackburn, North PCN",) == tuple({n["name"] for n in fast["networks"] if n["code"] == "U00001"})
