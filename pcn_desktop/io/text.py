@@ -328,10 +328,9 @@ def read_table(path: Path) -> Table | None:
         return None                           # the careful reader names a NUL byte's row
     if '"' not in text:
         return _plain(text)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    found = _quoted(body) if text[0] == '"' else None
+    found = _quoted(data[3:] if data.startswith(b"\xef\xbb\xbf") else data) if text[0] == '"' else None
     if found is None and "\x01" not in text:
-        found = _some_quoted(body)
+        found = _some_quoted(text)
     if found is not None:
         return found
     records = read_records(path)
@@ -365,34 +364,29 @@ def _longest_line(text: str) -> int:
     return int(np.diff(ends, prepend=-1).max()) if len(ends) else len(text)
 
 
-def _some_quoted(data: bytes) -> Table | None:
+_QUOTED_FIELD = re.compile(r'"([^"\r\n]*)"')      # quotes paired left to right, no line end inside
+
+
+def _some_quoted(text: str) -> Table | None:
     """Text where some fields are quoted, each a whole field with no quote or line end in it
     (a name holding a comma): read as quote-free text once the quotes are dropped and the
     commas inside them stood for by \x01 (not in the text), put back in the columns asked for."""
-    import numpy as np
-    raw = np.frombuffer(data, np.uint8)
-    quotes = np.flatnonzero(raw == 34)
-    if len(quotes) % 2:
-        return None
-    opens, closes = quotes[0::2], quotes[1::2]
-    before = raw[np.maximum(opens - 1, 0)]
-    after = raw[np.minimum(closes + 1, len(raw) - 1)]
-    if not (((before == 44) | (before == 10)) | (opens == 0)).all() or \
-            not (((after == 44) | (after == 10) | (after == 13)) | (closes == len(raw) - 1)).all():
-        return None
-    breaks = np.flatnonzero((raw == 10) | (raw == 13))
-    if not (np.searchsorted(breaks, opens) == np.searchsorted(breaks, closes)).all():
-        return None                           # a quoted line end: a record spanning lines
-    commas = np.flatnonzero(raw == 44)
-    inside = np.searchsorted(opens, commas, side="right") - 1
-    quoted = commas[(inside >= 0) & (closes[np.maximum(inside, 0)] > commas)]
-    plain = raw.copy()
-    plain[quoted] = 1
-    keep = np.ones(len(raw), bool)
-    keep[quotes] = False
-    found = _plain(plain[keep].tobytes().decode("utf-8"))
+    end = len(text)
+    odd: list[int] = []
+
+    def unquoted(match: re.Match) -> str:
+        start, stop = match.span()
+        if (start and text[start - 1] not in ",\n") or (stop < end and text[stop] not in ",\r\n"):
+            odd.append(start)                 # not a whole field: left as it is, and refused below
+            return match.group(0)
+        return match.group(1).replace(",", "\x01")
+
+    plain = _QUOTED_FIELD.sub(unquoted, text)
+    if odd or '"' in plain:
+        return None                           # a quote elsewhere: the csv module's own rules
+    found = _plain(plain)
     if found is not None:
-        found.escaped = len(quoted) > 0
+        found.escaped = "\x01" in plain
     return found
 
 
