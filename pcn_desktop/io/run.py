@@ -206,7 +206,7 @@ class ImportRun:
         for one date) are refused naming both: the later one would otherwise silently win."""
         # one file alone cannot disagree with itself: the loops only run for two or more (and
         # a file whose kind never states memberships or list sizes is not asked for them)
-        stated = [(f, found) for f in _stating(files, "assignments") if (found := f.assignments(self))]
+        stated = self._stated(files, "assignments")
         placed: dict[str, tuple[ParsedFile, str, str, int]] = {}
         for f, found in stated if len(stated) > 1 else ():
             for code, (net_code, net_name, row) in found.items():
@@ -219,7 +219,7 @@ class ImportRun:
                     raise ImportRefused(f.path, row, f"practice {code} is in network "
                                                      f"{net_code or net_name} here but in {other_code or other_name} "
                                                      f"in {other.path} (row {other_row}): the files disagree")
-        counted = [(f, found) for f in _stating(files, "stated_list_sizes") if (found := f.stated_list_sizes(self))]
+        counted = self._stated(files, "stated_list_sizes")
         sizes: dict[tuple[str, date], tuple[ParsedFile, int, int | None]] = {}
         for f, found in counted if len(counted) > 1 else ():
             for key, (n, row) in found.items():
@@ -230,6 +230,20 @@ class ImportRun:
                     where = f" (row {other_row})" if other_row else ""
                     raise ImportRefused(f.path, row, f"practice {code} has {n:,} patients on {when.isoformat()} "
                                                      f"here but {m:,} in {other.path}{where}: the files disagree")
+
+    def _stated(self, files: list[ParsedFile], method: str) -> list[tuple[ParsedFile, dict]]:
+        """(file, what it states) for the files stating something by ``method`` (``assignments``
+        or ``stated_list_sizes``), when two or more do; else none. A file whose kind never
+        states it is not asked, nor is the last one when no other states anything."""
+        asked = [f for f in files if getattr(type(f), method) is not getattr(ParsedFile, method)]
+        out = []
+        for i, f in enumerate(asked):
+            if not out and i == len(asked) - 1:
+                break
+            found = getattr(f, method)(self)
+            if found:
+                out.append((f, found))
+        return out if len(out) > 1 else []
 
     def _index(self, project: Project) -> None:
         for net in project.networks.values():
@@ -281,12 +295,6 @@ class ImportRun:
                                        f"(postcode not found): {shown}{more}")
             elif f.summary.practices:
                 f.summary.notes.append(f"all {len(f.summary.practices):,} practices it names have coordinates")
-
-
-def _stating(files: list[ParsedFile], method: str) -> list[ParsedFile]:
-    """The files whose kind states what ``method`` asks, when two or more do (else none)."""
-    found = [f for f in files if getattr(type(f), method) is not getattr(ParsedFile, method)]
-    return found if len(found) > 1 else []
 
 
 def _network_key(name: str) -> str:
