@@ -166,6 +166,8 @@ class Epraccur(ParsedFile):
         return "dormant or closed, and no other file refers to it"
 
     def check(self, project: Project, run: ImportRun) -> None:
+        if all(map(attrgetter("postcode"), self.rows.values())):
+            return                                   # every row has a postcode (one pass)
         for code, row in self.rows.items():
             if (not row.postcode and row.status in OPEN
                     and self._keep(code, row, project, run) is None):
@@ -219,8 +221,8 @@ class Epraccur(ParsedFile):
         """Add or describe the non-GP organisations another file names; how many, and how many
         of them are not active."""
         kept = inactive = 0
-        claimed, mentioned, practices = run.claimed, run.mentioned, project.practices
-        for code in sorted(c for c in self.other_records if c in claimed or c in mentioned or c in practices):
+        others = set(self.other_records)
+        for code in sorted((others & run.claimed) | (others & run.mentioned) | (others & project.practices.keys())):
             line, f = self.other_records[code]
             status = STATUS.get(f[12].strip().upper())
             if status is None:
