@@ -224,13 +224,15 @@ class Mapping(ParsedFile):
         return [r for r in self.rows if not r.commissioner or run.in_filter(r.commissioner)]
 
     def claims(self, run: ImportRun) -> set[str]:
-        return {r.code for r in self._kept(run)}
+        return set(map(attrgetter("code"), self._kept(run)))
 
     def commissioners(self) -> set[str] | None:
         codes = {r.commissioner.strip().upper() for r in self.rows if commissioner_code(r.commissioner)}
         return codes or None                 # labels such as "E Lancs" cannot be filtered on
 
     def names(self) -> set[str]:
+        if all(map(attrgetter("name"), self.rows)):
+            return set(map(attrgetter("code"), self.rows))     # every row names its practice
         return {r.code for r in self.rows if r.name}
 
     def undated_counts(self) -> int:

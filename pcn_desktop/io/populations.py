@@ -178,7 +178,7 @@ class Populations(ParsedFile):
         self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
 
     def extract_dates(self) -> set[date]:
-        return {d for _, d in self.totals if d is not None}
+        return set(map(itemgetter(1), self.totals)) - {None}
 
     def undated_counts(self) -> int:
         return 0 if self.dated else len(self.totals)

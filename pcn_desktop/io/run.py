@@ -86,7 +86,7 @@ class ImportRun:
         return self.commissioners is None or commissioner.strip().upper() in self.commissioners
 
     def run_dates(self, exclude: ParsedFile | None = None) -> set[date]:
-        return {d for f in self.files if f is not exclude for d in f.extract_dates()}
+        return set().union(*(f.extract_dates() for f in self.files if f is not exclude))
 
     def known_practice(self, project: Project, code: str) -> bool:
         return code in project.practices or code in self.named
