@@ -256,7 +256,8 @@ def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     # has_location, spelt out: this runs for every practice of a national import
     todo = [p for p in wanted if (p.latitude is None or p.longitude is None) and p.postcode.strip()]
     raw = list(map(attrgetter("postcode"), todo))
-    normal = [r if plain else normal_postcode(r) for r, plain in zip(raw, map(_NORMAL_POSTCODE.fullmatch, raw))]
+    plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))          # national files: all already normal
+    normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
     distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
     eastings, northings = _find(distinct)
     hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
