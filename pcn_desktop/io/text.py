@@ -403,7 +403,7 @@ def _quoted(data: bytes) -> Table | None:
     raw = np.frombuffer(data, np.uint8)
     if raw[-1] != 10:
         raw = np.frombuffer(data + b"\n", np.uint8)
-    returns = np.flatnonzero(raw == 13)
+    returns = np.flatnonzero(raw == 13) if b"\r" in data else ()
     if len(returns) and not (raw[np.minimum(returns + 1, len(raw) - 1)] == 10).all():
         return None                           # a lone carriage return
     quotes = np.flatnonzero(raw == 34)
@@ -422,9 +422,14 @@ def _quoted(data: bytes) -> Table | None:
     if opens[0] != 0 or not (after[:, :-1] == 44).all() or not ends_line.all():
         return None
     # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields
-    gaps = np.append(opens[1:] - closes[:-1], 2).reshape(height, width)
-    crlf = raw[closes[width - 1::width] + 1] == 13
-    if not (gaps[:, :-1] == 2).all() or not (gaps[:-1, -1] == np.where(crlf[:-1], 3, 2)).all():
+    gaps = opens[1:] - closes[:-1]
+    if len(returns):
+        wide = np.flatnonzero(gaps != 2)            # only after a record ending \r\n, by 3
+        ends = closes[wide] + 1
+        if not ((wide % width == width - 1) & (gaps[wide] == 3) & (raw[ends] == 13)).all() or \
+                len(wide) != int(np.count_nonzero(raw[closes[width - 1:-1:width] + 1] == 13)):
+            return None
+    elif not (gaps == 2).all():
         return None
     if int((closes - opens).max()) > csv.field_size_limit():
         return None
