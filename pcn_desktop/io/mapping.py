@@ -270,7 +270,7 @@ class Mapping(ParsedFile):
                                  + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
         kept = self._kept(run)
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
-        ccg_of = {text: commissioner_code(text) for text in {r.commissioner for r in kept}}
+        ccg_of = {text: commissioner_code(text) for text in set(map(attrgetter("commissioner"), kept))}
         described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
         joined: list[str] = []
@@ -308,7 +308,7 @@ class Mapping(ParsedFile):
                                            map(ccg_of.__getitem__, map(attrgetter("commissioner"), assigning))))
         run.join_all(project, list(zip(joined, ids)))
         assigned = len(joined)
-        codes = [r.code for r in kept]
+        codes = list(map(attrgetter("code"), kept))
         summary.practices.update(codes)
         summary.kept = len(kept)
         networks = project.first_networks(codes)
