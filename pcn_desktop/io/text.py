@@ -321,10 +321,11 @@ def read_table(path: Path) -> Table | None:
     """The records of a UTF-8 CSV file, column-wise, when the csv module would read them each
     on one line (else None, and the careful reader ``read_text_rows`` names any problem).
 
-    Two shapes of national file are taken whole, without a Python step per record: text with
-    no quote (the NHS Digital extracts), split once; and text whose every field is quoted
-    with no quote inside (ODS epraccur), whose fields numpy finds between the quotes. Any
-    other text goes line by line through ``read_records``.
+    The shapes of national file are taken whole, without a Python step per record: text with
+    no quote (the NHS Digital extracts), split once; text whose every field is quoted with no
+    quote inside (ODS epraccur), whose fields numpy finds between the quotes; and text with
+    some whole fields quoted (a name holding a comma), unquoted in one pass. Any other text
+    goes line by line through ``read_records``.
     """
     try:
         with open(path, "rb") as handle:
@@ -414,8 +415,8 @@ def _quoted(data: bytes) -> Table | None:
     if not width or first_quotes % 2 or len(quotes) != 2 * width * height:
         return None
     opens, closes = quotes[0::2], quotes[1::2]
-    # after each closing quote a comma, or at the record's end its line end; before each
-    # opening quote the start, a comma or a line end; no line end inside a field
+    # after each closing quote a comma, or at the record's end its line end (so every record
+    # has ``width`` fields, and the line ends counted are all between records)
     after = raw[closes + 1].reshape(height, width)
     ends_line = (after[:, -1] == 10) | ((after[:, -1] == 13) & (raw[np.minimum(closes[width - 1::width] + 2,
                                                                           len(raw) - 1)] == 10))
