@@ -7,8 +7,9 @@ Baselines, measured in the same run:
     own start-up, which the app cannot avoid: its map is a web page).
 Target: the app within 1.5x of the web-engine baseline. Median of --runs runs each.
 The app is started once, untimed, before the runs: its first start renders the map page's
-folium frame into the config folder's cache (as any installed app has after its first
-map), and the timed starts measure the start a user has every day after that.
+folium frame into the config folder's cache and keeps the copy of it that the next start
+loads while it reads the project (as any installed app has after its first map), and the
+timed starts measure the start a user has every day after that.
 Uses Xvfb when xvfb-run is on PATH (as the screenshots do), else the offscreen platform.
 
 The app's own modules are byte-compiled first (into their __pycache__ folders, which git
