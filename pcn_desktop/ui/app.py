@@ -20,6 +20,8 @@ import sys
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
+from .plain_imports import plain_imports  # noqa: E402 — plain Python, before PySide6
+
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
 from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -41,6 +43,25 @@ def application() -> QApplication:
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
         screenshot_pane: str = "window", scenario: str | None = None) -> int:
     app = application()
+    with plain_imports():                   # everything the start imports (see plain_imports.py)
+        started = _start(project_path, screenshot, presentation, scenario)
+    if isinstance(started, int):
+        return started
+    window = started
+    if screenshot:
+        from . import startup               # noqa: PLC0415 — imported by _start
+        startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
+        status = app.exec()
+        window.document.stack.setClean()   # a screenshot run never prompts
+        window.close()
+        return status
+    from . import startup                   # noqa: PLC0415
+    QTimer.singleShot(0, lambda: startup.offer_recovery(window))
+    return app.exec()
+
+
+def _start(project_path: str | None, screenshot: str | None, presentation: bool,
+           scenario: str | None):  # noqa: ANN202 — the shown MainWindow, or an exit status
     from . import opening, web_warmup       # noqa: PLC0415
     web_warmup.start()                      # Chromium's processes start, the last map frame loads
     from .failures import install_excepthook, report_open_failure  # noqa: PLC0415
@@ -84,11 +105,4 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     window.show()
     web_warmup.discard()
     opening.sweep_in_background()
-    if screenshot:
-        startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
-        status = app.exec()
-        window.document.stack.setClean()   # a screenshot run never prompts
-        window.close()
-        return status
-    QTimer.singleShot(0, lambda: startup.offer_recovery(window))
-    return app.exec()
+    return window

@@ -6,20 +6,18 @@ first page (``web_warmup``) and then, instead of importing the data stack and re
 project on the main thread, does that in a worker and waits in the event loop; the map
 frame loads and its scripts are parsed in the renderer meanwhile, on the other core.
 
-PySide6 reads the source of every module imported after it (to see whether the module
-selects its snake_case or true_property features, which this app never does): for the
-~300 modules of numpy, shapely, sqlite3 and the app's plain-Python packages that is tens
-of milliseconds of every start for nothing, so they are imported with Python's own import
-(``preload``). Only this worker imports while that is so.
+The worker's imports are the bulk of the start's (numpy, shapely, the app's plain-Python
+packages): ``preload_plainly`` makes them out of PySide6's sight (``plain_imports.py``).
 """
 from __future__ import annotations
 
-import builtins
 import threading
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from PySide6.QtCore import QEventLoop, QMetaObject, Qt
+
+from .plain_imports import plain_imports
 
 T = TypeVar("T")
 
@@ -49,16 +47,10 @@ def in_worker(work: Callable[[], T]) -> T:
 
 
 def preload_plainly() -> None:
-    """``preload()`` with Python's own import function (see the module's docstring)."""
-    own = getattr(builtins, "__orig_import__", None)
-    hooked = builtins.__import__
-    if own is not None:
-        builtins.__import__ = own
-    try:
+    """``preload()`` with Python's own import function (see ``plain_imports.py``)."""
+    with plain_imports():
         from .preload import preload  # noqa: PLC0415 — it imports the rule modules' registry
         preload()
-    finally:
-        builtins.__import__ = hooked
 
 
 def sweep_in_background() -> None:
