@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 
 from ..paths import cache_dir, config_dir, resource
-from ..textfiles import TextDecodeError, read_user_text
+from ..textfiles import TextDecodeError, read_user_text, replace_atomically
 from .policy import Policy, PolicyError, parse_policy
 
 if TYPE_CHECKING:
@@ -135,16 +134,9 @@ def _read_by_content(path: Path) -> dict[str, Any]:
 
 def _keep(target: Path, digest: str, data: dict[str, Any]) -> None:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
-    except OSError:
-        return                   # a read-only cache folder: parse the TOML next time too
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((digest, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
+        replace_atomically(target, pickle.dumps((digest, data), protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
-        Path(tmp).unlink(missing_ok=True)
+        pass                     # a read-only cache folder: parse the TOML next time too
 
 
 def load_policies(check: bool = True) -> dict[str, Policy]:

@@ -23,9 +23,7 @@ import gzip
 import importlib.metadata
 import importlib.util
 import io
-import os
 import re
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import compress
@@ -37,6 +35,7 @@ import numpy as np
 from .. import paths
 from ..domain.model import Project
 from ..paths import cache_dir
+from ..textfiles import replace_atomically
 from .text import normal_postcode
 
 CACHE_ENV = paths.CACHE_ENV
@@ -140,18 +139,15 @@ def _load(area: str) -> np.ndarray:
 
 def _save(cache: Path, target: Path, table: np.ndarray) -> None:
     """Write atomically (temp file + rename) so a crash or a second process never leaves half a table."""
-    temp = None
     try:
         cache.mkdir(parents=True, exist_ok=True)
         for old in cache.glob(f"{target.name.split('-')[0]}-*.npy"):
             old.unlink(missing_ok=True)               # the same area from an older source file
-        fd, temp = tempfile.mkstemp(dir=cache, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            np.save(handle, table, allow_pickle=False)
-        os.replace(temp, target)
+        buffer = io.BytesIO()
+        np.save(buffer, table, allow_pickle=False)
+        replace_atomically(target, buffer.getvalue())
     except OSError:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        pass
 
 
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:

@@ -9,11 +9,10 @@ Plain file handling, nothing heavier: the start reads this before anything else.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..paths import config_dir
+from ..textfiles import replace_atomically
 
 POINTER = "warm-frame.txt"       # names the frame the next start loads
 
@@ -44,19 +43,7 @@ def keep_warm(key: str, page: str) -> None:
     try:
         path = warm_path(key)
         if not path.is_file():
-            _write(path, page)
-        _write(frames_dir() / POINTER, key)
+            replace_atomically(path, page)
+        replace_atomically(frames_dir() / POINTER, key)
     except OSError:
         pass
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import util
@@ -32,7 +30,7 @@ from ..domain.model import Network, Project
 from ..paths import maps_dir
 from . import map_frames
 from .map_assets import FOLIUM_ASSETS, folium_asset, map_assets
-from ..textfiles import normal_permissions
+from ..textfiles import replace_atomically
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
@@ -89,17 +87,7 @@ def render_map(project: Project, out_path: Path | str, findings: list[Finding] |
         findings = evaluate(project, rule_settings_for(project))
     net = _resolve(project, highlight)
     data = build_map_data(project, findings, net)
-    page = map_html(project, data, online_tiles)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        normal_permissions(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(out, map_html(project, data, online_tiles), shared=True)
     return out
 
 
@@ -259,11 +247,7 @@ def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[s
     from .map_folium import build_shell   # noqa: PLC0415 — folium only when the frame is new
     shell = build_shell(layers, prefer_canvas, tiles, _PAGE_CSS, pcn_js)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(shell)
-        os.replace(tmp, path)
+        replace_atomically(path, shell)
     except OSError:
         pass                      # a read-only config folder: render again next time
     return shell
