@@ -76,6 +76,22 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def read_phases(log: Path) -> list[tuple[float, str]]:
+    """(epoch time, phase) lines the app wrote (ui/startup_log.py); none when it wrote none."""
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        when, _, phase = line.partition(" ")
+        try:
+            out.append((float(when), phase))
+        except ValueError:
+            continue
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", help="project file (default: the sample CCG)")
@@ -109,9 +125,18 @@ def main() -> int:
     }
     timed(prefix + app_cmd, env)             # the folium frame cached, as after a first start
     times: dict[str, list[float]] = {name: [] for name in commands}
+    phases: dict[str, list[float]] = {}
+    log = out / "phases.log"
     for _ in range(args.runs):                 # interleaved, so drift hits all three alike
         for name, cmd in commands.items():
-            times[name].append(timed(prefix + cmd, env))
+            if cmd is app_cmd:
+                log.unlink(missing_ok=True)
+                launched = time.time()
+                times[name].append(timed(prefix + cmd, dict(env, PCN_DESKTOP_STARTUP_LOG=str(log))))
+                for when, phase in read_phases(log):
+                    phases.setdefault(phase, []).append(when - launched)
+            else:
+                times[name].append(timed(prefix + cmd, env))
     median = {name: statistics.median(values) for name, values in times.items()}
     bytecode = "app not byte-compiled first" if args.no_compile else "app byte-compiled as installed"
     print(f"Cold start to a drawn window ({platform}, median of {args.runs}, {bytecode}; includes the "
@@ -123,6 +148,11 @@ def main() -> int:
     web = median["bare QMainWindow + QWebEngineView"]
     print(f"  ratio app / bare QMainWindow:          {app / bare:.2f}x")
     print(f"  ratio app / bare with QWebEngineView:  {app / web:.2f}x  (target: within 1.5x)")
+    if phases:
+        print("Where the app's start goes (median seconds from launch; the X server's start included):")
+        for phase, values in sorted(phases.items(), key=lambda kv: statistics.median(kv[1])):
+            print(f"  {phase:40s} {statistics.median(values):6.2f} s")
+        print(f"  {'process ended':40s} {app:6.2f} s")
     shutil.rmtree(out, ignore_errors=True)
     return 0
 

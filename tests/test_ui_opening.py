@@ -79,3 +79,20 @@ def test_a_file_someone_else_holds_is_refused_in_the_worker(qtbot, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_start_writes_its_phases_only_when_asked(tmp_path, monkeypatch):
+    from pcn_desktop.ui import startup_log
+    log = tmp_path / "phases.log"
+    monkeypatch.delenv(startup_log.ENV, raising=False)
+    startup_log.mark("window built")
+    assert not log.exists()
+    monkeypatch.setenv(startup_log.ENV, str(log))
+    before = time.time()
+    startup_log.mark("window built")
+    startup_log.mark("map drawn")
+    lines = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [phase for _, phase in lines] == ["window built", "map drawn"]
+    assert all(before - 1 <= float(when) <= time.time() + 1 for when, _ in lines)
+    monkeypatch.setenv(startup_log.ENV, str(tmp_path / "no-such-folder" / "x.log"))
+    startup_log.mark("map drawn")               # unwritable: quietly nothing

@@ -21,6 +21,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
 from .plain_imports import plain_imports  # noqa: E402 — plain Python, before PySide6
+from .startup_log import mark  # noqa: E402
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
 from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
@@ -42,6 +43,7 @@ def application() -> QApplication:
 
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
         screenshot_pane: str = "window", scenario: str | None = None) -> int:
+    mark("Qt imported")
     app = application()
     with plain_imports():                   # everything the start imports (see plain_imports.py)
         started = _start(project_path, screenshot, presentation, scenario)
@@ -64,6 +66,7 @@ def _start(project_path: str | None, screenshot: str | None, presentation: bool,
            scenario: str | None):  # noqa: ANN202 — the shown MainWindow, or an exit status
     from . import opening, web_warmup       # noqa: PLC0415
     web_warmup.start()                      # Chromium's processes start, the last map frame loads
+    mark("web page started")
     from .failures import install_excepthook, report_open_failure  # noqa: PLC0415
     install_excepthook(unattended=bool(screenshot))
     try:
@@ -72,6 +75,7 @@ def _start(project_path: str | None, screenshot: str | None, presentation: bool,
         opened, failure = None, exc
     else:
         failure = None
+    mark("project read and checked")
     from . import startup                   # noqa: PLC0415 — the window's modules, after the worker's
     # What the imports made lives as long as the app: frozen, the collector's passes (the
     # window's own collect-and-freeze of the project among them) no longer walk it all.
@@ -102,6 +106,7 @@ def _start(project_path: str | None, screenshot: str | None, presentation: bool,
                   file=sys.stderr)
             return 2
     window = startup.MainWindow(document, presentation=presentation)
+    mark("window built")
     window.show()
     web_warmup.discard()
     opening.sweep_in_background()

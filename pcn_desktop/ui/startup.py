@@ -16,6 +16,7 @@ from .autosave import pending_recoveries
 from .document import Document
 from .main_window import MainWindow
 from .reading import as_target, read_sample
+from .startup_log import mark
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 FRAME_POLL_MS = 5           # after the map has drawn, how often to look for it on screen
@@ -76,6 +77,7 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
         target = window if pane == "window" else pane_widget(window, pane)
         # zlib at a low level: a third faster than the default, and no bigger for a window
         ok = target.grab().save(out, "PNG", 80)
+        mark("screenshot saved")
         if not ok:
             print(f"pcn-desktop: could not write {out}", file=sys.stderr)
         elif status:
@@ -90,7 +92,7 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
         else:
             QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
 
-    window.map_pane.drawn.connect(lambda: when_on_screen())
+    window.map_pane.drawn.connect(lambda: (mark("map drawn"), when_on_screen()))
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
     QTimer.singleShot(timeout_ms, lambda: grab(1))
 
