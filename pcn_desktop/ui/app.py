@@ -43,10 +43,18 @@ def application() -> QApplication:
 
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
         screenshot_pane: str = "window", scenario: str | None = None) -> int:
-    mark("Qt imported")
-    app = application()
-    with plain_imports():                   # everything the start imports (see plain_imports.py)
-        started = _start(project_path, screenshot, presentation, scenario)
+    # The start makes tens of thousands of lasting objects (modules, the project, the window)
+    # and a few hundred unreachable ones: the collector's passes over them cost tens of
+    # milliseconds of every start to free almost nothing.
+    # It runs again once the window is up (the command line turns it off before Qt loads).
+    gc.disable()
+    try:
+        mark("Qt imported")
+        app = application()
+        with plain_imports():                   # everything the start imports (see plain_imports.py)
+            started = _start(project_path, screenshot, presentation, scenario)
+    finally:
+        gc.enable()
     if isinstance(started, int):
         return started
     window = started
