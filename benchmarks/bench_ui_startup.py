@@ -7,8 +7,9 @@ Baselines, measured in the same run:
     own start-up, which the app cannot avoid: its map is a web page).
 Target: the app within 1.5x of the web-engine baseline. Median of --runs runs each.
 The app is started once, untimed, before the runs: its first start renders the map page's
-folium frame into the config folder's cache (as any installed app has after its first
-map), and the timed starts measure the start a user has every day after that.
+folium frame into the config folder's cache and keeps the copy of it that the next start
+loads while it reads the project (as any installed app has after its first map), and the
+timed starts measure the start a user has every day after that.
 Uses Xvfb when xvfb-run is on PATH (as the screenshots do), else the offscreen platform.
 
 The app's own modules are byte-compiled first (into their __pycache__ folders, which git
@@ -75,6 +76,22 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def read_phases(log: Path) -> list[tuple[float, str]]:
+    """(epoch time, phase) lines the app wrote (ui/startup_log.py); none when it wrote none."""
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        when, _, phase = line.partition(" ")
+        try:
+            out.append((float(when), phase))
+        except ValueError:
+            continue
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", help="project file (default: the sample CCG)")
@@ -108,9 +125,18 @@ def main() -> int:
     }
     timed(prefix + app_cmd, env)             # the folium frame cached, as after a first start
     times: dict[str, list[float]] = {name: [] for name in commands}
+    phases: dict[str, list[float]] = {}
+    log = out / "phases.log"
     for _ in range(args.runs):                 # interleaved, so drift hits all three alike
         for name, cmd in commands.items():
-            times[name].append(timed(prefix + cmd, env))
+            if cmd is app_cmd:
+                log.unlink(missing_ok=True)
+                launched = time.time()
+                times[name].append(timed(prefix + cmd, dict(env, PCN_DESKTOP_STARTUP_LOG=str(log))))
+                for when, phase in read_phases(log):
+                    phases.setdefault(phase, []).append(when - launched)
+            else:
+                times[name].append(timed(prefix + cmd, env))
     median = {name: statistics.median(values) for name, values in times.items()}
     bytecode = "app not byte-compiled first" if args.no_compile else "app byte-compiled as installed"
     print(f"Cold start to a drawn window ({platform}, median of {args.runs}, {bytecode}; includes the "
@@ -122,6 +148,11 @@ def main() -> int:
     web = median["bare QMainWindow + QWebEngineView"]
     print(f"  ratio app / bare QMainWindow:          {app / bare:.2f}x")
     print(f"  ratio app / bare with QWebEngineView:  {app / web:.2f}x  (target: within 1.5x)")
+    if phases:
+        print("Where the app's start goes (median seconds from launch; the X server's start included):")
+        for phase, values in sorted(phases.items(), key=lambda kv: statistics.median(kv[1])):
+            print(f"  {phase:40s} {statistics.median(values):6.2f} s")
+        print(f"  {'process ended':40s} {app:6.2f} s")
     shutil.rmtree(out, ignore_errors=True)
     return 0
 

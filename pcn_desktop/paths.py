@@ -51,6 +51,21 @@ def config_dir() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "pcn-desktop"
 
 
+CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
+
+
+def cache_dir() -> Path:
+    """The per-user cache: what is parsed from files once and kept between runs (postcode
+    tables, policy tables). ``$PCN_DESKTOP_CACHE``, else the platform's user cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "pcn-desktop" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "pcn-desktop"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pcn-desktop"
+
+
 def local_data_dir() -> Path:
     """The per-user, per-machine folder for recovery files (never roamed between machines:
     a roaming profile would copy whole projects at every log-off, and two machines' windows

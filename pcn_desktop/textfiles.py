@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -70,3 +71,22 @@ def normal_permissions(path: str | Path) -> None:
     mask = os.umask(0o022)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
+
+
+def replace_atomically(path: str | Path, data: str | bytes, shared: bool = False) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in the same folder,
+    then put it in place: a reader, or a second process, never sees half a file, and a
+    failed write leaves no temporary file. ``shared``: the user's normal permissions (a file
+    the user handles; caches and frames keep mkstemp's private ones)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if shared:
+            normal_permissions(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

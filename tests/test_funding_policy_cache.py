@@ -96,3 +96,40 @@ def test_a_new_user_year_file_is_seen_by_the_next_refresh() -> None:
     (folder / "2026-27.toml").write_text(UNKNOWN_ENTITLEMENT, encoding="utf-8")
     cache.refresh({"north"})
     assert [f.rule for f in cache.findings() if f.rule.startswith("funding")] == []
+
+
+def test_parsed_tables_kept_on_disk_are_used_only_for_the_same_text() -> None:
+    """Between runs the parsed TOML is read back from the cache folder, named by the file's
+    content: a file edited since is parsed again (whatever its time and size say), and so is
+    one whose kept table is damaged."""
+    folder = user_policy_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    table = folder / "2026-27.toml"
+    table.write_text(NEW_YEAR.replace("2025", "2026").replace("/26", "/27"), encoding="utf-8")
+    policy_store.invalidate()
+    first = policy_store.load_policies()["2026/27"]
+    kept = list((policy_store.cache_dir() / "policy-tables").glob("*.pickle"))
+    assert kept
+
+    policy_store.invalidate()                       # a new run: the pickles, not the TOML
+    parses: list[object] = []
+    real = policy_store._read_toml
+    policy_store._read_toml = lambda path: parses.append(path) or real(path)
+    try:
+        again = policy_store.load_policies()["2026/27"]
+        assert parses == [] and again == first
+        text = table.read_text(encoding="utf-8")
+        edited = text.replace("value = 26.631", "value = 26.632")    # same size
+        assert len(edited) == len(text) and edited != text
+        table.write_text(edited, encoding="utf-8")
+        policy_store.invalidate()
+        changed = policy_store.load_policies()["2026/27"]
+        assert parses == [table] and changed != first
+        parses.clear()
+        for path in (policy_store.cache_dir() / "policy-tables").glob("*.pickle"):
+            path.write_bytes(b"not a pickle")        # damaged: parsed again, no error
+        policy_store.invalidate()
+        assert policy_store.load_policies()["2026/27"] == changed and table in parses
+    finally:
+        policy_store._read_toml = real
+        policy_store.invalidate()

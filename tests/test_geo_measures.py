@@ -100,3 +100,23 @@ def test_gap_areas_and_json(grid) -> None:
 def test_no_geography_gives_empty_measures() -> None:
     from pcn_desktop.domain.model import Project
     assert network_measures(Project()) == {}
+
+
+def test_the_area_index_is_built_once_while_nothing_it_reads_changes():
+    """Kept per project: rules ask for it once per network, and rebuilding it each time (a
+    project with no registrations at practices outside it looked changed on every call)
+    made checking the sample four times slower."""
+    from pcn_desktop.geo import areas
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project
+    project = load_project(resource("sample", "sample_ccg.pcnproj"))
+    when = max(project.registrations)
+    project.other_registrations.pop(when, None)          # none outside: the case that rebuilt
+    first = areas.area_index(project)
+    assert areas.area_index(project) is first
+    project.other_registrations[when] = {next(iter(project.areas)): 5}
+    second = areas.area_index(project)
+    assert second is not first and areas.area_index(project) is second
+    assert int(second.others.sum()) == 5
+    empty = type(project)()
+    assert areas.area_index(empty) is areas.area_index(empty)

@@ -1,6 +1,6 @@
-"""Start-up imports: the window's plain-Python modules load before PySide6 (see
-pcn_desktop/ui/preload.py), and opening a project pulls in no database or map library
-it does not use."""
+"""Start-up imports: the window's plain-Python modules all load in preload (out of PySide6's
+sight, see pcn_desktop/ui/preload.py), and opening a project pulls in no database or map
+library it does not use."""
 from __future__ import annotations
 
 import subprocess
@@ -34,3 +34,29 @@ def test_every_plain_module_the_window_imports_is_preloaded_before_qt():
     # a module listed here is imported after PySide6: add it to preload.WINDOW_MODULES
     assert lines["late"].split() == []
     assert lines["never"].split() == []
+
+
+PLAIN = """
+import builtins, sys
+import PySide6.QtCore
+hooked = builtins.__import__
+from pcn_desktop.ui.opening import preload_plainly
+preload_plainly()
+assert builtins.__import__ is hooked, 'the import hook was not put back'
+try:
+    from shibokensupport.feature import pyside_feature_dict
+except ImportError:
+    print('no feature table')
+else:
+    seen = sorted(m for m in pyside_feature_dict if m.startswith(('numpy', 'shapely', 'pcn_desktop.domain')))
+    print('looked at:', ' '.join(seen))
+"""
+
+
+def test_the_start_imports_the_data_stack_out_of_pysides_sight():
+    done = subprocess.run([sys.executable, "-c", PLAIN], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.strip()
+    if out == "no feature table":
+        return                                  # a PySide6 without the hook: nothing to avoid
+    assert out == "looked at:", out

@@ -1,20 +1,61 @@
 """The web page started before the window: the first map pane draws in it (its renderer
-process already running), later panes make their own, and an unadopted page is deleted."""
+process already running), later panes make their own, and an unadopted page is deleted.
+
+After a first start the page holds the map frame the window last drew (reports/map_frames),
+and the pane draws the map by handing the frame its layers: the map must then be the one
+a loaded page shows, clicks must reach the window, and a frame of another shape (other
+layers) must give way to a loaded page."""
 from __future__ import annotations
 
 import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
 
+import json
+import re
+
 from pcn_desktop.paths import resource
+from pcn_desktop.reports import map_frames
+from pcn_desktop.reports.map_html import SPEC_SLOT, WARM_START, page_shell, warm_frame
+from pcn_desktop.store import load_project
 from pcn_desktop.ui import web_warmup
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui.map_pane import MapPane
-from pcn_desktop.store import load_project
+from ui_synthetic import synthetic_project
+
+TIMEOUT = 30_000
+# what a drawn map shows, read from the page: its layers, names, controls, key and title
+STATE_JS = """JSON.stringify({counts: pcnCounts(), labels: pcnLabels().map(function (l) { return l.name; }).sort(),
+  controls: Array.prototype.map.call(document.querySelectorAll('.leaflet-control'),
+    function (c) { return c.className.split(' ').filter(function (k) { return k.indexOf('leaflet-control-') === 0; }).sort().join(' '); }).sort(),
+  legend: (document.querySelector('.pcn-legend') || {}).textContent || null,
+  title: document.title, maps: document.querySelectorAll('.folium-map').length})"""
+
+
+def _js(qtbot, pane: MapPane, script: str):
+    box: list = []
+    pane.view.page().runJavaScript(script, 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return box[0]
+
+
+def _drawn_pane(qtbot, document: Document) -> MapPane:
+    pane = MapPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 650)
+    pane.show()
+    with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
+        pane.set_document(document)
+    qtbot.wait(100)                  # the labels are placed again once the controls are in
+    return pane
+
+
+def _sample() -> Document:
+    return Document(load_project(resource("sample", "sample_ccg.pcnproj")))
 
 
 def test_the_first_map_pane_adopts_the_started_page_and_draws_in_it(qtbot):
     web_warmup.start()
-    started = web_warmup._waiting[0]
-    assert started.requestedUrl().toLocalFile().endswith("blank.html")
+    started = web_warmup._waiting[0].page
+    assert started.requestedUrl().toLocalFile().endswith("blank.html")    # no frame kept yet
     pane = MapPane()
     qtbot.addWidget(pane)
     other = MapPane()
@@ -24,10 +65,10 @@ def test_the_first_map_pane_adopts_the_started_page_and_draws_in_it(qtbot):
     assert web_warmup.adopt() is None
     pane.resize(800, 600)
     pane.show()
-    pane.set_document(Document(load_project(resource("sample", "sample_ccg.pcnproj"))))
-    with qtbot.waitSignal(pane.drawn, timeout=30_000):
+    pane.set_document(_sample())
+    with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
         pass
-    assert pane.view.page() is started and pane.layer_count > 0
+    assert pane.view.page() is started and pane.layer_count > 0 and pane.frame_starts == 0
 
 
 def test_a_page_no_pane_took_is_deleted(qtbot):
@@ -36,3 +77,74 @@ def test_a_page_no_pane_took_is_deleted(qtbot):
     assert len(web_warmup._waiting) == 1
     web_warmup.discard()
     assert web_warmup.adopt() is None
+
+
+def test_the_next_start_draws_the_map_in_the_kept_frame_as_a_loaded_page_shows_it(qtbot):
+    loaded = _drawn_pane(qtbot, _sample())            # a first start: the page is loaded
+    assert loaded.frame_starts == 0
+    kept = map_frames.warm_frame()
+    assert kept is not None and kept[1].is_file()
+    expected = json.loads(_js(qtbot, loaded, STATE_JS))
+
+    web_warmup.start()                                # the next start
+    warm = web_warmup._waiting[0]
+    assert warm.frame_key == kept[0]
+    assert warm.page.requestedUrl().toLocalFile() == str(kept[1])
+    qtbot.waitUntil(lambda: warm.loaded is True, timeout=TIMEOUT)
+    # the frame alone makes no map: that waits for the project's layers
+    assert _js_page(qtbot, warm.page, "typeof window.pcnMap") == "undefined"
+    assert _js_page(qtbot, warm.page, "typeof window.pcnStart") == "function"
+    filled = _drawn_pane(qtbot, _sample())
+    assert filled.frame_starts == 1 and filled.view.page() is warm.page
+    assert json.loads(_js(qtbot, filled, STATE_JS)) == expected
+    assert expected["counts"]["polygons"] > 0 and expected["labels"] and expected["maps"] == 1
+    assert expected["title"].endswith("- PCN map")
+    # clicks on the map reach the window through the frame's web channel
+    qtbot.waitUntil(lambda: _js(qtbot, filled, "window.pcnBridgeReady === true") is True, timeout=10_000)
+    code = next(iter(filled.document.project.practices))
+    with qtbot.waitSignal(filled.bridge.practiceSelected, timeout=5_000) as got:
+        _js(qtbot, filled, f"pcnSelect('practice', {json.dumps(code)})")
+    assert got.args == [code]
+
+
+def _js_page(qtbot, page, script: str):
+    box: list = []
+    page.runJavaScript(script, 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return box[0]
+
+
+def test_a_frame_of_other_layers_gives_way_to_a_loaded_page(qtbot):
+    _drawn_pane(qtbot, _sample())                     # keeps the sample's frame
+    sample_frame = map_frames.warm_frame()[0]
+    web_warmup.start()
+    assert web_warmup._waiting[0].frame_key == sample_frame
+    other = synthetic_project()                       # no error findings: another set of layers
+    pane = _drawn_pane(qtbot, Document(other))
+    assert pane.frame_starts == 0 and pane.layer_count > 0
+    assert _js(qtbot, pane, "document.title") == "Synthetic CCG - PCN map"
+    assert map_frames.warm_frame()[0] != sample_frame      # and the next start loads its frame
+
+
+def test_the_warm_frame_makes_its_map_only_when_given_the_spec():
+    shell = page_shell([("areas", "Small areas"), ("practices", "Practices")], False, None, "/* app */")
+    warm = warm_frame(shell)
+    assert SPEC_SLOT not in warm and warm.count(WARM_START) == 1
+    before, after = warm.split(WARM_START)
+    assert "L.map(" not in before and "L.map(" in after and "pcnBuild(" in after
+    assert re.search(r"pcnBuild\([^;]*\bspec\s*\)", after, re.S)
+    assert "__PCN_TITLE__" not in warm
+
+
+def test_an_unreadable_pointer_starts_a_blank_page(qtbot):
+    map_frames.frames_dir().mkdir(parents=True, exist_ok=True)
+    (map_frames.frames_dir() / map_frames.POINTER).write_text("../../etc/passwd", encoding="ascii")
+    assert map_frames.warm_frame() is None
+    (map_frames.frames_dir() / map_frames.POINTER).write_text("0123abcd", encoding="ascii")
+    assert map_frames.warm_frame() is None            # names a frame that is not there
+    web_warmup.start()
+    try:
+        assert web_warmup._waiting[0].frame_key is None
+        assert web_warmup._waiting[0].page.requestedUrl().toLocalFile().endswith("blank.html")
+    finally:
+        web_warmup.discard()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from typing import Sequence
@@ -34,6 +35,7 @@ def run_window(argv: Sequence[str]) -> int:
         except CliError as exc:
             print(f"pcn-desktop: {exc}", file=sys.stderr)
             return exc.status
+    gc.disable()               # loading Qt makes many objects and no garbage: ui.app.run turns it on
     from ..ui.app import run   # noqa: PLC0415 — Qt is imported only here
     return run(args.project, screenshot=args.screenshot, presentation=args.presentation,
                screenshot_pane=args.screenshot_pane, scenario=args.scenario)

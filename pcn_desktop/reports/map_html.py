@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
-import tempfile
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import util
 from pathlib import Path
@@ -27,9 +27,10 @@ from typing import Any
 
 from ..domain.findings import Finding
 from ..domain.model import Network, Project
-from ..paths import config_dir, maps_dir
+from ..paths import maps_dir
+from . import map_frames
 from .map_assets import FOLIUM_ASSETS, folium_asset, map_assets
-from ..textfiles import normal_permissions
+from ..textfiles import replace_atomically
 from .map_layers import AREA_STYLE, FINDING_RED, PALETTE, UNASSIGNED, MapData, build_map_data
 
 CANVAS_ABOVE = 5000           # features; below it SVG, which a screenshot test can also read
@@ -86,17 +87,7 @@ def render_map(project: Project, out_path: Path | str, findings: list[Finding] |
         findings = evaluate(project, rule_settings_for(project))
     net = _resolve(project, highlight)
     data = build_map_data(project, findings, net)
-    page = map_html(project, data, online_tiles)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        normal_permissions(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(out, map_html(project, data, online_tiles), shared=True)
     return out
 
 
@@ -113,8 +104,22 @@ ONLINE_TILES = {"name": "Street map (online)", "url": "https://tile.openstreetma
                 "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                                "contributors", "maxZoom": 19}
 
+@dataclass(frozen=True)
+class MapPage:
+    """A written page and its parts: the frame it fills (``frame_key``), the spec and title
+    that fill it (what a warm frame's ``pcnStart`` takes, see ``map_frames``)."""
+    html: str
+    frame_key: str
+    spec_json: str
+    title: str
+
+
 def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str:
     """The page for already-built ``data`` (see ``map_layers.build_map_data``)."""
+    return map_page(project, data, online_tiles).html
+
+
+def map_page(project: Project, data: MapData, online_tiles: bool = False) -> MapPage:
     assets = map_assets()
     # Tens of thousands of SVG paths make panning crawl; a canvas draws them all at once.
     many = len(data.areas["features"]) + len(data.practices["features"]) > CANVAS_ABOVE
@@ -127,9 +132,47 @@ def map_html(project: Project, data: MapData, online_tiles: bool = False) -> str
         "labels": [{k: v for k, v in label.items() if k != "list_size"} for label in data.labels],
     }
     layers = [(layer["key"], layer["name"]) for layer in spec["layers"]]
+    key = frame_key(layers, many, spec["tiles"], assets.pcn_js)
     shell = page_shell(layers, many, spec["tiles"], assets.pcn_js)
-    return (shell.replace(TITLE_SLOT, html.escape(f"{project.name} - PCN map"), 1)
-                 .replace(SPEC_SLOT, SPEC_START + _script_json(spec) + SPEC_END, 1))
+    title = f"{project.name} - PCN map"
+    spec_json = _script_json(spec)
+    return MapPage(shell.replace(TITLE_SLOT, html.escape(title), 1)
+                        .replace(SPEC_SLOT, SPEC_START + spec_json + SPEC_END, 1),
+                   key, spec_json, title)
+
+
+WARM_START = "window.pcnStart = function (spec) {"
+_SCRIPT_OPEN = re.compile(r"<script[^>]*>")
+
+
+def warm_frame(shell: str) -> str:
+    """The frame with its map made only when ``pcnStart(spec)`` is called: the script that
+    makes the map and its controls becomes that function's body, with the spec its argument.
+    Everything above it (Leaflet, the plugins, the app's own script) runs on loading."""
+    at = shell.index(SPEC_SLOT)
+    opening = None
+    for opening in _SCRIPT_OPEN.finditer(shell, 0, at):
+        pass
+    if opening is None:
+        raise ValueError("the map frame has no script around its spec")
+    start = opening.end()
+    end = shell.index("</script>", at)
+    body = shell[start:at] + "spec" + shell[at + len(SPEC_SLOT):end]
+    return (shell[:start].replace(TITLE_SLOT, "PCN map", 1) + WARM_START + body + "\n};"
+            + shell[end:])
+
+
+def keep_warm_frame(page: MapPage) -> None:
+    """Make ``page``'s frame the one the window's next start loads (see ``map_frames``)."""
+    current = map_frames.warm_frame()
+    if current is not None and current[0] == page.frame_key:
+        return
+    path = _shell_dir() / f"{page.frame_key}.html"
+    try:
+        shell = path.read_text(encoding="utf-8")
+    except OSError:
+        return                     # a read-only config folder kept no frame to warm
+    map_frames.keep_warm(page.frame_key, warm_frame(shell))
 
 
 SPEC_START, SPEC_END = "/*pcn-spec*/", "/*pcn-spec-end*/"
@@ -142,7 +185,7 @@ def page_spec(page: str) -> dict[str, Any]:
 
 
 def _shell_dir() -> Path:
-    return config_dir() / "map-pages"
+    return map_frames.frames_dir()
 
 
 @lru_cache(maxsize=16)
@@ -152,6 +195,12 @@ def _shell_key(shape: str, pcn_js: str) -> str:
         [SHELL_VERSION, _folium_version(), shape, _PAGE_CSS, hashlib.sha256(pcn_js.encode()).hexdigest(),
          _asset_stamps()],
         sort_keys=True).encode()).hexdigest()[:24]
+
+
+def frame_key(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[str, Any] | None,
+              pcn_js: str) -> str:
+    """The name of folium's frame for these layers (see ``page_shell``)."""
+    return _shell_key(json.dumps([layers, prefer_canvas, tiles], sort_keys=True), pcn_js)
 
 
 def _asset_stamps() -> list[list[Any]]:
@@ -189,7 +238,7 @@ def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[s
                pcn_js: str) -> str:
     """folium's page for these layers, from the cache when the same folium, assets and
     layers made it before, else rendered (importing folium) and cached."""
-    key = _shell_key(json.dumps([layers, prefer_canvas, tiles], sort_keys=True), pcn_js)
+    key = frame_key(layers, prefer_canvas, tiles, pcn_js)
     path = _shell_dir() / f"{key}.html"
     try:
         return path.read_text(encoding="utf-8")
@@ -198,11 +247,7 @@ def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[s
     from .map_folium import build_shell   # noqa: PLC0415 — folium only when the frame is new
     shell = build_shell(layers, prefer_canvas, tiles, _PAGE_CSS, pcn_js)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(shell)
-        os.replace(tmp, path)
+        replace_atomically(path, shell)
     except OSError:
         pass                      # a read-only config folder: render again next time
     return shell

@@ -4,11 +4,11 @@ With no project the window opens an untitled copy of the shipped sample CCG (Sav
 for a file name, so the shipped file is never written). ``screenshot`` opens the window,
 waits until the panes and the map have drawn, saves a PNG of the window and exits.
 
-Start-up order matters for how soon the window is drawn: the plain-Python data stack is
-imported before PySide6 (``preload.py`` says why); then the QApplication and a first web page
-are created before the window's own modules are imported (``startup.py``), so Chromium's
-processes start while those load; the map pane is given its document first of the panes,
-so its page loads while the rest of the window is built.
+Start-up order matters for how soon the window is drawn. The QApplication and a first web
+page, holding the map frame the window drew last (``web_warmup.py``), come first; then the
+data stack is imported and the project read and checked in a worker thread while Qt's loop
+runs Chromium's start (``opening.py``), so the frame is parsed by the time the window is
+built; the map is then drawn by handing that frame the project's layers.
 """
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ import sys
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-from .preload import preload  # noqa: E402
-
-preload()      # the data stack before PySide6, which would read every one of its sources
-gc.freeze()    # and out of the collector's way (see run)
+from .plain_imports import plain_imports  # noqa: E402 — plain Python, before PySide6
+from .startup_log import mark  # noqa: E402
 
 import PySide6.QtWebEngineWidgets  # noqa: E402,F401 — must be imported before the QApplication exists
 from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
@@ -45,19 +43,58 @@ def application() -> QApplication:
 
 def run(project_path: str | None, screenshot: str | None = None, presentation: bool = False,
         screenshot_pane: str = "window", scenario: str | None = None) -> int:
-    app = application()
-    from . import web_warmup                # noqa: PLC0415
-    web_warmup.start()                      # starts Chromium's processes while we import
-    from . import startup                   # noqa: PLC0415 — deliberately after the warm-up
+    # The start makes tens of thousands of lasting objects (modules, the project, the window)
+    # and a few hundred unreachable ones: the collector's passes over them cost tens of
+    # milliseconds of every start to free almost nothing.
+    # It runs again once the window is up (the command line turns it off before Qt loads).
+    gc.disable()
+    try:
+        mark("Qt imported")
+        app = application()
+        with plain_imports():                   # everything the start imports (see plain_imports.py)
+            started = _start(project_path, screenshot, presentation, scenario)
+    finally:
+        gc.enable()
+    if isinstance(started, int):
+        return started
+    window = started
+    if screenshot:
+        from . import startup               # noqa: PLC0415 — imported by _start
+        startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
+        status = app.exec()
+        window.document.stack.setClean()   # a screenshot run never prompts
+        window.close()
+        return status
+    from . import startup                   # noqa: PLC0415
+    QTimer.singleShot(0, lambda: startup.offer_recovery(window))
+    return app.exec()
+
+
+def _start(project_path: str | None, screenshot: str | None, presentation: bool,
+           scenario: str | None):  # noqa: ANN202 — the shown MainWindow, or an exit status
+    from . import opening, web_warmup       # noqa: PLC0415
+    web_warmup.start()                      # Chromium's processes start, the last map frame loads
+    mark("web page started")
+    from .failures import install_excepthook, report_open_failure  # noqa: PLC0415
+    install_excepthook(unattended=bool(screenshot))
+    try:
+        opened = opening.in_worker(lambda: opening.read_for_window(project_path))
+    except BaseException as exc:            # noqa: BLE001 — sorted out below, on this thread
+        opened, failure = None, exc
+    else:
+        failure = None
+    mark("project read and checked")
+    from . import startup                   # noqa: PLC0415 — the window's modules, after the worker's
     # What the imports made lives as long as the app: frozen, the collector's passes (the
     # window's own collect-and-freeze of the project among them) no longer walk it all.
     gc.freeze()
-    from ..tempfiles import sweep_stale  # noqa: PLC0415
-    from .failures import install_excepthook, report_open_failure  # noqa: PLC0415
-    install_excepthook(unattended=bool(screenshot))
-    sweep_stale()                           # map folders left by a killed session
     try:
-        document = startup.open_document(project_path)
+        if isinstance(failure, startup.ProjectLocked):
+            document = startup.open_document(project_path)   # asks the user, then reads again
+        elif failure is not None:
+            raise failure
+        else:
+            document = startup.Document.from_opened(opened)
     except startup.ProjectFileError as exc:
         report_open_failure(str(exc), unattended=bool(screenshot))
         return 2
@@ -77,13 +114,8 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
                   file=sys.stderr)
             return 2
     window = startup.MainWindow(document, presentation=presentation)
+    mark("window built")
     window.show()
     web_warmup.discard()
-    if screenshot:
-        startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
-        status = app.exec()
-        window.document.stack.setClean()   # a screenshot run never prompts
-        window.close()
-        return status
-    QTimer.singleShot(0, lambda: startup.offer_recovery(window))
-    return app.exec()
+    opening.sweep_in_background()
+    return window

@@ -18,18 +18,14 @@ from ..domain.findings import Finding, Severity
 from ..domain.model import Project
 from ..domain.rules.engine import FindingsCache
 from ..settings import rule_settings_for
-from ..store import ProjectLocked, load_project, save_project
-from ..store.database import display_url, is_database_url
+from ..store import ProjectLocked, save_project
+from ..store.database import display_url
 from ..store.locks import LockInfo, ProjectLock
+from .reading import OpenedProject, as_target, read_project
 from .undo import DomainUndoCommand
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store.syncing import Sync
-
-
-def as_target(path: str | Path) -> Path | str:
-    """A project file's Path, or a database URL kept as the text it is (a Path would fold its //)."""
-    return str(path) if is_database_url(path) else Path(path)
 
 
 def _try_lock(path: Path) -> ProjectLock | None:
@@ -46,7 +42,7 @@ class Document(QObject):
     scenariosChanged = Signal()       # a scenario was opened, copied, renamed or deleted
 
     def __init__(self, project: Project, path: str | Path | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, findings: FindingsCache | None = None) -> None:
         super().__init__(parent)
         self.project = project
         # None: untitled, Save means Save As; a team database's URL stays a string
@@ -57,9 +53,10 @@ class Document(QObject):
         self.stack = QUndoStack(self)
         # a method, not a lambda: Qt drops the connection when the document is deleted
         self.stack.cleanChanged.connect(self._clean_changed)
-        self.settings = rule_settings_for(project)
+        # findings already worked out for this project (the window's start reads it in a worker)
+        self.settings = findings.settings if findings is not None else rule_settings_for(project)
         self.list_date: date | None = self.settings.counting_date(project.list_dates())
-        self.findings = FindingsCache(project, self.settings)
+        self.findings = findings if findings is not None else FindingsCache(project, self.settings)
         self.current_findings: list[Finding] = self.findings.findings()
         self._scenarios = self._scenario_state()
         self.last_edit_seconds = 0.0     # time of the last after_edit, for the benchmarks
@@ -76,31 +73,13 @@ class Document(QObject):
         """Open a project. A file someone else has open (its lock file says who) is offered
         through ``when_locked(holder)``: "copy" opens an untitled copy, "anyway" opens it
         without the lock, anything else refuses with ProjectLocked."""
-        target = as_target(path)
-        lock = None
-        holder = None
-        if not untitled and isinstance(target, Path):
-            lock = ProjectLock(target, "window")
-            try:
-                lock.acquire()
-            except ProjectLocked as exc:
-                lock = None
-                choice = when_locked(exc.holder) if when_locked else "refuse"
-                if choice == "copy":
-                    untitled = True
-                elif choice == "anyway":
-                    holder = exc.holder
-                else:
-                    raise
-        try:
-            project = load_project(path)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        document = cls(project, None if untitled else target)
-        document.lock = lock
-        document.opened_anyway = holder
+        return cls.from_opened(read_project(path, untitled, when_locked))
+
+    @classmethod
+    def from_opened(cls, opened: OpenedProject) -> "Document":
+        document = cls(opened.project, opened.target, findings=opened.findings)
+        document.lock = opened.lock
+        document.opened_anyway = opened.holder
         return document
 
     def continue_from(self, old: "Document") -> None:

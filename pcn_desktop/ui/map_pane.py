@@ -8,6 +8,8 @@ cannot take an incremental update, and the answer to a whole-project change.
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from ..domain.findings import Finding
 from ..domain.model import Project
-from ..reports.map_html import BACKGROUND, map_html
+from ..reports.map_html import BACKGROUND, MapPage, keep_warm_frame, map_page
 from ..reports.map_layers import build_map_data
 from ..tempfiles import owned_temp_dir
 from .map_updates import can_update, select_script, update_payload, update_script
@@ -29,7 +31,7 @@ from .workers import Progress, Task, start
 from . import web_warmup
 
 RERENDER_DELAY_MS = 1500
-DRAWN_POLL_MS = 50
+DRAWN_POLL_MS = 25
 # A project this small (areas + practices) gets its first page written at once, on the UI
 # thread (a few tens of ms), so Chromium loads it while the window is still being built and
 # painted; a bigger one is written in a worker so the window shows first.
@@ -64,18 +66,28 @@ class MapBridge(QObject):
             signal.emit(code)
 
 
-def write_page(project: Project, findings: list[Finding], out: Path, revision: int) -> tuple[
-        Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]:
-    """Write the map page; returns it with the revision drawn, the network colours, each
-    practice's network as drawn and each network's boundary geometry as drawn (what
-    incremental restyling starts from)."""
-    # build_map_data + map_html are what render_map does; kept apart here so the pane keeps
+@dataclass
+class Rendered:
+    """A written map page with what incremental restyling starts from: the revision drawn,
+    the network colours, each practice's network and each network's boundary as drawn."""
+    path: Path
+    page: MapPage
+    revision: int
+    colours: dict[str, str]
+    shown: dict[str, str | None]
+    outlines: dict[str, Any]
+
+
+def write_page(project: Project, findings: list[Finding], out: Path, revision: int) -> Rendered:
+    # build_map_data + map_page are what render_map does; kept apart here so the pane keeps
     # the network colours for restyling practices after a move
     data = build_map_data(project, findings)
     shown = {c: (ids[0] if (ids := project.networks_of(c)) else None) for c in project.practices}
     outlines = {nid: b.geometry for nid, b in project.boundaries.items()}
-    out.write_text(map_html(project, data), encoding="utf-8")
-    return out, revision, data.colours, shown, outlines
+    page = map_page(project, data)
+    out.write_text(page.html, encoding="utf-8")
+    keep_warm_frame(page)          # the frame the next start loads before it has a project
+    return Rendered(out, page, revision, data.colours, shown, outlines)
 
 
 class MapPane(QWidget):
@@ -86,19 +98,27 @@ class MapPane(QWidget):
         super().__init__(parent)
         self.document: Document | None = None
         self.view = QWebEngineView(self)
-        warm = web_warmup.adopt()         # its renderer process already running (see web_warmup)
-        if warm is not None:
-            warm.setParent(self.view)
-            self.view.setPage(warm)
+        # the page started before the window (see web_warmup): its renderer is running and,
+        # after a first start, it holds the map frame the first page may be drawn in
+        self._warm = web_warmup.adopt()
+        self.bridge = MapBridge(self)
+        if self._warm is not None:
+            self._warm.page.setParent(self.view)
+            self.view.setPage(self._warm.page)
+            self.channel = self._warm.channel
+            self.channel.setParent(self)
+        else:
+            self.channel = QWebChannel(self)
+            self.view.page().setWebChannel(self.channel)
+        self.channel.registerObject(BRIDGE_NAME, self.bridge)
         self.view.setAccessibleName("Map of practices and networks")
         settings = self.view.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
-        self.bridge = MapBridge(self)
-        self.channel = QWebChannel(self)
-        self.channel.registerObject(BRIDGE_NAME, self.bridge)
-        self.view.page().setWebChannel(self.channel)
         self.view.loadFinished.connect(self._on_loaded)
+        self.frame_starts = 0                       # pages drawn by filling the warm frame
+        # while a warm frame waits for its spec, its own load is not the map's
+        self._filling = self._warm is not None and self._warm.frame_key is not None
         self.status = QLabel("Drawing the map…", self)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setAccessibleName("Map status")
@@ -153,27 +173,64 @@ class MapPane(QWidget):
             self._on_rendered(write_page(document.project, findings, out, revision))
             return
 
-        def work(progress: Progress) -> tuple[Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]:
+        def work(progress: Progress) -> Rendered:
             progress(0, 0, "Drawing the map")
             return write_page(document.project, findings, out, revision)
 
         self._task = start(Task(work), self._on_rendered, self._on_failed)
 
-    def _on_rendered(self, result: tuple[Path, int, dict[str, str], dict[str, str | None], dict[str, Any]]) -> None:
-        path, revision, colours, shown, outlines = result
+    def _on_rendered(self, result: Rendered) -> None:
         self._task = None
-        if self._pending or revision != self.document.project.revision:
+        if self._pending or result.revision != self.document.project.revision:
             self._pending = False
             self.render()                 # an edit landed while drawing: draw again
-            if revision != self.document.project.revision and self.is_drawn:
+            if result.revision != self.document.project.revision and self.is_drawn:
                 return                    # keep showing the current page until then
         self.is_drawn = False
         self._polls = 0
-        self.colours, self.shown, self.outlines = colours, shown, outlines
+        self.colours, self.shown, self.outlines = result.colours, result.shown, result.outlines
         # Leaflet fits its bounds to the size the page has while loading: a hidden view
         # (size 0) gives NaN coordinates, so the view is shown before the load starts
         self._layout.setCurrentWidget(self.view)
-        self.view.load(QUrl.fromLocalFile(str(path)))
+        warm, self._warm = self._warm, None
+        if warm is not None and warm.frame_key == result.page.frame_key and warm.loaded is not False:
+            self._fill_frame(warm, result)
+        else:
+            self._filling = False
+            self.view.load(QUrl.fromLocalFile(str(result.path)))
+
+    def _fill_frame(self, warm: web_warmup.WarmPage, result: Rendered) -> None:
+        """Draw the page by handing the warm frame its spec (see web_warmup); the written
+        page is loaded instead if the frame cannot take it."""
+        serial = self._serial
+        self._filling = True
+        script = ("(function(){if(typeof window.pcnStart!=='function'){return false;}"
+                  f"document.title={json.dumps(result.page.title)};"
+                  f"window.pcnStart({result.page.spec_json});return true;}})()")
+
+        def filled(ok: Any) -> None:
+            if serial != self._serial:
+                return                    # a newer page is on its way
+            self._filling = False
+            if ok is True:
+                self.frame_starts += 1
+                self._on_loaded(True)
+            else:
+                self.view.load(QUrl.fromLocalFile(str(result.path)))
+
+        def fill(ok: bool = True) -> None:
+            if serial != self._serial:
+                return
+            if not ok:
+                filled(False)
+                return
+            # after the window has shown and laid out, so that the map is made at its size
+            QTimer.singleShot(0, self, lambda: self.view.page().runJavaScript(script, 0, filled))
+
+        if warm.loaded is None:
+            warm.page.loadFinished.connect(fill, Qt.ConnectionType.SingleShotConnection)
+        else:
+            fill()
 
     def _on_failed(self, exc: Exception, _trace: str) -> None:
         self._task = None
@@ -187,6 +244,8 @@ class MapPane(QWidget):
         self.renderFailed.emit(str(exc))
 
     def _on_loaded(self, ok: bool) -> None:
+        if self._filling:
+            return                        # the warm frame itself has loaded: its map comes with fill
         if not ok:
             self.status.setText("The map page failed to load.")
             self._layout.setCurrentWidget(self.status)

@@ -1,11 +1,12 @@
-"""Import the window's plain-Python modules (and numpy, shapely, pyproj under them) before
-PySide6 is imported.
+"""Import the window's plain-Python modules (and numpy and shapely under them) in one go,
+out of PySide6's sight.
 
 Once loaded, PySide6 watches the import system: for every module imported after it, it
 reads the module's source to see whether the module uses PySide6 (for its optional
-snake_case/true_property features). For the ~300 modules of numpy, shapely, pyproj, sqlite3
-and our domain, geo, funding and store packages that is 50-70 ms of every start spent
-reading source for nothing; imported first, they are never looked at. No Qt here.
+snake_case/true_property features). For the ~300 modules of numpy, shapely, sqlite3 and
+our domain, geo, funding and store packages that is 50-70 ms of every start spent reading
+source for nothing. The window's start imports them here, in its worker thread, with
+Python's own import function (``opening.preload_plainly``). No Qt here.
 """
 from __future__ import annotations
 

@@ -11,34 +11,21 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..domain.model import Project
-from ..paths import resource
 from ..store import ProjectFileError, ProjectLocked
 from .autosave import pending_recoveries
-from .document import Document, as_target
+from .document import Document
 from .main_window import MainWindow
+from .reading import as_target, read_sample
+from .startup_log import mark
 
 SCREENSHOT_TIMEOUT_MS = 30_000
-FRAME_POLL_MS = 15          # after the map has drawn, how often to look for it on screen
+FRAME_POLL_MS = 5           # after the map has drawn, how often to look for it on screen
 SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
 
 
 def sample_document() -> Document:
     """An untitled copy of the sample CCG (or an empty project when it is not installed)."""
-    path = resource("sample", "sample_ccg.pcnproj") if _has_resources() else None
-    if path is not None and path.is_file():
-        document = Document.open(path, untitled=True)
-        document.project.name = document.project.name or "Sample CCG"
-        return document
-    return Document(Project())
-
-
-def _has_resources() -> bool:
-    try:
-        resource()
-    except FileNotFoundError:
-        return False
-    return True
+    return Document.from_opened(read_sample())
 
 
 def open_document(project_path: str | None) -> Document:
@@ -88,7 +75,9 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
             window.docks[pane].raise_()
         app.processEvents()
         target = window if pane == "window" else pane_widget(window, pane)
-        ok = target.grab().save(out)
+        # zlib at a low level: a third faster than the default, and no bigger for a window
+        ok = target.grab().save(out, "PNG", 80)
+        mark("screenshot saved")
         if not ok:
             print(f"pcn-desktop: could not write {out}", file=sys.stderr)
         elif status:
@@ -103,7 +92,7 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
         else:
             QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
 
-    window.map_pane.drawn.connect(lambda: when_on_screen())
+    window.map_pane.drawn.connect(lambda: (mark("map drawn"), when_on_screen()))
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
     QTimer.singleShot(timeout_ms, lambda: grab(1))
 

@@ -1,0 +1,98 @@
+"""The window's start reads the project in a worker while Qt's loop runs (ui/opening.py):
+Chromium's work goes on meanwhile, what the worker read is what Document.open reads, a
+failure reaches the main thread as it was raised, and a file someone else holds is left to
+the main thread to ask about."""
+from __future__ import annotations
+
+import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from io_files import saved_project
+from pcn_desktop.store import ProjectFileError
+from pcn_desktop.store.locks import ProjectLock, ProjectLocked
+from pcn_desktop.ui import opening
+from pcn_desktop.ui.document import Document
+from test_team_locks import hold
+
+
+def test_the_event_loop_runs_while_the_worker_works(qtbot):
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    main = threading.get_ident()
+
+    def work() -> int:
+        time.sleep(0.3)
+        return threading.get_ident()
+
+    try:
+        worker = opening.in_worker(work)
+    finally:
+        timer.stop()
+    assert worker != main
+    assert len(ticks) >= 10            # the loop went on turning for the 0.3 s
+
+
+def test_a_failure_in_the_worker_is_raised_on_the_main_thread(qtbot):
+    def work() -> None:
+        raise ProjectFileError("x.pcnproj: not a PCN Desktop project")
+    with pytest.raises(ProjectFileError, match="not a PCN Desktop project"):
+        opening.in_worker(work)
+
+
+def test_the_worker_reads_what_document_open_reads(qtbot, tmp_path):
+    path, _ = saved_project(tmp_path)
+    opened = opening.in_worker(lambda: opening.read_for_window(str(path)))
+    try:
+        assert opened.lock is not None and opened.lock.held and opened.target == path
+        document = Document.from_opened(opened)
+        assert document.findings is opened.findings
+        fresh = Document.open(path, untitled=True)
+        assert [f.message for f in document.current_findings] == [f.message for f in fresh.current_findings]
+        assert document.project.practices.keys() == fresh.project.practices.keys()
+    finally:
+        document.release_lock()
+
+
+def test_the_sample_is_read_untitled(qtbot):
+    opened = opening.in_worker(lambda: opening.read_for_window(None))
+    assert opened.target is None and opened.lock is None
+    assert opened.project.practices and opened.findings is not None
+
+
+def test_a_file_someone_else_holds_is_refused_in_the_worker(qtbot, tmp_path):
+    path, _ = saved_project(tmp_path)
+    holder = hold(path, "window", 30)
+    try:
+        with pytest.raises(ProjectLocked):
+            opening.in_worker(lambda: opening.read_for_window(str(path)))
+        # nothing of the worker's attempt is left: the holder's lock is untouched
+        with pytest.raises(ProjectLocked):
+            ProjectLock(path).acquire()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_the_start_writes_its_phases_only_when_asked(tmp_path, monkeypatch):
+    from pcn_desktop.ui import startup_log
+    log = tmp_path / "phases.log"
+    monkeypatch.delenv(startup_log.ENV, raising=False)
+    startup_log.mark("window built")
+    assert not log.exists()
+    monkeypatch.setenv(startup_log.ENV, str(log))
+    before = time.time()
+    startup_log.mark("window built")
+    startup_log.mark("map drawn")
+    lines = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [phase for _, phase in lines] == ["window built", "map drawn"]
+    assert all(before - 1 <= float(when) <= time.time() + 1 for when, _ in lines)
+    monkeypatch.setenv(startup_log.ENV, str(tmp_path / "no-such-folder" / "x.log"))
+    startup_log.mark("map drawn")               # unwritable: quietly nothing
