@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Iterable
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
 
 from .scenarios import Registry, ScenarioHolder, ScenarioSettings, fresh_state
 
@@ -368,15 +369,19 @@ class Project(ScenarioHolder):
                       and not self.is_closed(c) and not (at is not None and p.opened is not None and p.opened > at))
 
     # --- registrations -----------------------------------------------------------------
-    def latest_registrations(self) -> tuple[date | None, dict[tuple[str, str], int]]:
+    # What the accessors below give for a date with none: one shared, read-only mapping, so
+    # that a caller keying a cache on the mapping it was given sees no change between calls.
+    _NONE: Mapping[Any, int] = MappingProxyType({})
+
+    def latest_registrations(self) -> tuple[date | None, Mapping[tuple[str, str], int]]:
         if not self.registrations:
-            return None, {}
+            return None, self._NONE
         when = max(self.registrations)
         return when, self.registrations[when]
 
-    def other_registrations_at(self, when: date | None) -> dict[str, int]:
+    def other_registrations_at(self, when: date | None) -> Mapping[str, int]:
         """Patients per area registered at practices outside the project, at ``when``."""
-        return self.other_registrations.get(when, {}) if when is not None else {}
+        return self.other_registrations.get(when, self._NONE) if when is not None else self._NONE
 
     # --- audit -------------------------------------------------------------------------
     def record(self, what: str, old: Any, new: Any, who: str) -> None:

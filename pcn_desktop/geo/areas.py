@@ -63,12 +63,9 @@ class AreaIndex:
 
 
 def _fingerprint(project: Project) -> tuple[Any, ...]:
-    # the stored dicts themselves (None when absent): the accessors hand back a new empty
-    # dict for a date with none, whose id would make every call look like a change
-    when = max(project.registrations) if project.registrations else None
-    regs = project.registrations.get(when) if when is not None else None
-    others = project.other_registrations.get(when) if when is not None else None
-    return (id(project.areas), len(project.areas), when, id(regs), len(regs or ()), id(others), len(others or ()))
+    when, regs = project.latest_registrations()
+    others = project.other_registrations_at(when)
+    return (id(project.areas), len(project.areas), when, id(regs), len(regs), id(others), len(others))
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Project, AreaIndex]" = weakref.WeakKeyDictionary()
