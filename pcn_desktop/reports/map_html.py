@@ -133,7 +133,7 @@ def map_page(project: Project, data: MapData, online_tiles: bool = False) -> Map
     }
     layers = [(layer["key"], layer["name"]) for layer in spec["layers"]]
     key = frame_key(layers, many, spec["tiles"], assets.pcn_js)
-    shell = page_shell(layers, many, spec["tiles"], assets.pcn_js)
+    shell = page_shell(layers, many, spec["tiles"], assets.pcn_js, key)
     title = f"{project.name} - PCN map"
     spec_json = _script_json(spec)
     return MapPage(shell.replace(TITLE_SLOT, html.escape(title), 1)
@@ -235,10 +235,11 @@ def _folium_version() -> str:
 
 
 def page_shell(layers: list[tuple[str, str]], prefer_canvas: bool, tiles: dict[str, Any] | None,
-               pcn_js: str) -> str:
+               pcn_js: str, key: str | None = None) -> str:
     """folium's page for these layers, from the cache when the same folium, assets and
-    layers made it before, else rendered (importing folium) and cached."""
-    key = frame_key(layers, prefer_canvas, tiles, pcn_js)
+    layers made it before, else rendered (importing folium) and cached. ``key``: the
+    frame's name when the caller has worked it out already."""
+    key = key or frame_key(layers, prefer_canvas, tiles, pcn_js)
     path = _shell_dir() / f"{key}.html"
     try:
         return path.read_text(encoding="utf-8")

@@ -58,14 +58,13 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     if isinstance(started, int):
         return started
     window = started
+    from . import startup                   # noqa: PLC0415 — imported by _start
     if screenshot:
-        from . import startup               # noqa: PLC0415 — imported by _start
         startup.screenshot_when_drawn(window, screenshot, screenshot_pane)
         status = app.exec()
         window.document.stack.setClean()   # a screenshot run never prompts
         window.close()
         return status
-    from . import startup                   # noqa: PLC0415
     QTimer.singleShot(0, lambda: startup.offer_recovery(window))
     return app.exec()
 
