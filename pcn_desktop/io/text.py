@@ -437,10 +437,6 @@ def _quoted(data: bytes) -> Table | None:
     return _QuotedTable(data, raw, (opens + 1).reshape(height, width), closes.reshape(height, width))
 
 
-def column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
-    return list(map(itemgetter(index), rows))
-
-
 def stripped(values: Iterable[str], upper: bool = False) -> list[str]:
     out = map(str.strip, values)
     return list(map(str.upper, out) if upper else out)
