@@ -221,10 +221,7 @@ class Project(ScenarioHolder):
         for m in memberships:
             code, network_id = m.practice_code, m.network_id
             by_net = current.get(code)
-            # in_force(at), spelt out: an import adds thousands
-            if (m.end is not None if at is None else not ((m.start is None or m.start <= at)
-                                                          and (m.end is None or m.end >= at))) \
-                    or (by_net is not None and network_id in by_net):
+            if not m.in_force(at) or (by_net is not None and network_id in by_net):
                 history.append(m)
                 continue
             if by_net is None:
