@@ -115,6 +115,39 @@
     global.addEventListener("resize", tryFit);
   }
 
+  // The app may make the map before its view has shown, in a page with no size yet: it then
+  // holds the map's box at the size the view is expected to have, so Leaflet lays the map
+  // out once, at the size it will be seen at. The page's first real size ends the hold; if
+  // that size is not the one held, the map is fitted again. window.pcnSizeHeld tells Python
+  // the map is not final yet.
+  global.pcnHoldSize = function (width, height) {
+    var box = document.querySelector(".folium-map");
+    if (!box || (global.innerWidth > 0 && global.innerHeight > 0) || !(width > 0 && height > 0)) {
+      return false;
+    }
+    box.style.width = width + "px";
+    box.style.height = height + "px";
+    global.pcnSizeHeld = true;
+    function release() {
+      if (!(global.innerWidth > 0 && global.innerHeight > 0)) { return; }
+      global.removeEventListener("resize", release);
+      box.style.width = "";
+      box.style.height = "";
+      global.pcnSizeHeld = false;
+      var map = global.pcnMap;
+      if (!map) { return; }
+      var held = map.getSize();
+      map.invalidateSize(false);
+      var size = map.getSize();
+      var bounds = global.pcnSpec && global.pcnSpec.install && global.pcnSpec.install.bounds;
+      if (bounds && (size.x !== held.x || size.y !== held.y)) {
+        map.fitBounds(bounds, { padding: [16, 16], animate: false });
+      }
+    }
+    global.addEventListener("resize", release);
+    return true;
+  };
+
   var pendingFit = null;
   function cancelPendingFit() {
     if (pendingFit !== null) {

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
 
+import os
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 
 from io_files import saved_project
 from pcn_desktop.store import ProjectFileError
@@ -96,3 +100,27 @@ def test_the_start_writes_its_phases_only_when_asked(tmp_path, monkeypatch):
     assert all(before - 1 <= float(when) <= time.time() + 1 for when, _ in lines)
     monkeypatch.setenv(startup_log.ENV, str(tmp_path / "no-such-folder" / "x.log"))
     startup_log.mark("map drawn")               # unwritable: quietly nothing
+
+
+def test_the_next_start_makes_its_map_before_the_window_shows(tmp_path):
+    """Two starts of the real program: the first keeps the map's frame and its view's size;
+    the second makes the map in the frame while its window is built, and the map has drawn
+    when its screenshot is taken."""
+    env = dict(os.environ, PCN_DESKTOP_CONFIG_DIR=str(tmp_path / "config"),
+               QT_QPA_PLATFORM="offscreen", PCN_DESKTOP_STARTUP_LOG=str(tmp_path / "phases.log"))
+    env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    phases = []
+    for start in ("first", "next"):
+        log = tmp_path / "phases.log"
+        log.unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-m", "pcn_desktop.cli", "--screenshot",
+                               str(tmp_path / f"{start}.png")], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        phases.append([line.split(" ", 1)[1] for line in log.read_text(encoding="utf-8").splitlines()])
+    first, following = phases
+    assert "map asked for early" not in first                   # no frame or size kept yet
+    assert following.index("map asked for early") < following.index("window built") \
+        < following.index("map drawn") < following.index("screenshot saved")
+    shot = QImage(str(tmp_path / "next.png"))
+    assert not shot.isNull() and shot.width() > 600    # what the map shows: test_ui_warmup.py

@@ -18,7 +18,10 @@ from pcn_desktop.reports.map_html import SPEC_SLOT, WARM_START, page_shell, warm
 from pcn_desktop.store import load_project
 from pcn_desktop.ui import web_warmup
 from pcn_desktop.ui.document import Document
+from pcn_desktop.ui import map_size
 from pcn_desktop.ui.map_pane import MapPane
+from pcn_desktop.ui.map_prepare import prepare_map
+from PySide6.QtCore import QSize
 from ui_synthetic import synthetic_project
 
 TIMEOUT = 30_000
@@ -148,3 +151,93 @@ def test_an_unreadable_pointer_starts_a_blank_page(qtbot):
         assert web_warmup._waiting[0].page.requestedUrl().toLocalFile().endswith("blank.html")
     finally:
         web_warmup.discard()
+
+
+# --- the map made while the window is built (web_warmup.fill_early) --------------------------
+VIEW_JS = "JSON.stringify({zoom: pcnMap.getZoom(), centre: pcnMap.getCenter(), size: pcnMap.getSize()})"
+
+
+def _same_view(got: dict, expected: dict) -> None:
+    """The same zoom and size, and the same centre to within a pixel."""
+    assert got["zoom"] == expected["zoom"] and got["size"] == expected["size"]
+    pixel = 360 / (256 * 2 ** got["zoom"])            # degrees of longitude in a pixel
+    assert abs(got["centre"]["lng"] - expected["centre"]["lng"]) < pixel
+    assert abs(got["centre"]["lat"] - expected["centre"]["lat"]) < pixel
+
+
+def _early_pane(qtbot, document: Document, held: tuple[int, int] | None, shown: tuple[int, int]):
+    """A next start's pane: the kept frame loads, the map is made in it at ``held`` before any
+    pane exists, then a pane adopts the page and shows at ``shown``."""
+    web_warmup.start()
+    warm = web_warmup._waiting[0]
+    prepared = prepare_map(document.project, document.current_findings, document.project.revision)
+    assert web_warmup.fill_early(prepared, held) is (held is not None)
+    if held is not None:
+        qtbot.waitUntil(lambda: warm.early.made is not None, timeout=TIMEOUT)
+        assert warm.early.made is True
+        # made before any view showed it: the page has no size, the map its held one
+        assert json.loads(_js_page(qtbot, warm.page, "JSON.stringify([innerWidth, pcnMap.getSize().x, pcnSizeHeld])")) \
+            == [0, held[0], True]
+    document.first_map = prepared
+    pane = MapPane()
+    qtbot.addWidget(pane)
+    pane.resize(*shown)
+    pane.show()
+    with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
+        pane.set_document(document)
+    qtbot.wait(100)
+    return pane, warm
+
+
+def test_the_map_made_before_the_window_shows_is_the_map_a_loaded_page_shows(qtbot):
+    loaded = _drawn_pane(qtbot, _sample())              # a first start keeps the frame
+    expected = json.loads(_js(qtbot, loaded, STATE_JS))
+    view = json.loads(_js(qtbot, loaded, VIEW_JS))
+    size = (loaded.view.width(), loaded.view.height())
+    pane, warm = _early_pane(qtbot, _sample(), size, (900, 650))
+    assert pane.view.page() is warm.page and pane.frame_starts == 1
+    assert json.loads(_js(qtbot, pane, STATE_JS)) == expected
+    _same_view(json.loads(_js(qtbot, pane, VIEW_JS)), view)
+    assert _js(qtbot, pane, "window.pcnSizeHeld") is False
+    # the bridge was on the channel before the map connected: clicks reach the window
+    qtbot.waitUntil(lambda: _js(qtbot, pane, "window.pcnBridgeReady === true") is True, timeout=10_000)
+    code = next(iter(pane.document.project.practices))
+    with qtbot.waitSignal(pane.bridge.practiceSelected, timeout=5_000) as got:
+        _js(qtbot, pane, f"pcnSelect('practice', {json.dumps(code)})")
+    assert got.args == [code]
+
+
+def test_a_map_made_at_a_size_the_view_does_not_have_is_fitted_again(qtbot):
+    loaded = _drawn_pane(qtbot, _sample())
+    view = json.loads(_js(qtbot, loaded, VIEW_JS))
+    pane, _warm = _early_pane(qtbot, _sample(), (420, 300), (900, 650))
+    assert pane.frame_starts == 1
+    _same_view(json.loads(_js(qtbot, pane, VIEW_JS)), view)
+    assert json.loads(_js(qtbot, pane, STATE_JS))["labels"] == json.loads(_js(qtbot, loaded, STATE_JS))["labels"]
+
+
+def test_no_map_is_made_early_without_a_size_or_in_a_frame_of_other_layers(qtbot):
+    _drawn_pane(qtbot, _sample())
+    document = _sample()
+    pane, warm = _early_pane(qtbot, document, None, (900, 650))     # no size kept yet
+    assert warm.early is None and pane.frame_starts == 1             # filled once shown instead
+    other = Document(synthetic_project())
+    web_warmup.start()
+    prepared = prepare_map(other.project, other.current_findings, other.project.revision)
+    try:
+        assert web_warmup.fill_early(prepared, (900, 650)) is False
+        assert web_warmup._waiting[0].early is None
+    finally:
+        web_warmup.discard()
+
+
+def test_the_map_size_is_kept_per_screen_and_mode(qtbot):
+    screen = QSize(1366, 728)
+    assert map_size.expected(False, screen) is None
+    map_size.remember(QSize(640, 480), False, screen)
+    map_size.remember(QSize(1200, 700), True, screen)
+    assert map_size.expected(False, screen) == (640, 480)
+    assert map_size.expected(True, screen) == (1200, 700)
+    assert map_size.expected(False, QSize(1920, 1040)) is None
+    map_size.remember(QSize(0, 0), False, screen)                     # a hidden view is no size
+    assert map_size.expected(False, screen) == (640, 480)

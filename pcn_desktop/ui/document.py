@@ -26,6 +26,7 @@ from .undo import DomainUndoCommand
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store.syncing import Sync
+    from .map_prepare import PreparedMap
 
 
 def _try_lock(path: Path) -> ProjectLock | None:
@@ -50,6 +51,8 @@ class Document(QObject):
         self.lock: ProjectLock | None = None        # held while a project file is open here
         self.opened_anyway: LockInfo | None = None  # the holder, when opened despite a lock
         self.reapply_errors: list[str] | None = None  # collected while edits are re-applied
+        # the map's first page, worked out with the findings (for the map pane to take)
+        self.first_map: PreparedMap | None = None
         self.stack = QUndoStack(self)
         # a method, not a lambda: Qt drops the connection when the document is deleted
         self.stack.cleanChanged.connect(self._clean_changed)
@@ -78,6 +81,7 @@ class Document(QObject):
     @classmethod
     def from_opened(cls, opened: OpenedProject) -> "Document":
         document = cls(opened.project, opened.target, findings=opened.findings)
+        document.first_map = opened.map
         document.lock = opened.lock
         document.opened_anyway = opened.holder
         return document

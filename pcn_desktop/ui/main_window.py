@@ -23,7 +23,7 @@ from .network_actions import NetworkActions
 from .panes.findings_pane import FindingsPane
 from .panes.networks_pane import NetworksPane
 from .panes.practices_pane import PracticesPane
-from . import layout
+from . import layout, map_size
 from .presentation import presentation_sizes, set_presentation
 from .properties_pane import PropertiesPane
 from .scenario_actions import ScenarioActions
@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.findings_pane.findingActivated.connect(self.go_to_finding)
         self.map_pane.bridge.practiceSelected.connect(self.select_practice)
         self.map_pane.bridge.networkSelected.connect(self._network_clicked_on_map)
+        # the next start makes its map at this size before its window shows (web_warmup)
+        self.map_pane.drawn.connect(self._remember_map_size, Qt.ConnectionType.SingleShotConnection)
 
         self.summary = QLabel(self)
         self.summary.setAccessibleName("Project summary")
@@ -152,7 +154,13 @@ class MainWindow(QMainWindow):
         where = f"-{available.width()}x{available.height()}" if available is not None else ""
         return ("compact" if self.compact else "wide") + where
 
+    def _remember_map_size(self) -> None:
+        map_size.remember(self.map_pane.view.size(), self.presentation_state is not None,
+                          layout.screen_size(self))
+
     def save_layout(self) -> None:
+        if self.map_pane.is_drawn:
+            self._remember_map_size()
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         # in presentation mode, the layout it will go back to is the one kept

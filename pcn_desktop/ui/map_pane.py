@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -22,48 +22,31 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from ..domain.findings import Finding
 from ..domain.model import Project
-from ..reports.map_html import BACKGROUND, MapPage, keep_warm_frame, map_page
-from ..reports.map_layers import build_map_data
+from ..reports.map_html import BACKGROUND, MapPage, keep_warm_frame
 from ..tempfiles import owned_temp_dir
+from .map_bridge import BRIDGE_NAME, MapBridge
+from .map_prepare import PreparedMap, prepare_map, small_enough_at_once
 from .map_updates import can_update, select_script, update_payload, update_script
 from .document import Document
 from .workers import Progress, Task, start
 from . import web_warmup
 
 RERENDER_DELAY_MS = 1500
-DRAWN_POLL_MS = 25
-# A project this small (areas + practices) gets its first page written at once, on the UI
-# thread (a few tens of ms), so Chromium loads it while the window is still being built and
-# painted; a bigger one is written in a worker so the window shows first.
-FIRST_PAGE_AT_ONCE_BELOW = 2_000
+# How often to ask the page whether its map has drawn: each asking is one short script, and
+# the window (and a screenshot) waits on the answer. Given up after about ten seconds.
+DRAWN_POLL_MS = 10
+DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
 # Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
 # "has drawn" test that does not depend on how the map module names its layers.
 # While Leaflet animates the first fit-to-bounds its SVG is drawn for the old view, so the
 # check also waits for the map (window.pcnMap when the page names it) to stop moving, and
-# for a view loaded before it had a size to make its opening fit (window.pcnFitPending).
+# for a view loaded before it had a size to make its opening fit (window.pcnFitPending), or
+# a map made before its view was shown to be given its real size (window.pcnSizeHeld).
 DRAWN_JS = ("(function(){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
             " .leaflet-overlay-pane canvas');var m=window.pcnMap;"
-            "if(window.pcnFitPending)return 0;"
+            "if(window.pcnFitPending||window.pcnSizeHeld)return 0;"
             "if(m&&(m._animatingZoom||(m._panAnim&&m._panAnim._inProgress)))return 0;"
             "return p.length;})()")
-
-
-BRIDGE_NAME = "pcnBridge"        # the name maps/pcn_map.js looks for on the web channel
-
-
-class MapBridge(QObject):
-    """Registered on the page's web channel; the map's script calls ``select(kind, code)``."""
-
-    practiceSelected = Signal(str)    # ODS code
-    networkSelected = Signal(str)     # the network's key (ODS code, else name)
-    areaSelected = Signal(str)
-
-    @Slot(str, str)
-    def select(self, kind: str, code: str) -> None:
-        signal = {"practice": self.practiceSelected, "network": self.networkSelected,
-                  "area": self.areaSelected}.get(kind)
-        if signal is not None:
-            signal.emit(code)
 
 
 @dataclass
@@ -78,16 +61,14 @@ class Rendered:
     outlines: dict[str, Any]
 
 
-def write_page(project: Project, findings: list[Finding], out: Path, revision: int) -> Rendered:
-    # build_map_data + map_page are what render_map does; kept apart here so the pane keeps
-    # the network colours for restyling practices after a move
-    data = build_map_data(project, findings)
-    shown = {c: (ids[0] if (ids := project.networks_of(c)) else None) for c in project.practices}
-    outlines = {nid: b.geometry for nid, b in project.boundaries.items()}
-    page = map_page(project, data)
-    out.write_text(page.html, encoding="utf-8")
-    keep_warm_frame(page)          # the frame the next start loads before it has a project
-    return Rendered(out, page, revision, data.colours, shown, outlines)
+def write_page(project: Project, findings: list[Finding], out: Path, revision: int,
+               prepared: PreparedMap | None = None) -> Rendered:
+    """The page written to ``out``; ``prepared`` when it was worked out already."""
+    if prepared is None or prepared.revision != revision:
+        prepared = prepare_map(project, findings, revision)
+    out.write_text(prepared.page.html, encoding="utf-8")
+    keep_warm_frame(prepared.page)          # the frame the next start loads before it has a project
+    return Rendered(out, prepared.page, revision, prepared.colours, prepared.shown, prepared.outlines)
 
 
 class MapPane(QWidget):
@@ -101,16 +82,18 @@ class MapPane(QWidget):
         # the page started before the window (see web_warmup): its renderer is running and,
         # after a first start, it holds the map frame the first page may be drawn in
         self._warm = web_warmup.adopt()
-        self.bridge = MapBridge(self)
         if self._warm is not None:
             self._warm.page.setParent(self.view)
             self.view.setPage(self._warm.page)
             self.channel = self._warm.channel
             self.channel.setParent(self)
+            self.bridge = self._warm.bridge      # registered already: a map made early calls it
+            self.bridge.setParent(self)
         else:
             self.channel = QWebChannel(self)
             self.view.page().setWebChannel(self.channel)
-        self.channel.registerObject(BRIDGE_NAME, self.bridge)
+            self.bridge = MapBridge(self)
+            self.channel.registerObject(BRIDGE_NAME, self.bridge)
         self.view.setAccessibleName("Map of practices and networks")
         settings = self.view.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
@@ -169,8 +152,9 @@ class MapPane(QWidget):
         document = self.document
         revision = document.project.revision
         findings = list(document.current_findings)
-        if self._serial == 1 and len(document.project.areas) + len(document.project.practices) < FIRST_PAGE_AT_ONCE_BELOW:
-            self._on_rendered(write_page(document.project, findings, out, revision))
+        if self._serial == 1 and small_enough_at_once(document.project):
+            prepared, document.first_map = document.first_map, None    # worked out by the start
+            self._on_rendered(write_page(document.project, findings, out, revision, prepared))
             return
 
         def work(progress: Progress) -> Rendered:
@@ -227,7 +211,10 @@ class MapPane(QWidget):
             # after the window has shown and laid out, so that the map is made at its size
             QTimer.singleShot(0, self, lambda: self.view.page().runJavaScript(script, 0, filled))
 
-        if warm.loaded is None:
+        early = warm.early
+        if early is not None and early.prepared.page is result.page:
+            early.when_made(filled)       # the start made this map while the window was built
+        elif warm.loaded is None:
             warm.page.loadFinished.connect(fill, Qt.ConnectionType.SingleShotConnection)
         else:
             fill()
@@ -260,7 +247,7 @@ class MapPane(QWidget):
                 self.layer_count = int(count)
                 self.is_drawn = True
                 self.drawn.emit()
-            elif self._polls < 100:       # ~10 s, then give up quietly: the page is shown anyway
+            elif self._polls < DRAWN_POLLS:   # then give up quietly: the page is shown anyway
                 QTimer.singleShot(DRAWN_POLL_MS, self, self._poll_drawn)   # dropped if the pane goes
         self.view.page().runJavaScript(DRAWN_JS, 0, answer)
 
@@ -269,7 +256,11 @@ class MapPane(QWidget):
         ``drawn`` says Leaflet has made its layers, and Chromium shows them a frame or two
         later. Looks for the map's paper colour and a few others (areas, circles, controls)
         in a sparse sample of pixels."""
-        image = self.view.grab().toImage()
+        return self.shows_map(self.view.grab().toImage())
+
+    @staticmethod
+    def shows_map(image: QImage) -> bool:
+        """Whether ``image`` (of the view) shows the drawn page (see ``frame_shows_map``)."""
         w, h = image.width(), image.height()
         if w < 8 or h < 8:
             return False

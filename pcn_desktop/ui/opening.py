@@ -61,9 +61,10 @@ def sweep_in_background() -> None:
 
 
 def read_for_window(project_path: str | Path | None):  # noqa: ANN201 — reading.OpenedProject
-    """What the window opens: the project read (its lock taken) and its findings worked out.
-    A file someone else has open raises ProjectLocked: the window then asks the user."""
+    """What the window opens: the project read (its lock taken), its findings and its map's
+    page worked out. A file someone else has open raises ProjectLocked: the window then asks
+    the user."""
     preload_plainly()
-    from .reading import read_project, read_sample, with_findings  # noqa: PLC0415
+    from .reading import read_project, read_sample, with_findings, with_map  # noqa: PLC0415
     opened = read_project(project_path) if project_path else read_sample()
-    return with_findings(opened)
+    return with_map(with_findings(opened))

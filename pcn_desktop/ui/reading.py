@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..domain.model import Project
 from ..domain.rules.engine import FindingsCache
@@ -16,6 +16,9 @@ from ..settings import rule_settings_for
 from ..store import ProjectLocked, load_project
 from ..store.database import is_database_url
 from ..store.locks import LockInfo, ProjectLock
+
+if TYPE_CHECKING:
+    from .map_prepare import PreparedMap
 
 SAMPLE_NAME = "Sample CCG"
 
@@ -32,6 +35,7 @@ class OpenedProject:
     lock: ProjectLock | None = None    # held while the file is open in this window
     holder: LockInfo | None = None     # whose lock it was, when opened anyway
     findings: FindingsCache | None = None
+    map: "PreparedMap | None" = None      # the map's page, worked out with the findings
 
 
 def read_project(path: str | Path, untitled: bool = False,
@@ -80,4 +84,15 @@ def read_sample() -> OpenedProject:
 def with_findings(opened: OpenedProject) -> OpenedProject:
     """The project's findings worked out now (the window's start does it in its worker)."""
     opened.findings = FindingsCache(opened.project, rule_settings_for(opened.project))
+    return opened
+
+
+def with_map(opened: OpenedProject) -> OpenedProject:
+    """The map's page worked out now, for a project small enough for the map pane to draw
+    its first page at once (a bigger one is drawn in the pane's own worker, after the
+    window shows)."""
+    from .map_prepare import prepare_map, small_enough_at_once  # noqa: PLC0415 — the map's modules
+    project = opened.project
+    if opened.findings is not None and small_enough_at_once(project):
+        opened.map = prepare_map(project, opened.findings.findings(), project.revision)
     return opened

@@ -10,27 +10,61 @@ plugins and the app's script, with the map itself made only when the pane hands 
 its data. The project is read meanwhile (``opening.py``), so by the time the window shows,
 the frame is parsed and drawing the map is one call. With no frame kept (a first start) the
 page loads a blank local file, which still starts the renderer.
+
+That call need not wait for the window: ``fill_early`` makes the map as soon as the project
+is read, and the renderer draws it (on the other core) while the window is built and first
+painted. A page not yet shown has no size, so the map is made at the size the window's map
+had last time (``map_size``), held until the view shows and gives it its real one.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage
 
 from ..paths import resource
 from ..reports.map_frames import warm_frame
+from .map_bridge import BRIDGE_NAME, MapBridge
+
+if TYPE_CHECKING:                        # the data stack is not loaded when the page starts
+    from .map_prepare import PreparedMap
+
+
+@dataclass(eq=False)
+class EarlyMap:
+    """The map ``fill_early`` asked the page to make, and whether it made it."""
+    prepared: "PreparedMap"
+    made: bool | None = None              # None until the page answers
+    waiting: list[Callable[[bool], None]] = field(default_factory=list)
+
+    def when_made(self, then: Callable[[bool], None]) -> None:
+        """``then(made)`` once the page has answered (now, if it has)."""
+        if self.made is None:
+            self.waiting.append(then)
+        else:
+            then(self.made)
+
+    def answered(self, result: Any) -> None:    # noqa: ANN401 — whatever the script returned
+        self.made = result is True
+        waiting, self.waiting = self.waiting, []
+        for then in waiting:
+            then(self.made)
 
 
 @dataclass(eq=False)
 class WarmPage:
     page: QWebEnginePage
     # set on the page before it loads, so the map's script finds Qt's transport when it
-    # connects (which it does when the map is made, after the pane registered its bridge)
+    # connects, with the bridge it calls already registered (the map may be made early)
     channel: QWebChannel
+    bridge: MapBridge
     frame_key: str | None                 # the map frame it loads; None: a blank page
     loaded: bool | None = field(default=None)   # None while loading, then whether it loaded
+    early: EarlyMap | None = None         # the map made before a pane adopted the page
 
     def finished(self, ok: bool) -> None:
         self.loaded = ok
@@ -46,9 +80,11 @@ def start() -> None:
         return
     page = QWebEnginePage()
     channel = QWebChannel(page)
+    bridge = MapBridge(channel)
+    channel.registerObject(BRIDGE_NAME, bridge)
     page.setWebChannel(channel)
     frame = warm_frame()
-    warm = WarmPage(page, channel, frame[0] if frame else None)
+    warm = WarmPage(page, channel, bridge, frame[0] if frame else None)
     page.loadFinished.connect(warm.finished)
     if frame is not None:
         page.load(QUrl.fromLocalFile(str(frame[1])))
@@ -60,6 +96,35 @@ def start() -> None:
         else:
             page.load(QUrl.fromLocalFile(str(blank)))
     _waiting.append(warm)
+
+
+def fill_early(prepared: "PreparedMap", size: tuple[int, int] | None) -> bool:
+    """Make ``prepared``'s map in the waiting page now, at ``size`` (the map view's width and
+    height) until its view shows. False, and nothing asked of the page, when the page holds
+    another frame (or none), failed to load, or no size is known."""
+    warm = _waiting[-1] if _waiting else None
+    if (warm is None or warm.early is not None or warm.loaded is False or size is None
+            or warm.frame_key != prepared.page.frame_key):
+        return False
+    width, height = size
+    early = warm.early = EarlyMap(prepared)
+    script = ("(function(){if(typeof window.pcnStart!=='function'||typeof window.pcnHoldSize!=='function')"
+              "{return false;}"
+              f"document.title={json.dumps(prepared.page.title)};"
+              f"window.pcnHoldSize({int(width)},{int(height)});"
+              f"window.pcnStart({prepared.page.spec_json});return true;}})()")
+
+    def make(ok: bool = True) -> None:
+        if ok:
+            warm.page.runJavaScript(script, 0, early.answered)
+        else:
+            early.answered(False)
+
+    if warm.loaded is None:
+        warm.page.loadFinished.connect(make, Qt.ConnectionType.SingleShotConnection)
+    else:
+        make()
+    return True
 
 
 def adopt() -> WarmPage | None:
