@@ -226,3 +226,16 @@ def test_the_window_note_is_not_modal():
         assert not note.isModal() and note.isVisible()
     finally:
         note.close()
+
+
+def test_numpy_loads_with_one_blas_thread_unless_the_user_asks_for_more(sample):
+    # numpy reads the setting when it loads: the program sets it before anything imports numpy
+    script = ("import os, sys; from pcn_desktop.cli import main; assert 'numpy' not in sys.modules; "
+              f"main(['validate', {str(sample)!r}, '--json']); assert 'numpy' in sys.modules; "
+              "print('BLAS', os.environ.get('OPENBLAS_NUM_THREADS'))")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    for asked, expected in ((None, "1"), ("3", "3")):
+        full = dict(env, PYTHONPATH=str(REPO), **({"OPENBLAS_NUM_THREADS": asked} if asked else {}))
+        done = subprocess.run([sys.executable, "-c", script], env=full, capture_output=True,
+                              text=True, timeout=120)
+        assert done.stdout.splitlines()[-1] == f"BLAS {expected}", done.stderr[-2000:]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -31,6 +32,21 @@ VERBS: list[str] = [
     "history",
     "password",
 ]
+
+
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+
+
+def quiet_blas(environ: dict[str, str] | None = None) -> None:
+    """One BLAS thread unless the user asks for more (before numpy is first imported).
+
+    Nothing here multiplies matrices: numpy serves shapely, the map and the import
+    column-wise. OpenBLAS still starts a thread per core when numpy loads, and on a
+    two-core laptop those threads fight the window's start (Chromium's processes, the
+    worker reading the project) for the cores: numpy's import took 50-125 ms with them,
+    50-80 ms without (``benchmarks/bench_ui_startup.py``).
+    """
+    (os.environ if environ is None else environ).setdefault(BLAS_THREADS, "1")
 
 
 class CliError(Exception):
@@ -59,6 +75,7 @@ UNEXPECTED = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_blas()
     from .console import prepare_streams
     prepare_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
