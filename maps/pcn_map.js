@@ -367,6 +367,9 @@
     if (options.bounds) {
       fitWhenSized(map, options.bounds);
     }
+    // the opening view's circles sized for its zoom, as after any zoom: however the map
+    // reached that view (a fit on loading, or on first being given its size), it looks the same
+    scaleCircles(map, layers);
     connectQt();
   };
 

@@ -110,16 +110,18 @@ def test_the_next_start_makes_its_map_before_the_window_shows(tmp_path):
                QT_QPA_PLATFORM="offscreen", PCN_DESKTOP_STARTUP_LOG=str(tmp_path / "phases.log"))
     env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
     phases = []
-    for start in ("first", "next"):
+    for start, options in (("first", []), ("next", []), ("presenting", ["--presentation"])):
         log = tmp_path / "phases.log"
         log.unlink(missing_ok=True)
-        done = subprocess.run([sys.executable, "-m", "pcn_desktop.cli", "--screenshot",
+        done = subprocess.run([sys.executable, "-m", "pcn_desktop.cli", *options, "--screenshot",
                                str(tmp_path / f"{start}.png")], env=env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]
         phases.append([line.split(" ", 1)[1] for line in log.read_text(encoding="utf-8").splitlines()])
-    first, following = phases
+    first, following, presenting = phases
     assert "map asked for early" not in first                   # no frame or size kept yet
+    # presentation mode zooms the page once the window is built: its map is made once shown
+    assert "map asked for early" not in presenting and "map drawn" in presenting
     assert following.index("map asked for early") < following.index("window built") \
         < following.index("map drawn") < following.index("screenshot saved")
     shot = QImage(str(tmp_path / "next.png"))

@@ -19,7 +19,7 @@ from pcn_desktop.store import load_project
 from pcn_desktop.ui import web_warmup
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui import map_size
-from pcn_desktop.ui.map_pane import MapPane
+from pcn_desktop.ui.map_pane import DRAWN_JS, MapPane, drawn_script
 from pcn_desktop.ui.map_prepare import prepare_map
 from PySide6.QtCore import QSize
 from ui_synthetic import synthetic_project
@@ -30,7 +30,10 @@ STATE_JS = """JSON.stringify({counts: pcnCounts(), labels: pcnLabels().map(funct
   controls: Array.prototype.map.call(document.querySelectorAll('.leaflet-control'),
     function (c) { return c.className.split(' ').filter(function (k) { return k.indexOf('leaflet-control-') === 0; }).sort().join(' '); }).sort(),
   legend: (document.querySelector('.pcn-legend') || {}).textContent || null,
-  title: document.title, maps: document.querySelectorAll('.folium-map').length})"""
+  title: document.title, maps: document.querySelectorAll('.folium-map').length,
+  minimap: ((document.querySelector('.leaflet-control-minimap-toggle-display') || {}).className || '').split(' ').filter(String).sort(),
+  radii: (function () { var r = []; pcnLayers.practices.eachLayer(function (l) { r.push(l.getRadius()); });
+    return r.sort(); })()})"""
 
 
 def _js(qtbot, pane: MapPane, script: str):
@@ -231,13 +234,21 @@ def test_no_map_is_made_early_without_a_size_or_in_a_frame_of_other_layers(qtbot
         web_warmup.discard()
 
 
-def test_the_map_size_is_kept_per_screen_and_mode(qtbot):
+def test_the_map_size_is_kept_per_screen(qtbot):
     screen = QSize(1366, 728)
-    assert map_size.expected(False, screen) is None
-    map_size.remember(QSize(640, 480), False, screen)
-    map_size.remember(QSize(1200, 700), True, screen)
-    assert map_size.expected(False, screen) == (640, 480)
-    assert map_size.expected(True, screen) == (1200, 700)
-    assert map_size.expected(False, QSize(1920, 1040)) is None
-    map_size.remember(QSize(0, 0), False, screen)                     # a hidden view is no size
-    assert map_size.expected(False, screen) == (640, 480)
+    assert map_size.expected(screen) is None
+    map_size.remember(QSize(640, 480), screen)
+    assert map_size.expected(screen) == (640, 480)
+    assert map_size.expected(QSize(1920, 1040)) is None
+    map_size.remember(QSize(0, 0), screen)                     # a hidden view is no size
+    assert map_size.expected(screen) == (640, 480)
+
+
+def test_a_page_laid_out_for_another_size_has_not_drawn(qtbot):
+    pane = _drawn_pane(qtbot, _sample())
+    assert _js(qtbot, pane, drawn_script(pane.view)) > 0
+    w, h = pane.view.width(), pane.view.height()
+    assert _js(qtbot, pane, f"{DRAWN_JS}({w + 40},{h})") == 0          # the view grew meanwhile
+    pane.view.setZoomFactor(1.25)             # presentation mode: the page's own size shrinks
+    qtbot.waitUntil(lambda: _js(qtbot, pane, drawn_script(pane.view)) > 0, timeout=10_000)
+    assert abs(_js(qtbot, pane, "innerWidth") - w / 1.25) <= 1

@@ -83,10 +83,10 @@ def _start(project_path: str | None, screenshot: str | None, presentation: bool,
     else:
         failure = None
     mark("project read and checked")
-    if opened is not None and opened.map is not None and not scenario:
+    if opened is not None and opened.map is not None and not scenario and not presentation:
         # the map is made in the waiting page while the window is built and first painted
         from .map_size import expected  # noqa: PLC0415
-        if web_warmup.fill_early(opened.map, expected(presentation)):
+        if web_warmup.fill_early(opened.map, expected()):
             mark("map asked for early")
     from . import startup                   # noqa: PLC0415 — the window's modules, after the worker's
     # What the imports made lives as long as the app: frozen, the collector's passes (the

@@ -155,8 +155,8 @@ class MainWindow(QMainWindow):
         return ("compact" if self.compact else "wide") + where
 
     def _remember_map_size(self) -> None:
-        map_size.remember(self.map_pane.view.size(), self.presentation_state is not None,
-                          layout.screen_size(self))
+        if self.presentation_state is None:          # see map_size
+            map_size.remember(self.map_pane.view.size(), layout.screen_size(self))
 
     def save_layout(self) -> None:
         if self.map_pane.is_drawn:

@@ -41,12 +41,22 @@ DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
 # While Leaflet animates the first fit-to-bounds its SVG is drawn for the old view, so the
 # check also waits for the map (window.pcnMap when the page names it) to stop moving, and
 # for a view loaded before it had a size to make its opening fit (window.pcnFitPending), or
-# a map made before its view was shown to be given its real size (window.pcnSizeHeld).
-DRAWN_JS = ("(function(){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
+# a map made before its view was shown to be given its real size (window.pcnSizeHeld), and
+# for the page and the map to have the view's present size.
+DRAWN_JS = ("(function(w,h){var p=document.querySelectorAll('.leaflet-overlay-pane path,"
             " .leaflet-overlay-pane canvas');var m=window.pcnMap;"
             "if(window.pcnFitPending||window.pcnSizeHeld)return 0;"
+            "if(Math.abs(innerWidth-w)>1||Math.abs(innerHeight-h)>1)return 0;"
+            "if(m){var c=m.getContainer(),s=m.getSize();if(s.x!==c.clientWidth||s.y!==c.clientHeight)return 0;}"
             "if(m&&(m._animatingZoom||(m._panAnim&&m._panAnim._inProgress)))return 0;"
-            "return p.length;})()")
+            "return p.length;})")
+
+
+def drawn_script(view: QWebEngineView) -> str:
+    """DRAWN_JS for the view's present size: a page still laid out for another size (the
+    window's layout settling, presentation mode zooming it) has not drawn yet."""
+    zoom = view.zoomFactor() or 1.0
+    return f"{DRAWN_JS}({view.width() / zoom:.2f},{view.height() / zoom:.2f})"
 
 
 @dataclass
@@ -249,7 +259,7 @@ class MapPane(QWidget):
                 self.drawn.emit()
             elif self._polls < DRAWN_POLLS:   # then give up quietly: the page is shown anyway
                 QTimer.singleShot(DRAWN_POLL_MS, self, self._poll_drawn)   # dropped if the pane goes
-        self.view.page().runJavaScript(DRAWN_JS, 0, answer)
+        self.view.page().runJavaScript(drawn_script(self.view), 0, answer)
 
     def frame_shows_map(self) -> bool:
         """Whether the view's last composited frame shows the drawn page, not a blank one:

@@ -1,6 +1,7 @@
 """The size the window's map view had, kept for the next start to make its map at before the
-window shows (``web_warmup.fill_early``). Kept per screen size and per mode (a projector's
-presentation mode lays the map out otherwise), as the window's own layout is."""
+window shows (``web_warmup.fill_early``). Kept per screen size, as the window's own layout
+is. Presentation mode keeps none: it zooms the page once the window is built, so its start
+draws the map once shown instead."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
@@ -16,14 +17,13 @@ def _screen() -> QSize | None:
     return screen.availableGeometry().size() if screen is not None else None
 
 
-def _where(screen: QSize | None, presentation: bool) -> str:
-    where = f"{screen.width()}x{screen.height()}" if screen is not None else "unknown"
-    return f"{'presentation' if presentation else 'window'}-{where}"
+def _key(screen: QSize | None) -> str:
+    return f"{KEY}/{screen.width()}x{screen.height()}" if screen is not None else f"{KEY}/unknown"
 
 
-def expected(presentation: bool, screen: QSize | None = None) -> tuple[int, int] | None:
-    """The map view's size the last time the window opened on this screen in this mode."""
-    value = app_settings().value(f"{KEY}/{_where(screen or _screen(), presentation)}")
+def expected(screen: QSize | None = None) -> tuple[int, int] | None:
+    """The map view's size the last time the window opened on this screen."""
+    value = app_settings().value(_key(screen or _screen()))
     try:
         width, height = (int(part) for part in str(value).split("x"))
     except (TypeError, ValueError):
@@ -31,7 +31,6 @@ def expected(presentation: bool, screen: QSize | None = None) -> tuple[int, int]
     return (width, height) if width > 0 and height > 0 else None
 
 
-def remember(size: QSize, presentation: bool, screen: QSize | None = None) -> None:
+def remember(size: QSize, screen: QSize | None = None) -> None:
     if size.width() > 0 and size.height() > 0:
-        app_settings().setValue(f"{KEY}/{_where(screen or _screen(), presentation)}",
-                                f"{size.width()}x{size.height()}")
+        app_settings().setValue(_key(screen or _screen()), f"{size.width()}x{size.height()}")

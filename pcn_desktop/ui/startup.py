@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QPoint, QRect, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..store import ProjectFileError, ProjectLocked
@@ -68,17 +67,16 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
     """Save a PNG once the map has drawn (or at the timeout), then quit with 0 (1 on timeout)."""
     app = QApplication.instance()
 
-    def grab(status: int, shot: QPixmap | None = None) -> None:
+    def grab(status: int) -> None:
         if getattr(grab, "done", False):
             return
         grab.done = True  # type: ignore[attr-defined]
-        if shot is None:
-            if pane in window.docks:          # a tab in the compact layout: bring it forward
-                window.docks[pane].raise_()
-                app.processEvents()
-            shot = (window if pane == "window" else pane_widget(window, pane)).grab()
+        if pane in window.docks:              # a tab in the compact layout: bring it forward
+            window.docks[pane].raise_()
+        app.processEvents()
+        target = window if pane == "window" else pane_widget(window, pane)
         # zlib at a low level: a third faster than the default, and no bigger for a window
-        ok = shot.save(out, "PNG", 80)
+        ok = target.grab().save(out, "PNG", 80)
         mark("screenshot saved")
         if not ok:
             print(f"pcn-desktop: could not write {out}", file=sys.stderr)
@@ -87,23 +85,12 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
                   f"saved {out} anyway", file=sys.stderr)
         app.exit(status if ok else 1)
 
-    # Leaflet's layers exist once drawn fires; Chromium composites them a frame or two later.
-    # The whole window's picture is the one to look in, and to save once the map is in it.
+    # Leaflet's layers exist once drawn fires; Chromium composites them a frame or two later
     def when_on_screen(waited: int = 0) -> None:
-        if pane == "window":
-            shot = window.grab()
-            view = window.map_pane.view
-            ratio = shot.devicePixelRatio()           # the picture is in device pixels
-            corner = view.mapTo(window, QPoint(0, 0))
-            seen = QRect(round(corner.x() * ratio), round(corner.y() * ratio),
-                         round(view.width() * ratio), round(view.height() * ratio))
-            if window.map_pane.shows_map(shot.copy(seen).toImage()) or waited >= SETTLE_MAX_MS:
-                grab(0, shot)
-                return
-        elif window.map_pane.frame_shows_map() or waited >= SETTLE_MAX_MS:
+        if window.map_pane.frame_shows_map() or waited >= SETTLE_MAX_MS:
             grab(0)
-            return
-        QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
+        else:
+            QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
 
     window.map_pane.drawn.connect(lambda: (mark("map drawn"), when_on_screen()))
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
