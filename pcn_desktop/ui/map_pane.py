@@ -70,15 +70,25 @@ class Rendered:
     shown: dict[str, str | None]
     outlines: dict[str, Any]
 
+    def written(self) -> Path:
+        """The page's file, written first if it is not yet."""
+        if not self.path.exists():
+            self.path.write_text(self.page.html, encoding="utf-8")
+        return self.path
+
 
 def write_page(project: Project, findings: list[Finding], out: Path, revision: int,
-               prepared: PreparedMap | None = None) -> Rendered:
-    """The page written to ``out``; ``prepared`` when it was worked out already."""
+               prepared: PreparedMap | None = None, now: bool = True) -> Rendered:
+    """The page for ``out`` (``prepared`` when it was worked out already), written now or,
+    with ``now`` False, only when it has to be loaded (``Rendered.written``): a page drawn by
+    filling the warm frame is never read from its file."""
     if prepared is None or prepared.revision != revision:
         prepared = prepare_map(project, findings, revision)
-    out.write_text(prepared.page.html, encoding="utf-8")
+    rendered = Rendered(out, prepared.page, revision, prepared.colours, prepared.shown, prepared.outlines)
+    if now:
+        rendered.written()
     keep_warm_frame(prepared.page)          # the frame the next start loads before it has a project
-    return Rendered(out, prepared.page, revision, prepared.colours, prepared.shown, prepared.outlines)
+    return rendered
 
 
 class MapPane(QWidget):
@@ -164,7 +174,7 @@ class MapPane(QWidget):
         findings = list(document.current_findings)
         if self._serial == 1 and small_enough_at_once(document.project):
             prepared, document.first_map = document.first_map, None    # worked out by the start
-            self._on_rendered(write_page(document.project, findings, out, revision, prepared))
+            self._on_rendered(write_page(document.project, findings, out, revision, prepared, now=False))
             return
 
         def work(progress: Progress) -> Rendered:
@@ -191,7 +201,7 @@ class MapPane(QWidget):
             self._fill_frame(warm, result)
         else:
             self._filling = False
-            self.view.load(QUrl.fromLocalFile(str(result.path)))
+            self.view.load(QUrl.fromLocalFile(str(result.written())))
 
     def _fill_frame(self, warm: web_warmup.WarmPage, result: Rendered) -> None:
         """Draw the page by handing the warm frame its spec (see web_warmup); the written
@@ -210,7 +220,7 @@ class MapPane(QWidget):
                 self.frame_starts += 1
                 self._on_loaded(True)
             else:
-                self.view.load(QUrl.fromLocalFile(str(result.path)))
+                self.view.load(QUrl.fromLocalFile(str(result.written())))
 
         def fill(ok: bool = True) -> None:
             if serial != self._serial:
