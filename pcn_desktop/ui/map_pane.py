@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -276,11 +276,7 @@ class MapPane(QWidget):
         ``drawn`` says Leaflet has made its layers, and Chromium shows them a frame or two
         later. Looks for the map's paper colour and a few others (areas, circles, controls)
         in a sparse sample of pixels."""
-        return self.shows_map(self.view.grab().toImage())
-
-    @staticmethod
-    def shows_map(image: QImage) -> bool:
-        """Whether ``image`` (of the view) shows the drawn page (see ``frame_shows_map``)."""
+        image = self.view.grab().toImage()
         w, h = image.width(), image.height()
         if w < 8 or h < 8:
             return False
