@@ -252,10 +252,11 @@ class _QuotedTable(Table):
     """A text whose every field is quoted and holds no quote: each field is the bytes between
     two quotes, found by numpy, and made text only for the columns and records asked for."""
 
-    def __init__(self, text: bytes, data, starts, ends) -> None:
-        # the file's bytes, as a uint8 array, and where each field's text starts and ends
-        self.text, self.data, self.starts, self.ends = text, data, starts, ends
-        self.height, self.width = starts.shape
+    def __init__(self, text: bytes, data, opens, ends) -> None:
+        # the file's bytes, as a uint8 array, and where each field's opening and closing quotes are
+        self.text, self.data, self.opens, self.ends = text, data, opens, ends
+        self.height, self.width = opens.shape
+        self._padded: dict[int, bool] = {}
 
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
         return self.columns([index], rows)[0]
@@ -263,10 +264,11 @@ class _QuotedTable(Table):
     def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
         import numpy as np
         low, high = min(indexes), max(indexes)
-        starts, ends = self.starts[:, low], self.ends[:, high]
+        starts, ends = self.opens[:, low], self.ends[:, high]
         if rows is not None:
             chosen = np.fromiter(rows, bool, len(starts))
             starts, ends = starts[chosen], ends[chosen]
+        starts = starts + 1
         if not len(starts):
             return [[] for _ in indexes]
         if low == high:
@@ -283,20 +285,18 @@ class _QuotedTable(Table):
         step = high - low + 1
         return [fields[i - low::step] for i in indexes]
 
-    _padded: list[bool] | None = None
-
     def padded(self, index: int) -> bool:
-        if self._padded is None:
-            # for every column at once: a byte that may begin or end white space (an ASCII
-            # space or control, or any byte of a UTF-8 sequence) first or last in a field
-            first, last = self.data[self.starts], self.data[self.ends - 1]
-            filled = self.ends > self.starts
-            edge = filled & ((first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80))
-            self._padded = edge.any(axis=0).tolist()
-        return self._padded[index]
+        found = self._padded.get(index)
+        if found is None:
+            # a byte that may begin or end white space (an ASCII space or control, or any byte
+            # of a UTF-8 sequence) first or last in a field; an empty field's are its quotes
+            first, last = self.data[self.opens[:, index] + 1], self.data[self.ends[:, index] - 1]
+            found = self._padded[index] = bool(((first <= 0x20) | (first >= 0x80) |
+                                                (last <= 0x20) | (last >= 0x80)).any())
+        return found
 
     def record(self, i: int) -> list[str]:
-        return self.text[self.starts[i, 0]:self.ends[i, -1]].decode("utf-8").split('","')
+        return self.text[self.opens[i, 0] + 1:self.ends[i, -1]].decode("utf-8").split('","')
 
 
 class TableRecords(MappingABC):
@@ -330,15 +330,28 @@ def read_table(path: Path) -> Table | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        text = data.decode("utf-8-sig")
-    except (UnicodeDecodeError, OSError):
+    except OSError:
         return None
-    if not text or "\x00" in text:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data or b"\x00" in data:
         return None                           # the careful reader names a NUL byte's row
+    text = None                               # ASCII is UTF-8: no copy of the text made to know it
+    if not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if data.startswith(b'"'):
+        found = _quoted(data)                 # decoded column by column: no text of the whole file
+        if found is not None:
+            return found
+    if text is None:
+        text = data.decode("utf-8")
     if '"' not in text:
         return _plain(text)
-    found = _quoted(data[3:] if data.startswith(b"\xef\xbb\xbf") else data) if text[0] == '"' else None
-    if found is None and "\x01" not in text:
+    found = None
+    if "\x01" not in text:
         found = _some_quoted(text)
     if found is not None:
         return found
@@ -400,41 +413,49 @@ def _some_quoted(text: str) -> Table | None:
 
 
 def _quoted(data: bytes) -> Table | None:
+    # Few and small temporaries: every array as long as the file is fresh memory the system
+    # must hand over page by page, which costs more than the arithmetic done in it.
     import numpy as np
+    if not data.endswith(b"\n"):
+        data += b"\n"
     raw = np.frombuffer(data, np.uint8)
-    if raw[-1] != 10:
-        raw = np.frombuffer(data + b"\n", np.uint8)
-    returns = np.flatnonzero(raw == 13) if b"\r" in data else ()
-    if len(returns) and not (raw[np.minimum(returns + 1, len(raw) - 1)] == 10).all():
+    crlf = b"\r" in data
+    if crlf and data.count(b"\r") != data.count(b"\r\n"):
         return None                           # a lone carriage return
-    quotes = np.flatnonzero(raw == 34)
-    newlines = np.flatnonzero(raw == 10)
-    height = len(newlines)
-    first_quotes = int(np.searchsorted(quotes, newlines[0]))
+    height = data.count(b"\n")
+    first_quotes = data.count(b'"', 0, data.index(b"\n"))
     width = first_quotes // 2
-    if not width or first_quotes % 2 or len(quotes) != 2 * width * height:
+    if not width or first_quotes % 2:
         return None
-    opens, closes = quotes[0::2], quotes[1::2]
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) != 2 * width * height or quotes[0] != 0:
+        return None
+    opens, closes = quotes[0::2].reshape(height, width), quotes[1::2].reshape(height, width)
     # after each closing quote a comma, or at the record's end its line end (so every record
     # has ``width`` fields, and the line ends counted are all between records)
-    after = raw[closes + 1].reshape(height, width)
-    ends_line = (after[:, -1] == 10) | ((after[:, -1] == 13) & (raw[np.minimum(closes[width - 1::width] + 2,
-                                                                          len(raw) - 1)] == 10))
-    if opens[0] != 0 or not (after[:, :-1] == 44).all() or not ends_line.all():
+    after = raw[1:][closes]
+    last = after[:, -1]
+    ends_line = (last == 10) | ((last == 13) & (raw[np.minimum(closes[:, -1] + 2, len(raw) - 1)] == 10))
+    if not (after[:, :-1] == 44).all() or not ends_line.all():
         return None
-    # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields
-    gaps = opens[1:] - closes[:-1]
-    if len(returns):
+    # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields. With
+    # a comma or \n after a closing quote, the next quote is the next field's opening one
+    # exactly when it is the byte after that
+    if crlf:
+        flat_opens, flat_closes = quotes[0::2], quotes[1::2]
+        gaps = flat_opens[1:] - flat_closes[:-1]
         wide = np.flatnonzero(gaps != 2)            # only after a record ending \r\n, by 3
-        ends = closes[wide] + 1
+        ends = flat_closes[wide] + 1
         if not ((wide % width == width - 1) & (gaps[wide] == 3) & (raw[ends] == 13)).all() or \
-                len(wide) != int(np.count_nonzero(raw[closes[width - 1:-1:width] + 1] == 13)):
+                len(wide) != int(np.count_nonzero(last[:-1] == 13)):
             return None
-    elif not (gaps == 2).all():
+    elif not (raw[2:][quotes[1:-1:2]] == 34).all():
         return None
-    if int((closes - opens).max()) > csv.field_size_limit():
+    # no field is longer than its record; only a record too long needs its fields measured
+    if int((closes[:, -1] - opens[:, 0]).max()) > csv.field_size_limit() and \
+            int((closes - opens).max()) > csv.field_size_limit():
         return None
-    return _QuotedTable(data, raw, (opens + 1).reshape(height, width), closes.reshape(height, width))
+    return _QuotedTable(data, raw, opens, closes)
 
 
 def stripped(values: Iterable[str], upper: bool = False) -> list[str]:
