@@ -60,6 +60,7 @@ def _long_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImportRun, "join_all", join_all)
     monkeypatch.setattr(postcodes, "normal_postcode", _normal_postcode_long_way)
     monkeypatch.setattr(postcodes, "_NORMAL_POSTCODE", re.compile(r"(?!)"))   # none taken as already normal
+    monkeypatch.setattr(postcodes, "_NORMAL_KEYS", re.compile(r"(?!)"))
 
 
 def _snapshot(project: Project, summaries) -> dict:

@@ -231,6 +231,15 @@ class Project(ScenarioHolder):
             if len(by_net) > 1:
                 self._several.add(code)
 
+    def add_first_memberships(self, practice_codes: list[str], network_ids: list[str]) -> None:
+        """``add_memberships`` of open, undated memberships (in force on any date) of practices
+        in no network yet, each practice once, as a first national import makes them."""
+        members = self._members
+        self._current.update({code: {network_id: m} for code, network_id, m in zip(
+            practice_codes, network_ids, map(Membership, practice_codes, network_ids))})
+        for code, network_id in zip(practice_codes, network_ids):
+            members[network_id].add(code)
+
     def remove_membership(self, practice_code: str, network_id: str) -> Membership | None:
         m = self._current.get(practice_code, {}).pop(network_id, None)
         if m is not None:

@@ -157,7 +157,7 @@ class ImportRun:
         codes = [code for code, _ in joins]
         if len(set(codes)) == len(codes) and not project.any_in_a_network(codes):
             # every practice new to networks, each once (a national list): nothing to replace
-            project.add_memberships(list(map(Membership, codes, map(itemgetter(1), joins))))
+            project.add_first_memberships(codes, list(map(itemgetter(1), joins)))
             return
         current = project.in_a_network
         fresh: list[Membership] = []
