@@ -91,6 +91,15 @@ class Network:
         raw[8] = raw[8] & 0x3F | 0x80
         return raw.hex()
 
+    @staticmethod
+    def new_ids(count: int) -> list[str]:
+        """``new_id()`` ``count`` times, from one read of the system's randomness."""
+        raw = bytearray(os.urandom(16 * count))
+        raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])
+        raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])
+        text = raw.hex()
+        return [text[i:i + 32] for i in range(0, 32 * count, 32)]
+
 
 @dataclass
 class Membership:
