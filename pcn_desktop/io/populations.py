@@ -87,7 +87,7 @@ class Populations(ParsedFile):
         def column(index: int | None) -> list[str] | None:
             return None if index is None else table.column(index, body)
 
-        codes = stripped(column(ci), upper=True)
+        codes = table.cleaned(ci, column(ci), upper=True)
         number, when_text = column(ni), column(di)
         counts = count_lookup(number)
         dates = date_lookup(when_text) if di is not None else {}
@@ -117,9 +117,9 @@ class Populations(ParsedFile):
         used = [w or d for w, d in zip(whole_row, detail_row)]
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
-            ccgs = stripped(column(gi), upper=True) if gi is not None else [""] * height
+            ccgs = table.cleaned(gi, column(gi), upper=True) if gi is not None else [""] * height
             using = list(compress(codes, used))
-            pairs = compress(zip(stripped(column(pi)), ccgs), used)
+            pairs = compress(zip(table.cleaned(pi, column(pi)), ccgs), used)
             if len(set(using)) == len(using):
                 places = dict(zip(using, pairs))          # each practice once: its only row
             else:
