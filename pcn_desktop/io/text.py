@@ -222,23 +222,46 @@ class _RecordsTable(Table):
 
 
 class _PlainTable(Table):
-    """A text with no quote at all, split once: the fields of every record in one list, each
-    record followed by a NUL marker (a NUL cannot be in the text, so markers are only these)."""
+    """A text with no quote at all: where each field starts and ends, found by numpy in its
+    UTF-8 bytes, and made text only for the columns and records asked for (a national file
+    has many columns an import never reads)."""
 
-    def __init__(self, fields: list[str], height: int, width: int) -> None:
-        self.fields, self.height, self.width = fields, height, width
+    escaped = False                           # commas of quoted fields are \x01 in the text
 
-    escaped = False                           # commas of quoted fields are \x01 in ``fields``
+    def __init__(self, data: bytes, raw, starts, ends) -> None:
+        # the bytes, as a uint8 array too; where each field starts, and the comma or line end after it
+        self.data, self.raw, self.starts, self.ends = data, raw, starts, ends
+        self.height, self.width = ends.shape
 
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
-        values = self.fields[index::self.width + 1]
+        return self.columns([index], rows)[0]
+
+    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+        import numpy as np
+        low, high = min(indexes), max(indexes)
+        starts, ends = self.starts[:, low], self.ends[:, high]
         if rows is not None:
-            values = list(compress(values, rows))
-        return _unescaped(values) if self.escaped else values
+            chosen = np.fromiter(rows, bool, len(starts))
+            starts, ends = starts[chosen], ends[chosen]
+        if not len(starts):
+            return [[] for _ in indexes]
+        if low == high:
+            # one column: each field with the comma or line end after it, gathered back to back
+            # by numpy, then split on that byte (which no field holds)
+            lengths = ends + 1 - starts
+            offsets = np.cumsum(lengths) - lengths
+            at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
+            found = [self.raw[at].tobytes().decode("utf-8").split("\n" if high == self.width - 1 else ",")[:-1]]
+        else:
+            # each record's fields low..high, with the commas between them: one join and one split
+            spans = map(slice, starts.tolist(), ends.tolist())
+            fields = b",".join(map(self.data.__getitem__, spans)).decode("utf-8").split(",")
+            step = high - low + 1
+            found = [fields[i - low::step] for i in indexes]
+        return list(map(_unescaped, found)) if self.escaped else found
 
     def record(self, i: int) -> list[str]:
-        start = i * (self.width + 1)
-        fields = self.fields[start:start + self.width]
+        fields = self.data[self.starts[i, 0]:self.ends[i, -1]].decode("utf-8").split(",")
         return _unescaped(fields) if self.escaped else fields
 
 
@@ -346,10 +369,10 @@ def read_table(path: Path) -> Table | None:
         found = _quoted(data)                 # decoded column by column: no text of the whole file
         if found is not None:
             return found
+    if b'"' not in data:
+        return _plain(data)
     if text is None:
         text = data.decode("utf-8")
-    if '"' not in text:
-        return _plain(text)
     found = None
     if "\x01" not in text:
         found = _some_quoted(text)
@@ -359,31 +382,33 @@ def read_table(path: Path) -> Table | None:
     return None if records is None else _RecordsTable(records)
 
 
-def _plain(text: str) -> Table | None:
-    if "\r" in text:
-        if text.count("\r") != text.count("\r\n"):
-            return None                       # a lone carriage return: the csv module's line rules
-        text = text.replace("\r\n", "\n")
-    if text[-1] != "\n":
-        text += "\n"
-    if text[0] == "\n" or "\n\n" in text:
-        return None                           # a blank line: the careful reader skips it
-    height = text.count("\n")
-    fields = text[:-1].replace("\n", ",\x00,").split(",")
-    width = fields.index("\x00") if height > 1 else len(fields)
-    if len(fields) != height * (width + 1) - 1 or fields[width::width + 1].count("\x00") != height - 1:
-        return None                           # records of several widths: refused with their row
-    if len(text) > csv.field_size_limit() and _longest_line(text) > csv.field_size_limit() and \
-            max(map(len, fields)) > csv.field_size_limit():
-        return None                           # the csv module refuses a field so long
-    return _PlainTable(fields, height, width)
-
-
-def _longest_line(text: str) -> int:
-    """At least the length of the longest line (in UTF-8 bytes, never fewer than characters)."""
+def _plain(data: bytes) -> Table | None:
     import numpy as np
-    ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), np.uint8) == 10)
-    return int(np.diff(ends, prepend=-1).max()) if len(ends) else len(text)
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            return None                       # a lone carriage return: the csv module's line rules
+        data = data.replace(b"\r\n", b"\n")
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    if data.startswith(b"\n") or b"\n\n" in data:
+        return None                           # a blank line: the careful reader skips it
+    height = data.count(b"\n")
+    width = data.count(b",", 0, data.index(b"\n")) + 1
+    raw = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero((raw == 44) | (raw == 10))
+    if len(ends) != height * width:
+        return None                           # records of several widths: refused with their row
+    ends = ends.reshape(height, width)
+    if not (raw[ends[:, -1]] == 10).all():
+        return None
+    starts = np.empty_like(ends)
+    starts.flat[0] = 0
+    starts.flat[1:] = ends.ravel()[:-1] + 1
+    # a field's length in characters is at most its length in bytes; a field longer in bytes
+    # than the csv module's limit goes to the careful reader, which knows
+    if len(data) > csv.field_size_limit() and int((ends - starts).max()) > csv.field_size_limit():
+        return None
+    return _PlainTable(data, raw, starts, ends)
 
 
 _QUOTED_FIELD = re.compile(r'"([^"\r\n]*)"')      # quotes paired left to right, no line end inside
@@ -406,7 +431,7 @@ def _some_quoted(text: str) -> Table | None:
     plain = _QUOTED_FIELD.sub(unquoted, text)
     if odd or '"' in plain:
         return None                           # a quote elsewhere: the csv module's own rules
-    found = _plain(plain)
+    found = _plain(plain.encode("utf-8"))
     if found is not None:
         found.escaped = "\x01" in plain
     return found
