@@ -29,7 +29,7 @@ class PracticeStatus(str, Enum):
         return self.name.capitalize()
 
 
-@dataclass
+@dataclass(slots=True)
 class Practice:
     code: str
     name: str = ""
