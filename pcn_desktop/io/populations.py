@@ -89,37 +89,45 @@ class Populations(ParsedFile):
 
         codes = table.cleaned(ci, column(ci), upper=True)
         number, when_text = column(ni), column(di)
-        counts = count_lookup(number)
+        digits = "".join(number)
+        if all(number) and digits.isascii() and digits.isdigit():
+            ns = list(map(int, number))       # plain digits, as national files write counts: none negative
+            counts = ns
+        else:
+            found = count_lookup(number)
+            counts = found.values() if found is not None else None
+            ns = list(map(abs, map(found.__getitem__, number))) if found is not None else []
         dates = date_lookup(when_text) if di is not None else {}
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
-        if not counts_in_range(counts.values(), most, signed) or \
+        if not counts_in_range(counts, most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
         whens = list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
-        ns = list(map(abs, map(counts.__getitem__, number)))
         sexes = column(si) if si is not None else ["ALL"] * height
         ages = column(ai) if ai is not None else ["ALL"] * height
-        if sexes.count("ALL") == ages.count("ALL") == height:
-            whole_row, detail_row = [True] * height, [False] * height    # totals only (gp-reg-pat-prac-all)
+        totals_only = sexes.count("ALL") == ages.count("ALL") == height      # (gp-reg-pat-prac-all)
+        if totals_only:
+            whole_row, detail_row = [True] * height, [False] * height
         else:
             sexes, ages = stripped(sexes, upper=True), stripped(ages, upper=True)
             whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
             detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
         keys = list(zip(codes, whens))
-        whole = dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
+        whole = dict(zip(keys, ns)) if totals_only else dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
         if len(whole) != sum(whole_row):
             return False                                  # a practice with two list sizes for a date
         detail: dict[tuple[str, date | None], int] = defaultdict(int)
         for key, n in zip(compress(keys, detail_row), compress(ns, detail_row)):
             detail[key] += n
-        used = [w or d for w, d in zip(whole_row, detail_row)]
+        used = whole_row if totals_only else [w or d for w, d in zip(whole_row, detail_row)]
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
             ccgs = table.cleaned(gi, column(gi), upper=True) if gi is not None else [""] * height
-            using = list(compress(codes, used))
-            pairs = compress(zip(table.cleaned(pi, column(pi)), ccgs), used)
+            using = codes if totals_only else list(compress(codes, used))
+            pairs = zip(table.cleaned(pi, column(pi)), ccgs)
+            pairs = pairs if totals_only else compress(pairs, used)
             if len(set(using)) == len(using):
                 places = dict(zip(using, pairs))          # each practice once: its only row
             else:
