@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -264,8 +265,10 @@ class Project(ScenarioHolder):
         """Make the memberships in force at ``at`` the current ones (all are kept)."""
         if at == self.counting_date:
             return
-        if not self._history and all(m.start is None and m.end is None
-                                     for by_net in self._current.values() for m in by_net.values()):
+        current = [m for by_net in self._current.values() for m in by_net.values()] if not self._history else None
+        # (a date is never false: no start and no end is "no date at all")
+        if current is not None and not any(map(attrgetter("start"), current)) and \
+                not any(map(attrgetter("end"), current)):
             # undated and open, every membership is in force on any date: the same stay current
             # (a national import of a plain list: 6,500 memberships not re-added one by one)
             self.counting_date = at

@@ -189,15 +189,11 @@ class Table:
     def record(self, i: int) -> list[str]:
         raise NotImplementedError
 
-    def padded(self, index: int) -> bool:
-        """Whether a field of the column may begin or end with white space (True when unsure)."""
-        return True
-
     def cleaned(self, index: int, values: list[str], upper: bool = False) -> list[str]:
-        """``stripped(values, upper)`` of values of column ``index``, without the passes that
-        could change nothing (most national files pad no field and write codes in capitals)."""
-        if self.padded(index):
-            values = list(map(str.strip, values))
+        """``stripped(values, upper)`` of values of column ``index``, without the upper-casing pass
+        when it could change nothing (national files write codes in capitals). Stripping is
+        cheap where there is nothing to strip: ``str.strip`` then gives back the same string."""
+        values = list(map(str.strip, values))
         if upper:
             joined = "".join(values)
             if joined != joined.upper():
@@ -279,7 +275,6 @@ class _QuotedTable(Table):
         # the file's bytes, as a uint8 array, and where each field's opening and closing quotes are
         self.text, self.data, self.opens, self.ends = text, data, opens, ends
         self.height, self.width = opens.shape
-        self._padded: dict[int, bool] = {}
 
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
         return self.columns([index], rows)[0]
@@ -307,16 +302,6 @@ class _QuotedTable(Table):
         fields = b'","'.join(map(self.text.__getitem__, spans)).decode("utf-8").split('","')
         step = high - low + 1
         return [fields[i - low::step] for i in indexes]
-
-    def padded(self, index: int) -> bool:
-        found = self._padded.get(index)
-        if found is None:
-            # a byte that may begin or end white space (an ASCII space or control, or any byte
-            # of a UTF-8 sequence) first or last in a field; an empty field's are its quotes
-            first, last = self.data[self.opens[:, index] + 1], self.data[self.ends[:, index] - 1]
-            found = self._padded[index] = bool(((first <= 0x20) | (first >= 0x80) |
-                                                (last <= 0x20) | (last >= 0x80)).any())
-        return found
 
     def record(self, i: int) -> list[str]:
         return self.text[self.opens[i, 0] + 1:self.ends[i, -1]].decode("utf-8").split('","')
