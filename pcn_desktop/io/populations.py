@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from itertools import compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..domain.model import Project
@@ -222,7 +222,12 @@ class Populations(ParsedFile):
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, fallback = self.summary, self._date(run)
         claimed, known = run.claimed, project.practices
-        for code, (postcode, ccg) in self.places.items():
+        found = list(map(known.get, self.places))
+        # a national file's practices all known, with a postcode and commissioner already
+        # (from the catalogue): nothing to fill in, found in three C-level passes
+        complete = None not in found and all(map(attrgetter("postcode"), found)) and \
+            all(map(attrgetter("commissioner"), found))
+        for code, (postcode, ccg) in () if complete else self.places.items():
             p = known.get(code)
             if p is not None:
                 if not p.postcode:
@@ -244,8 +249,11 @@ class Populations(ParsedFile):
         bulk = all(whens) and all(map(known.__contains__, codes)) and given.isdisjoint(keys)
         if bulk:
             # every count dated, of a practice the project has, none given before (a national file)
-            for code, when, n in zip(codes, whens, counts):
-                list_sizes[code][when] = n
+            if list_sizes.keys().isdisjoint(codes) and len(set(codes)) == len(codes):
+                list_sizes.update({code: {when: n} for code, when, n in zip(codes, whens, counts)})
+            else:
+                for code, when, n in zip(codes, whens, counts):
+                    list_sizes[code][when] = n
             given.update(keys)
             practices, patients = len(keys), sum(counts)
         for key, n in () if bulk else self.totals.items():
