@@ -61,6 +61,8 @@ def _long_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(postcodes, "normal_postcode", _normal_postcode_long_way)
     monkeypatch.setattr(postcodes, "_NORMAL_POSTCODE", re.compile(r"(?!)"))   # none taken as already normal
     monkeypatch.setattr(postcodes, "_NORMAL_KEYS", re.compile(r"(?!)"))
+    monkeypatch.setattr(mapping, "_described_already", lambda *_args: False)      # every row looked at
+    monkeypatch.setattr(populations, "_placed_already", lambda *_args: False)
 
 
 def _snapshot(project: Project, summaries) -> dict:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from itertools import compress, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -134,6 +135,15 @@ class Rows(Sequence):
         return isinstance(other, Rows) and self.columns == other.columns
 
     __hash__ = None            # type: ignore[assignment]
+
+
+def _described_already(codes: list[str], practices: dict, described: set[str]) -> bool:
+    """Every practice described by another file of the run, with its name and commissioner (a
+    national list after the catalogue): a file with no postcode or coordinates has nothing
+    to give any of them, as ``Mapping.apply`` would find one by one. In C-level passes."""
+    found = list(map(practices.get, codes))
+    return None not in found and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
+        and all(map(attrgetter("commissioner"), found))
 
 
 class Mapping(ParsedFile):
@@ -320,11 +330,12 @@ class Mapping(ParsedFile):
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
         # ~6,500 rows of a national file, column by column: a column with nothing to give (no
         # postcode, coordinates or list size in the file) is not looked at row by row
-        postcodes = k.postcode if any(k.postcode) else repeat("")
-        latitudes = k.latitude if k.latitude.count(None) != len(k.latitude) else repeat(None)
-        for code, status, closed, opened, kind, name, postcode, latitude, longitude, commissioner in zip(
-                k.code, k.status, k.closed, k.opened, k.kind, k.name, postcodes, latitudes, k.longitude,
-                k.commissioner):
+        postcodes = k.postcode if any(k.postcode) else None
+        latitudes = k.latitude if k.latitude.count(None) != len(k.latitude) else None
+        nothing = postcodes is None and latitudes is None and _described_already(k.code, practices, described)
+        for code, status, closed, opened, kind, name, postcode, latitude, longitude, commissioner in () if nothing \
+                else zip(k.code, k.status, k.closed, k.opened, k.kind, k.name, postcodes or repeat(""),
+                         latitudes or repeat(None), k.longitude, k.commissioner):
             p = practices.get(code)
             new = p is None or (code not in described and not p.name)
             if p is None:

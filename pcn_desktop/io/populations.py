@@ -58,6 +58,14 @@ def detect(sample: Sample) -> bool:
     return sample.has_any(*CODE) and sample.has_any(*COUNT) and not sample.has_any(*NETWORK_HINTS)
 
 
+def _placed_already(places: dict[str, tuple[str, str]], practices: dict) -> bool:
+    """Every practice known, with a postcode and a commissioner (a national file after the
+    catalogue): nothing for ``Populations.apply`` to fill in. In C-level passes."""
+    found = list(map(practices.get, places))
+    return None not in found and all(map(attrgetter("postcode"), found)) and \
+        all(map(attrgetter("commissioner"), found))
+
+
 class Populations(ParsedFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "practice list sizes")
@@ -222,12 +230,7 @@ class Populations(ParsedFile):
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, fallback = self.summary, self._date(run)
         claimed, known = run.claimed, project.practices
-        found = list(map(known.get, self.places))
-        # a national file's practices all known, with a postcode and commissioner already
-        # (from the catalogue): nothing to fill in, found in three C-level passes
-        complete = None not in found and all(map(attrgetter("postcode"), found)) and \
-            all(map(attrgetter("commissioner"), found))
-        for code, (postcode, ccg) in () if complete else self.places.items():
+        for code, (postcode, ccg) in () if _placed_already(self.places, known) else self.places.items():
             p = known.get(code)
             if p is not None:
                 if not p.postcode:
