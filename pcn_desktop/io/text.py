@@ -217,17 +217,27 @@ class _RecordsTable(Table):
         return self.records[i]
 
 
-class _PlainTable(Table):
-    """A text with no quote at all: where each field starts and ends, found by numpy in its
-    UTF-8 bytes, and made text only for the columns and records asked for (a national file
-    has many columns an import never reads)."""
+class _LocatedTable(Table):
+    """Fields located by numpy in a file's UTF-8 bytes, made text only for the columns and
+    records asked for (a national file has many columns an import never reads).
 
-    escaped = False                           # commas of quoted fields are \x01 in the text
+    ``starts[i, j] + first`` is where field ``j`` of record ``i`` begins and ``ends[i, j]`` the
+    byte just after it; ``between`` is what stands between two fields of a record."""
 
-    def __init__(self, data: bytes, raw, starts, ends) -> None:
-        # the bytes, as a uint8 array too; where each field starts, and the comma or line end after it
-        self.data, self.raw, self.starts, self.ends = data, raw, starts, ends
+    first = 0
+    between = ","
+
+    def __init__(self, text: bytes, data, starts, ends) -> None:
+        # the bytes, also as a uint8 array, and the fields' places in them
+        self.text, self.data, self.starts, self.ends = text, data, starts, ends
         self.height, self.width = ends.shape
+
+    def _after(self, index: int) -> str:
+        """The character just after every field of column ``index`` (none of its fields holds it)."""
+        raise NotImplementedError
+
+    def _finished(self, values: list[str]) -> list[str]:
+        return values
 
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
         return self.columns([index], rows)[0]
@@ -239,26 +249,41 @@ class _PlainTable(Table):
         if rows is not None:
             chosen = np.fromiter(rows, bool, len(starts))
             starts, ends = starts[chosen], ends[chosen]
+        starts = starts + self.first
         if not len(starts):
             return [[] for _ in indexes]
         if low == high:
-            # one column: each field with the comma or line end after it, gathered back to back
-            # by numpy, then split on that byte (which no field holds)
+            # one column: its fields, each with the byte after it, gathered back to back by
+            # numpy (faster than a slice per record for short fields), then split on that byte
             lengths = ends + 1 - starts
             offsets = np.cumsum(lengths) - lengths
             at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
-            found = [self.raw[at].tobytes().decode("utf-8").split("\n" if high == self.width - 1 else ",")[:-1]]
+            found = [self.data[at].tobytes().decode("utf-8").split(self._after(high))[:-1]]
         else:
-            # each record's fields low..high, with the commas between them: one join and one split
+            # each record's fields low..high, with what stands between two fields between them
+            # (no field holds it): one join and one split for all of them
             spans = map(slice, starts.tolist(), ends.tolist())
-            fields = b",".join(map(self.data.__getitem__, spans)).decode("utf-8").split(",")
+            between = self.between
+            fields = between.encode().join(map(self.text.__getitem__, spans)).decode("utf-8").split(between)
             step = high - low + 1
             found = [fields[i - low::step] for i in indexes]
-        return list(map(_unescaped, found)) if self.escaped else found
+        return list(map(self._finished, found))
 
     def record(self, i: int) -> list[str]:
-        fields = self.data[self.starts[i, 0]:self.ends[i, -1]].decode("utf-8").split(",")
-        return _unescaped(fields) if self.escaped else fields
+        start = self.starts[i, 0] + self.first
+        return self._finished(self.text[start:self.ends[i, -1]].decode("utf-8").split(self.between))
+
+
+class _PlainTable(_LocatedTable):
+    """A text with no quote at all: the commas and line ends found by numpy."""
+
+    escaped = False                           # commas of quoted fields are \x01 in the text
+
+    def _after(self, index: int) -> str:
+        return "\n" if index == self.width - 1 else ","
+
+    def _finished(self, values: list[str]) -> list[str]:
+        return _unescaped(values) if self.escaped else values
 
 
 def _unescaped(values: list[str]) -> list[str]:
@@ -267,44 +292,15 @@ def _unescaped(values: list[str]) -> list[str]:
     return [v.replace("\x01", ",") if "\x01" in v else v for v in values]
 
 
-class _QuotedTable(Table):
+class _QuotedTable(_LocatedTable):
     """A text whose every field is quoted and holds no quote: each field is the bytes between
-    two quotes, found by numpy, and made text only for the columns and records asked for."""
+    two quotes found by numpy (``starts`` are the opening quotes, ``ends`` the closing ones)."""
 
-    def __init__(self, text: bytes, data, opens, ends) -> None:
-        # the file's bytes, as a uint8 array, and where each field's opening and closing quotes are
-        self.text, self.data, self.opens, self.ends = text, data, opens, ends
-        self.height, self.width = opens.shape
+    first = 1
+    between = '","'
 
-    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
-        return self.columns([index], rows)[0]
-
-    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
-        import numpy as np
-        low, high = min(indexes), max(indexes)
-        starts, ends = self.opens[:, low], self.ends[:, high]
-        if rows is not None:
-            chosen = np.fromiter(rows, bool, len(starts))
-            starts, ends = starts[chosen], ends[chosen]
-        starts = starts + 1
-        if not len(starts):
-            return [[] for _ in indexes]
-        if low == high:
-            # one column: its fields, each with its closing quote, gathered back to back by
-            # numpy (faster than a slice per record for short fields), then split on the quotes
-            lengths = ends + 1 - starts
-            offsets = np.cumsum(lengths) - lengths
-            at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
-            return [self.data[at].tobytes().decode("utf-8").split('"')[:-1]]
-        # each record's fields low..high are the text between its quotes there, with '","' between
-        # fields (no field holds a quote): one join and one split for all of them
-        spans = map(slice, starts.tolist(), ends.tolist())
-        fields = b'","'.join(map(self.text.__getitem__, spans)).decode("utf-8").split('","')
-        step = high - low + 1
-        return [fields[i - low::step] for i in indexes]
-
-    def record(self, i: int) -> list[str]:
-        return self.text[self.opens[i, 0] + 1:self.ends[i, -1]].decode("utf-8").split('","')
+    def _after(self, index: int) -> str:
+        return '"'
 
 
 class TableRecords(MappingABC):
