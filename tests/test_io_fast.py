@@ -183,6 +183,10 @@ def _table_records(path) -> list[list[str]] | None:
     picked = [i % 3 != 1 for i in range(table.height)]
     assert [table.column(j, picked) for j in range(table.width)] == \
         [[r[j] for r, keep in zip(rows, picked) if keep] for j in range(table.width)]
+    for j, values in enumerate(columns):     # one repeated value found without the column's text
+        chosen = [v for v, keep in zip(values, picked) if keep]
+        assert table.uniform(j) == (values[0] if values and len(set(values)) == 1 else None)
+        assert table.uniform(j, picked) == (chosen[0] if chosen and len(set(chosen)) == 1 else None)
     return rows
 
 
@@ -197,7 +201,8 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
     cases = ['"A81001","THE SURGERY","",""\n"B1","x,y","z",""\n', "a,b\nc,d", 'a,"b\nc",d\n',
              '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n", 'a,"b,c"\r\nd,"e"\r\n',
              '"a","b"\r\n"c","d"', '"a","b"\n"c"\n', '"a","b"\n\n"c","d"\n', '"a", "b"\n', 'x,"a,b",y\n"c",d,""\n',
-             '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n']
+             '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n', 'x,ALL\ny,ALL\nz,ALL\n', '"x","ALL"\r\n"y","ALL"\r\n',
+             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n']
     quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1", "x\t", "\u00a0y", "ß"]) for _ in range(4)) + '"'
               for _ in range(40)]
     cases += ["\n".join(rng.sample(quoted, 5)) + rng.choice(["", "\n", "\r\n"]) for _ in range(200)]

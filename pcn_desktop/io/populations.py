@@ -96,7 +96,10 @@ class Populations(ParsedFile):
             return None if index is None else table.column(index, body)
 
         codes = table.cleaned(ci, column(ci), upper=True)
-        number, when_text = column(ni), column(di)
+        # a column holding one value (a national file's extract date, its SEX and AGE of ALL)
+        # is not made text field by field
+        when = table.uniform(di, body) if di is not None else None
+        number, when_text = column(ni), [when] if when is not None else column(di)
         digits = "".join(number)
         if all(number) and digits.isascii() and digits.isdigit():
             ns = list(map(int, number))       # plain digits, as national files write counts: none negative
@@ -112,13 +115,15 @@ class Populations(ParsedFile):
         if not counts_in_range(counts, most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
-        whens = list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
-        sexes = column(si) if si is not None else ["ALL"] * height
-        ages = column(ai) if ai is not None else ["ALL"] * height
-        totals_only = sexes.count("ALL") == ages.count("ALL") == height      # (gp-reg-pat-prac-all)
+        whens = [dates[when]] * height if when is not None else \
+            list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
+        totals_only = (si is None or table.uniform(si, body) == "ALL") and \
+            (ai is None or table.uniform(ai, body) == "ALL")                  # (gp-reg-pat-prac-all)
         if totals_only:
             whole_row, detail_row = [True] * height, [False] * height
         else:
+            sexes = column(si) if si is not None else ["ALL"] * height
+            ages = column(ai) if ai is not None else ["ALL"] * height
             sexes, ages = stripped(sexes, upper=True), stripped(ages, upper=True)
             whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
             detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]

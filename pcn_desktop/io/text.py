@@ -189,6 +189,12 @@ class Table:
     def record(self, i: int) -> list[str]:
         raise NotImplementedError
 
+    def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
+        """The one value every chosen field of column ``index`` holds (None when they differ, or
+        none is chosen): a column of one repeated value need not be made text field by field."""
+        values = self.column(index, rows)
+        return values[0] if values and values.count(values[0]) == len(values) else None
+
     def cleaned(self, index: int, values: list[str], upper: bool = False) -> list[str]:
         """``stripped(values, upper)`` of values of column ``index``, without the upper-casing pass
         when it could change nothing (national files write codes in capitals). Stripping is
@@ -268,6 +274,23 @@ class _LocatedTable(Table):
             step = high - low + 1
             found = [fields[i - low::step] for i in indexes]
         return list(map(self._finished, found))
+
+    def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
+        import numpy as np
+        starts, ends = self.starts[:, index], self.ends[:, index]
+        if rows is not None:
+            chosen = np.fromiter(rows, bool, len(starts))
+            starts, ends = starts[chosen], ends[chosen]
+        starts = starts + self.first
+        if not len(starts):
+            return None
+        width = int(ends[0] - starts[0])
+        if not (ends - starts == width).all():
+            return None
+        block = self.data[starts[:, None] + np.arange(width)]
+        if not (block == block[0]).all():
+            return None
+        return self._finished([block[0].tobytes().decode("utf-8")])[0]
 
     def record(self, i: int) -> list[str]:
         start = self.starts[i, 0] + self.first
