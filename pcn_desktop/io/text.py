@@ -248,14 +248,19 @@ class _LocatedTable(Table):
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
         return self.columns([index], rows)[0]
 
-    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+    def _spans(self, low: int, high: int, rows: Sequence[bool] | None):
+        """Where fields ``low``..``high`` of each chosen record begin, and the byte after them."""
         import numpy as np
-        low, high = min(indexes), max(indexes)
         starts, ends = self.starts[:, low], self.ends[:, high]
         if rows is not None:
             chosen = np.fromiter(rows, bool, len(starts))
             starts, ends = starts[chosen], ends[chosen]
-        starts = starts + self.first
+        return starts + self.first, ends
+
+    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+        import numpy as np
+        low, high = min(indexes), max(indexes)
+        starts, ends = self._spans(low, high, rows)
         if not len(starts):
             return [[] for _ in indexes]
         if low == high:
@@ -277,11 +282,7 @@ class _LocatedTable(Table):
 
     def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
         import numpy as np
-        starts, ends = self.starts[:, index], self.ends[:, index]
-        if rows is not None:
-            chosen = np.fromiter(rows, bool, len(starts))
-            starts, ends = starts[chosen], ends[chosen]
-        starts = starts + self.first
+        starts, ends = self._spans(index, index, rows)
         if not len(starts):
             return None
         width = int(ends[0] - starts[0])
