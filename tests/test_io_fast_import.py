@@ -60,6 +60,9 @@ def _long_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImportRun, "join_all", join_all)
     monkeypatch.setattr(postcodes, "normal_postcode", _normal_postcode_long_way)
     monkeypatch.setattr(postcodes, "_NORMAL_POSTCODE", re.compile(r"(?!)"))   # none taken as already normal
+    monkeypatch.setattr(postcodes, "_NORMAL_KEYS", re.compile(r"(?!)"))
+    monkeypatch.setattr(mapping, "_described_already", lambda *_args: False)      # every row looked at
+    monkeypatch.setattr(populations, "_placed_already", lambda *_args: False)
 
 
 def _snapshot(project: Project, summaries) -> dict:
@@ -195,3 +198,13 @@ def test_hand_made_files_import_the_same_by_the_long_ways(tmp_path, encoding, mo
     assert practices["P81001"]["name"] == "ST ANDREW\u2019S, THE SURGERY"
     assert practices["P81002"]["name"] == "two surgery" and practices["Y01234"]["kind"] == "prescribing setting 8"
     assert ("Blackburn, North PCN",) == tuple({n["name"] for n in fast["networks"] if n["code"] == "U00001"})
+
+
+def test_network_ids_made_in_bulk_are_random_uuids_as_one_at_a_time():
+    import uuid
+    from pcn_desktop.domain.model import Network
+    ids = Network.new_ids(1000) + [Network.new_id()]
+    assert len(set(ids)) == len(ids)
+    for text_id in ids:
+        made = uuid.UUID(hex=text_id)
+        assert made.hex == text_id and made.version == 4 and made.variant == uuid.RFC_4122

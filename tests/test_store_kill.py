@@ -46,7 +46,7 @@ def snapshot(path: Path) -> tuple:
     """The project's content, without the audit log's timestamps."""
     p = load_project(path)
     return (
-        sorted((c, repr(vars(x))) for c, x in p.practices.items()),
+        sorted((c, repr(x)) for c, x in p.practices.items()),
         sorted((c, sorted(s.items())) for c, s in p.list_sizes.items() if s),
         sorted((i, repr(vars(n))) for i, n in p.networks.items()),
         sorted((m.practice_code, m.network_id, str(m.start), str(m.end)) for m in p.memberships),

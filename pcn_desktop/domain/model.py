@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -29,7 +30,7 @@ class PracticeStatus(str, Enum):
         return self.name.capitalize()
 
 
-@dataclass
+@dataclass(slots=True)
 class Practice:
     code: str
     name: str = ""
@@ -90,6 +91,15 @@ class Network:
         raw[6] = raw[6] & 0x0F | 0x40
         raw[8] = raw[8] & 0x3F | 0x80
         return raw.hex()
+
+    @staticmethod
+    def new_ids(count: int) -> list[str]:
+        """``new_id()`` ``count`` times, from one read of the system's randomness."""
+        raw = bytearray(os.urandom(16 * count))
+        raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])
+        raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])
+        text = raw.hex()
+        return [text[i:i + 32] for i in range(0, 32 * count, 32)]
 
 
 @dataclass
@@ -231,6 +241,15 @@ class Project(ScenarioHolder):
             if len(by_net) > 1:
                 self._several.add(code)
 
+    def add_first_memberships(self, practice_codes: list[str], network_ids: list[str]) -> None:
+        """``add_memberships`` of open, undated memberships (in force on any date) of practices
+        in no network yet, each practice once, as a first national import makes them."""
+        members = self._members
+        self._current.update({code: {network_id: m} for code, network_id, m in zip(
+            practice_codes, network_ids, map(Membership, practice_codes, network_ids))})
+        for code, network_id in zip(practice_codes, network_ids):
+            members[network_id].add(code)
+
     def remove_membership(self, practice_code: str, network_id: str) -> Membership | None:
         m = self._current.get(practice_code, {}).pop(network_id, None)
         if m is not None:
@@ -246,8 +265,10 @@ class Project(ScenarioHolder):
         """Make the memberships in force at ``at`` the current ones (all are kept)."""
         if at == self.counting_date:
             return
-        if not self._history and all(m.start is None and m.end is None
-                                     for by_net in self._current.values() for m in by_net.values()):
+        current = [m for by_net in self._current.values() for m in by_net.values()] if not self._history else None
+        # (a date is never false: no start and no end is "no date at all")
+        if current is not None and not any(map(attrgetter("start"), current)) and \
+                not any(map(attrgetter("end"), current)):
             # undated and open, every membership is in force on any date: the same stay current
             # (a national import of a plain list: 6,500 memberships not re-added one by one)
             self.counting_date = at

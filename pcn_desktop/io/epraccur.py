@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from itertools import compress, repeat
-from operator import attrgetter
 from pathlib import Path
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping as MappingABC
+from typing import Iterator, Mapping, NamedTuple
 
 from ..domain.model import Practice, PracticeStatus, Project
 from .errors import ImportRefused
@@ -43,7 +43,9 @@ STATUS = {"A": PracticeStatus.ACTIVE, "ACTIVE": PracticeStatus.ACTIVE,
 
 
 NOT_GP = "not a GP practice (prescribing setting other than 4 / RO76)"
-OPEN = (PracticeStatus.ACTIVE, PracticeStatus.PROPOSED)
+OPEN = frozenset((PracticeStatus.ACTIVE, PracticeStatus.PROPOSED))
+OUTSIDE = "outside the commissioner filter"
+UNASKED = "dormant or closed, and no other file refers to it"
 
 
 class Row(NamedTuple):
@@ -55,6 +57,37 @@ class Row(NamedTuple):
     closed: date | None
     status: PracticeStatus
     commissioner: str
+
+
+class Catalogue(MappingABC):
+    """The catalogue's GP practices column by column, as both readers leave them: the import
+    makes its practices from the columns, with no object per row. As a mapping it is
+    code -> ``Row``, each row made when asked for."""
+
+    def __init__(self, codes: list[str], lines: list[int], names: list[str], addresses: list[tuple[str, ...]],
+                 postcodes: list[str], opened: list[date | None], closed: list[date | None],
+                 statuses: list[PracticeStatus], commissioners: list[str]) -> None:
+        self.codes, self.lines, self.names, self.addresses, self.postcodes = codes, lines, names, addresses, postcodes
+        self.opened, self.closed, self.statuses, self.commissioners = opened, closed, statuses, commissioners
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def of_rows(cls, rows: dict[str, Row]) -> "Catalogue":
+        columns = list(map(list, zip(*rows.values()))) or [[] for _ in Row._fields]
+        return cls(list(rows), *columns)
+
+    def __getitem__(self, code: str) -> Row:
+        if self._index is None:
+            self._index = dict(zip(self.codes, range(len(self.codes))))
+        i = self._index[code]
+        return Row(self.lines[i], self.names[i], self.addresses[i], self.postcodes[i], self.opened[i],
+                   self.closed[i], self.statuses[i], self.commissioners[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
 
 
 def detect(sample: Sample) -> bool:
@@ -72,7 +105,7 @@ class Epraccur(ParsedFile):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, "ODS practice catalogue (epraccur)")
-        self.rows: dict[str, Row] = {}
+        self.rows = Catalogue.of_rows({})
         # not GP practices: (line, fields)
         self.other_records: Mapping[str, tuple[int, list[str]]] = {}
 
@@ -107,11 +140,10 @@ class Epraccur(ParsedFile):
         self.other_records = TableRecords(table, dict(zip(compress(keys, unwanted),
                                                           compress(range(table.height), unwanted))))
         address = [table.cleaned(i, values) for i, values in zip(range(4, 9), address)]
-        addresses = map(tuple, map(filter, repeat(None), zip(*address)))
-        self.rows = dict(zip(codes, map(tuple.__new__, repeat(Row), zip(
-            lines, table.cleaned(1, name), addresses, table.cleaned(9, postcode),
-            map(dates.__getitem__, opened), map(dates.__getitem__, closed), statuses,
-            table.cleaned(14, commissioner, upper=True)))))
+        addresses = list(map(tuple, map(filter, repeat(None), zip(*address))))
+        self.rows = Catalogue(codes, lines, table.cleaned(1, name), addresses, table.cleaned(9, postcode),
+                              list(map(dates.__getitem__, opened)), list(map(dates.__getitem__, closed)), statuses,
+                              table.cleaned(14, commissioner, upper=True))
         self.summary.rows_read = table.height
         if len(codes) < table.height:
             self.summary.skip(NOT_GP, table.height - len(codes))
@@ -120,7 +152,8 @@ class Epraccur(ParsedFile):
     def _read_rows(self) -> None:
         others: dict[str, tuple[int, list[str]]] = {}
         self.other_records = others
-        path, rows, summary = self.path, self.rows, self.summary
+        rows: dict[str, Row] = {}
+        path, summary = self.path, self.summary
         seen: dict[str, int] = {}
 
         def consume(records) -> None:
@@ -148,59 +181,83 @@ class Epraccur(ParsedFile):
                                  f[9].strip(), parse_date(path, line, f[10], "open date"),
                                  parse_date(path, line, f[11], "close date"), status, f[14].strip().upper())
         read_text_rows(path, consume, header=False)    # epraccur has no header row
+        self.rows = Catalogue.of_rows(rows)
 
     def commissioners(self) -> set[str] | None:
-        return {r.commissioner for r in self.rows.values() if r.commissioner}
+        return set(self.rows.commissioners) - {""}
 
     def names(self) -> set[str]:
-        return set(self.rows)
+        return set(self.rows.codes)
 
-    def _keep(self, code: str, row: Row, project: Project, run: ImportRun) -> str | None:
+    def _keep(self, code: str, status: PracticeStatus, commissioner: str, project: Project,
+              run: ImportRun) -> str | None:
         """None to keep the row, else the reason it is skipped."""
         if code in project.practices or code in run.claimed:
             return None
-        if not run.in_filter(row.commissioner):
-            return "outside the commissioner filter"
-        if row.status in OPEN or code in run.mentioned:
+        if not run.in_filter(commissioner):
+            return OUTSIDE
+        if status in OPEN or code in run.mentioned:
             return None
-        return "dormant or closed, and no other file refers to it"
+        return UNASKED
 
     def check(self, project: Project, run: ImportRun) -> None:
-        if all(map(attrgetter("postcode"), self.rows.values())):
+        rows = self.rows
+        if all(rows.postcodes):
             return                                   # every row has a postcode (one pass)
-        for code, row in self.rows.items():
-            if (not row.postcode and row.status in OPEN
-                    and self._keep(code, row, project, run) is None):
-                raise ImportRefused(self.path, row.line, f"practice {code} is {row.status.label.lower()} "
-                                                         "but has no postcode")
+        for i, (code, postcode, status) in enumerate(zip(rows.codes, rows.postcodes, rows.statuses)):
+            if (not postcode and status in OPEN
+                    and self._keep(code, status, rows.commissioners[i], project, run) is None):
+                raise ImportRefused(self.path, rows.lines[i], f"practice {code} is {status.label.lower()} "
+                                                              "but has no postcode")
+
+    def _kept(self, project: Project, run: ImportRun) -> tuple[list[bool], Counter[str]]:
+        """Whether each row is kept (``_keep``), and how many are skipped for each reason, in
+        one pass over the columns."""
+        rows, skipped = self.rows, Counter()
+        known, mentioned = run.claimed | project.practices.keys(), run.mentioned
+        if run.commissioners is None:
+            kept = [code in known or status in OPEN or code in mentioned
+                    for code, status in zip(rows.codes, rows.statuses)]
+            if not all(kept):
+                skipped[UNASKED] = kept.count(False)
+            return kept, skipped
+        kept, in_filter = [], run.in_filter
+        for code, status, commissioner in zip(rows.codes, rows.statuses, rows.commissioners):
+            if code in known:
+                kept.append(True)
+            elif not in_filter(commissioner):
+                kept.append(False)
+                skipped[OUTSIDE] += 1
+            else:
+                kept.append(status in OPEN or code in mentioned)
+                if not kept[-1]:
+                    skipped[UNASKED] += 1
+        return kept, skipped
 
     def apply(self, project: Project, run: ImportRun) -> None:
-        summary, practices, known = self.summary, project.practices, run.claimed
-        skipped: Counter[str] = Counter()
-        kept: list[str] = []
-        fresh: list[tuple[str, Row]] = []
-        for code, row in self.rows.items():      # ~8,600 rows: plain lookups
-            p = practices.get(code)
-            if p is None:
-                if code not in known:
-                    reason = self._keep(code, row, project, run)
-                    if reason is not None:
-                        skipped[reason] += 1
-                        continue
-                fresh.append((code, row))
-            else:
-                if p.postcode != row.postcode:
+        summary, practices, rows = self.summary, project.practices, self.rows
+        flags, skipped = self._kept(project, run)
+        kept = list(compress(rows.codes, flags))
+        # practices the project has are described again (ODS is the authority); the others
+        # are made in one pass, added in the rows' order as one at a time would be
+        fresh = flags
+        if practices:
+            fresh = list(flags)
+            for i in compress(range(len(flags)), flags):
+                p = practices.get(rows.codes[i])
+                if p is None:
+                    continue
+                fresh[i] = False
+                if p.postcode != rows.postcodes[i]:
                     p.latitude = p.longitude = None
-                p.name, p.address, p.postcode = row.name, row.address, row.postcode
-                p.opened, p.closed, p.status, p.commissioner = row.opened, row.closed, row.status, row.commissioner
-            kept.append(code)
-        if fresh:
-            # new practices made in one pass; added in the rows' order, as one at a time would
-            codes, rows = zip(*fresh)
-            _line, names, addresses, postcodes, opened, closed, statuses, commissioners = zip(*rows)
-            none = repeat(None)
-            practices.update(zip(codes, map(Practice, codes, names, addresses, postcodes, none, none, statuses,
-                                            opened, closed, commissioners)))
+                p.name, p.address, p.postcode = rows.names[i], rows.addresses[i], rows.postcodes[i]
+                p.opened, p.closed, p.status = rows.opened[i], rows.closed[i], rows.statuses[i]
+                p.commissioner = rows.commissioners[i]
+        none = repeat(None)
+        practices.update(zip(compress(rows.codes, fresh), map(
+            Practice, compress(rows.codes, fresh), compress(rows.names, fresh), compress(rows.addresses, fresh),
+            compress(rows.postcodes, fresh), none, none, compress(rows.statuses, fresh),
+            compress(rows.opened, fresh), compress(rows.closed, fresh), compress(rows.commissioners, fresh))))
         for reason, n in skipped.items():
             summary.skip(reason, n)
         organisations, inactive = self._other_organisations(project, run)
@@ -211,11 +268,10 @@ class Epraccur(ParsedFile):
         summary.kept += len(kept)
         summary.practices.update(kept)
         # this file's practices are the rows kept and the organisations: their statuses are the rows'
-        statuses = list(map(attrgetter("status"), map(self.rows.__getitem__, kept)))
+        statuses = list(compress(rows.statuses, flags))
         closed = len(statuses) - statuses.count(PracticeStatus.ACTIVE) + inactive
         if closed:
             summary.notes.append(f"{closed} kept practices are not active (dormant, closed or proposed)")
-
 
     def _other_organisations(self, project: Project, run: ImportRun) -> tuple[int, int]:
         """Add or describe the non-GP organisations another file names; how many, and how many

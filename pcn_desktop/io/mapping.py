@@ -21,11 +21,12 @@ for a practice it describes.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from ..domain.model import PracticeStatus, Project
 from .errors import ImportRefused
@@ -36,7 +37,7 @@ from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (Table, all_practice_codes, check_width, commissioner_code, count_lookup, date_lookup,
                    find_column, norm_header, parse_count, parse_date, practice_code, read_table,
-                   read_text_rows, stripped)
+                   read_text_rows)
 
 PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
 NETWORK_NAME = ("network_name", "pcn_name", "pcn", "network")
@@ -103,21 +104,64 @@ class Row(NamedTuple):
     opened: date | None = None
 
 
+class Rows(Sequence):
+    """The rows column by column, as both readers leave them: ``columns`` is a ``Row`` whose
+    fields are lists, one value a row, and the import works on them with no object per row.
+    As a sequence it gives each ``Row``, made when asked for."""
+
+    def __init__(self, columns: Row) -> None:
+        self.columns = columns
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> "Rows":
+        return cls(Row._make(map(list, zip(*rows))) if rows else Row._make([] for _ in Row._fields))
+
+    def chosen(self, flags: list[bool]) -> "Rows":
+        """The rows whose flag is true."""
+        return Rows(Row._make(list(compress(column, flags)) for column in self.columns))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return Row._make(column[i] for column in self.columns)
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(Row._make, zip(*self.columns))
+
+    def __len__(self) -> int:
+        return len(self.columns.line)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rows) and self.columns == other.columns
+
+    __hash__ = None            # type: ignore[assignment]
+
+
+def _described_already(codes: list[str], practices: dict, described: set[str]) -> bool:
+    """Every practice described by another file of the run, with its name and commissioner (a
+    national list after the catalogue): a file with no postcode or coordinates has nothing
+    to give any of them, as ``Mapping.apply`` would find one by one. In C-level passes."""
+    found = list(map(practices.get, codes))
+    return None not in found and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
+        and all(map(attrgetter("commissioner"), found))
+
+
 class Mapping(ParsedFile):
     order = ORDER_NETWORKS
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, "practice -> network list")
-        self.rows: list[Row] = []
+        self.rows = Rows.of([])
 
     def read(self, careful: bool = False) -> "Mapping":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
         table = None if careful else read_table(self.path)
         if table is None or not self._read_columns(table):
             read_text_rows(self.path, self._consume)
-        if self.rows and all(commissioner_code(r.commissioner) == "" for r in self.rows):
+        columns = self.rows.columns
+        if columns.commissioner and not any(map(commissioner_code, columns.commissioner)):
             # labels such as "BwD" are not ODS codes: not stored
-            self.rows = [r._replace(commissioner="") for r in self.rows]
+            self.rows = Rows(columns._replace(commissioner=[""] * len(self.rows)))
         return self
 
     def _read_columns(self, table: Table) -> bool:
@@ -133,10 +177,11 @@ class Mapping(ParsedFile):
             # each column is asked for more than once: stripped once
             found = texts.get(key)
             if found is None:
-                found = texts[key] = stripped(table.column(col[key], body)) if col[key] is not None else [""] * height
+                found = texts[key] = table.cleaned(col[key], table.column(col[key], body)) \
+                    if col[key] is not None else [""] * height
             return found
 
-        codes = stripped(table.column(col["code"], body), upper=True)
+        codes = table.cleaned(col["code"], table.column(col["code"], body), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
             return False
         lats, lons, sizes = text("lat"), text("lon"), text("size")
@@ -157,23 +202,27 @@ class Mapping(ParsedFile):
             return False                     # the careful reader names the row and the cause
         networks = {v: " ".join(v.split()) for v in set(text("net"))}
 
-        def looked_up(key: str, found: dict, absent: object = None):
+        def looked_up(key: str, found: dict, absent: object = None) -> list:
             # a column the file does not have is the same value in every row
-            return repeat(absent, height) if col[key] is None else map(found.__getitem__, text(key))
+            return [absent] * height if col[key] is None else list(map(found.__getitem__, text(key)))
 
-        self.rows = list(map(tuple.__new__, repeat(Row), zip(
-            range(2, height + 2), codes, stripped(text("netcode"), upper=True),
-            map(networks.__getitem__, text("net")), text("name"), text("postcode"),
+        netcodes = text("netcode")
+        if "".join(netcodes) != "".join(netcodes).upper():
+            netcodes = list(map(str.upper, netcodes))
+        self.rows = Rows(Row(
+            list(range(2, height + 2)), codes, netcodes,
+            list(map(networks.__getitem__, text("net"))), text("name"), text("postcode"),
             looked_up("lat", numbers), looked_up("lon", numbers), text("ccg"),
-            [counts[v] if v else None for v in sizes] if col["size"] is not None else repeat(None, height),
+            [counts[v] if v else None for v in sizes] if col["size"] is not None else [None] * height,
             looked_up("date", dates), looked_up("status", statuses), looked_up("closed", closed), text("kind"),
-            looked_up("opened", closed))))
+            looked_up("opened", closed)))
         self.summary.rows_read = height
         return True
 
     def _consume(self, records) -> None:
         path, summary = self.path, self.summary
-        self.rows, summary.rows_read = [], 0
+        rows: list[Row] = []
+        summary.rows_read = 0
         _, head = next(records)
         col = _columns(head)
         seen: dict[str, int] = {}
@@ -208,7 +257,7 @@ class Mapping(ParsedFile):
                 size_name = head[col["size"]].strip()
                 size = check_count(path, line, parse_count(path, line, size_text, size_name), size_name,
                                    import_limits().list_size_max)
-            self.rows.append(Row(
+            rows.append(Row(
                 line, code, text(f, "netcode").upper(), " ".join(text(f, "net").split()), text(f, "name"),
                 text(f, "postcode"), latitude, longitude, text(f, "ccg"), size,
                 check_list_date(path, line, parse_date(path, line, text(f, "date"), "list_date"), "list_date")
@@ -217,102 +266,112 @@ class Mapping(ParsedFile):
                 parse_date(path, line, text(f, "closed"), "closed") if col["closed"] is not None else None,
                 text(f, "kind"),
                 parse_date(path, line, text(f, "opened"), "opened") if col["opened"] is not None else None))
+        self.rows = Rows.of(rows)
 
-    def _kept(self, run: ImportRun) -> list[Row]:
+    def _kept(self, run: ImportRun) -> Rows:
         if run.commissioners is None:
             return self.rows
-        return [r for r in self.rows if not r.commissioner or run.in_filter(r.commissioner)]
+        return self.rows.chosen([not c or run.in_filter(c) for c in self.rows.columns.commissioner])
 
     def claims(self, run: ImportRun) -> set[str]:
-        return set(map(attrgetter("code"), self._kept(run)))
+        return set(self._kept(run).columns.code)
 
     def commissioners(self) -> set[str] | None:
-        codes = {r.commissioner.strip().upper() for r in self.rows if commissioner_code(r.commissioner)}
+        codes = {c.strip().upper() for c in self.rows.columns.commissioner if commissioner_code(c)}
         return codes or None                 # labels such as "E Lancs" cannot be filtered on
 
     def names(self) -> set[str]:
-        if all(map(attrgetter("name"), self.rows)):
-            return set(map(attrgetter("code"), self.rows))     # every row names its practice
-        return {r.code for r in self.rows if r.name}
+        columns = self.rows.columns
+        if all(columns.name):
+            return set(columns.code)         # every row names its practice
+        return set(compress(columns.code, columns.name))
 
     def undated_counts(self) -> int:
-        return sum(r.list_size is not None and r.list_date is None for r in self.rows)
+        columns = self.rows.columns
+        return sum(n is not None and d is None for n, d in zip(columns.list_size, columns.list_date))
 
     def assignments(self, run: ImportRun) -> dict[str, tuple[str, str, int]]:
-        return {r.code: (r.network_code, r.network_name, r.line) for r in self._kept(run)
-                if r.network_code or r.network_name}
+        k = self._kept(run).columns
+        return {code: (net_code, net_name, line) for code, net_code, net_name, line in
+                zip(k.code, k.network_code, k.network_name, k.line) if net_code or net_name}
 
     def stated_list_sizes(self, run: ImportRun) -> dict[tuple[str, date], tuple[int, int | None]]:
         # a size without list_date is only assumed to be of the others' date: not a statement
-        kept = self._kept(run)
-        if list(map(attrgetter("list_date"), kept)).count(None) == len(kept):
+        k = self._kept(run).columns
+        if k.list_date.count(None) == len(k.list_date):
             return {}                          # no dated size (a plain list of networks)
-        return {(r.code, r.list_date): (r.list_size, r.line) for r in kept
-                if r.list_size is not None and r.list_date is not None}
+        return {(code, when): (n, line) for code, when, n, line in zip(k.code, k.list_date, k.list_size, k.line)
+                if n is not None and when is not None}
 
     def check(self, project: Project, run: ImportRun) -> None:
-        for r in self._kept(run):
-            if not r.name and r.code not in project.practices and r.code not in run.named:
-                raise ImportRefused(self.path, r.line, f"practice {r.code} is not in the project or in the other "
-                                                       "files of this import, and the row gives no practice name")
-            if (r.latitude is None) != (r.longitude is None):
-                raise ImportRefused(self.path, r.line, "latitude and longitude must be given together")
+        k = self._kept(run).columns
+        for code, name, latitude, longitude, line in zip(k.code, k.name, k.latitude, k.longitude, k.line):
+            if not name and code not in project.practices and code not in run.named:
+                raise ImportRefused(self.path, line, f"practice {code} is not in the project or in the other "
+                                                     "files of this import, and the row gives no practice name")
+            if (latitude is None) != (longitude is None):
+                raise ImportRefused(self.path, line, "latitude and longitude must be given together")
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary = self.summary
+        kept = self._kept(run)
+        k = kept.columns
         dates = run.run_dates(exclude=self) or set(project.list_dates())
         fallback = run.list_date or (max(dates) if dates else None)
-        undated = sum(r.list_size is not None and r.list_date is None for r in self._kept(run))
+        undated = sum(n is not None and d is None for n, d in zip(k.list_size, k.list_date))
         if undated and fallback is None:
             fallback = run.undated(project, self, undated)
         elif undated:
             summary.notes.append(f"{undated:,} list sizes with no list_date counted at {fallback.isoformat()}"
                                  + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
-        kept = self._kept(run)
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
-        ccg_of = {text: commissioner_code(text) for text in set(map(attrgetter("commissioner"), kept))}
+        ccg_of = {text: commissioner_code(text) for text in set(k.commissioner)}
         described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
-        joined: list[str] = []
-        for r in kept:            # ~6,500 rows of a national file: kept to plain lookups
-            code = r.code
+        # ~6,500 rows of a national file, column by column: a column with nothing to give (no
+        # postcode, coordinates or list size in the file) is not looked at row by row
+        postcodes = k.postcode if any(k.postcode) else None
+        latitudes = k.latitude if k.latitude.count(None) != len(k.latitude) else None
+        nothing = postcodes is None and latitudes is None and _described_already(k.code, practices, described)
+        for code, status, closed, opened, kind, name, postcode, latitude, longitude, commissioner in () if nothing \
+                else zip(k.code, k.status, k.closed, k.opened, k.kind, k.name, postcodes or repeat(""),
+                         latitudes or repeat(None), k.longitude, k.commissioner):
             p = practices.get(code)
             new = p is None or (code not in described and not p.name)
             if p is None:
                 p = run.practice(project, code)
             if new:
                 # a practice ODS does not describe in this run: the row's own status and kind
-                p.status = r.status or p.status
-                p.closed = r.closed or p.closed
-                p.opened = r.opened or p.opened
-                p.kind = r.kind or p.kind
+                p.status = status or p.status
+                p.closed = closed or p.closed
+                p.opened = opened or p.opened
+                p.kind = kind or p.kind
             if not p.name:
-                p.name = r.name
-            if r.postcode and not p.postcode:
-                p.postcode = r.postcode
-            if r.latitude is not None:
-                p.latitude, p.longitude = r.latitude, r.longitude
+                p.name = name
+            if postcode and not p.postcode:
+                p.postcode = postcode
+            if latitude is not None:
+                p.latitude, p.longitude = latitude, longitude
             if not p.commissioner:
-                p.commissioner = ccg_of[r.commissioner]
-            if r.list_size is not None:
-                when = r.list_date or fallback
-                list_sizes[code][when] = r.list_size
-                sizes_set.add((code, when))
-            if r.network_code or r.network_name:
-                joined.append(code)
+                p.commissioner = ccg_of[commissioner]
+        if k.list_size.count(None) != len(k.list_size):
+            for code, n, when in zip(k.code, k.list_size, k.list_date):
+                if n is not None:
+                    when = when or fallback
+                    list_sizes[code][when] = n
+                    sizes_set.add((code, when))
         # networks found and joined after every row is read (neither reads practices): in the
         # rows' order, so the project's networks and memberships are in the same order either way
-        assigning = [r for r in kept if r.network_code or r.network_name]
-        ids = run.network_ids(project, zip(map(attrgetter("network_code"), assigning),
-                                           map(attrgetter("network_name"), assigning),
-                                           map(ccg_of.__getitem__, map(attrgetter("commissioner"), assigning))))
+        assigning = list(map(bool, k.network_code)) if all(k.network_code) else \
+            [bool(c or n) for c, n in zip(k.network_code, k.network_name)]
+        joined = list(compress(k.code, assigning))
+        ids = run.network_ids(project, zip(compress(k.network_code, assigning), compress(k.network_name, assigning),
+                                           map(ccg_of.__getitem__, compress(k.commissioner, assigning))))
         run.join_all(project, list(zip(joined, ids)))
-        assigned = len(joined)
-        codes = list(map(attrgetter("code"), kept))
-        summary.practices.update(codes)
+        summary.practices.update(k.code)
         summary.kept = len(kept)
-        networks = project.first_networks(codes)
-        summary.notes.append(f"{assigned:,} practices assigned to {len(networks):,} networks")
+        networks = project.first_networks(k.code)
+        summary.notes.append(f"{len(joined):,} practices assigned to {len(networks):,} networks")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]
 

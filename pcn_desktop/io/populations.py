@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from itertools import compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..domain.model import Project
@@ -58,6 +58,14 @@ def detect(sample: Sample) -> bool:
     return sample.has_any(*CODE) and sample.has_any(*COUNT) and not sample.has_any(*NETWORK_HINTS)
 
 
+def _placed_already(places: dict[str, tuple[str, str]], practices: dict) -> bool:
+    """Every practice known, with a postcode and a commissioner (a national file after the
+    catalogue): nothing for ``Populations.apply`` to fill in. In C-level passes."""
+    found = list(map(practices.get, places))
+    return None not in found and all(map(attrgetter("postcode"), found)) and \
+        all(map(attrgetter("commissioner"), found))
+
+
 class Populations(ParsedFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "practice list sizes")
@@ -87,39 +95,52 @@ class Populations(ParsedFile):
         def column(index: int | None) -> list[str] | None:
             return None if index is None else table.column(index, body)
 
-        codes = stripped(column(ci), upper=True)
-        number, when_text = column(ni), column(di)
-        counts = count_lookup(number)
+        codes = table.cleaned(ci, column(ci), upper=True)
+        # a column holding one value (a national file's extract date, its SEX and AGE of ALL)
+        # is not made text field by field
+        when = table.uniform(di, body) if di is not None else None
+        number, when_text = column(ni), [when] if when is not None else column(di)
+        digits = "".join(number)
+        if all(number) and digits.isascii() and digits.isdigit():
+            ns = list(map(int, number))       # plain digits, as national files write counts: none negative
+            counts = ns
+        else:
+            found = count_lookup(number)
+            counts = found.values() if found is not None else None
+            ns = list(map(abs, map(found.__getitem__, number))) if found is not None else []
         dates = date_lookup(when_text) if di is not None else {}
         if not all_practice_codes(codes) or counts is None or dates is None:
             return False
         most, signed = import_limits().list_size_max, _signed(head[ni])
-        if not counts_in_range(counts.values(), most, signed) or \
+        if not counts_in_range(counts, most, signed) or \
                 not all(map(list_date_plausible, dates.values())) or None in dates.values():
             return False                     # the careful reader names the row
-        whens = list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
-        ns = list(map(abs, map(counts.__getitem__, number)))
-        sexes = column(si) if si is not None else ["ALL"] * height
-        ages = column(ai) if ai is not None else ["ALL"] * height
-        if sexes.count("ALL") == ages.count("ALL") == height:
-            whole_row, detail_row = [True] * height, [False] * height    # totals only (gp-reg-pat-prac-all)
+        whens = [dates[when]] * height if when is not None else \
+            list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
+        totals_only = (si is None or table.uniform(si, body) == "ALL") and \
+            (ai is None or table.uniform(ai, body) == "ALL")                  # (gp-reg-pat-prac-all)
+        if totals_only:
+            whole_row, detail_row = [True] * height, [False] * height
         else:
+            sexes = column(si) if si is not None else ["ALL"] * height
+            ages = column(ai) if ai is not None else ["ALL"] * height
             sexes, ages = stripped(sexes, upper=True), stripped(ages, upper=True)
             whole_row = [s == "ALL" and a == "ALL" for s, a in zip(sexes, ages)]
             detail_row = [s != "ALL" and a != "ALL" for s, a in zip(sexes, ages)]
         keys = list(zip(codes, whens))
-        whole = dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
+        whole = dict(zip(keys, ns)) if totals_only else dict(zip(compress(keys, whole_row), compress(ns, whole_row)))
         if len(whole) != sum(whole_row):
             return False                                  # a practice with two list sizes for a date
         detail: dict[tuple[str, date | None], int] = defaultdict(int)
         for key, n in zip(compress(keys, detail_row), compress(ns, detail_row)):
             detail[key] += n
-        used = [w or d for w, d in zip(whole_row, detail_row)]
+        used = whole_row if totals_only else [w or d for w, d in zip(whole_row, detail_row)]
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
-            ccgs = stripped(column(gi), upper=True) if gi is not None else [""] * height
-            using = list(compress(codes, used))
-            pairs = compress(zip(stripped(column(pi)), ccgs), used)
+            ccgs = table.cleaned(gi, column(gi), upper=True) if gi is not None else [""] * height
+            using = codes if totals_only else list(compress(codes, used))
+            pairs = zip(table.cleaned(pi, column(pi)), ccgs)
+            pairs = pairs if totals_only else compress(pairs, used)
             if len(set(using)) == len(using):
                 places = dict(zip(using, pairs))          # each practice once: its only row
             else:
@@ -214,7 +235,7 @@ class Populations(ParsedFile):
     def apply(self, project: Project, run: ImportRun) -> None:
         summary, fallback = self.summary, self._date(run)
         claimed, known = run.claimed, project.practices
-        for code, (postcode, ccg) in self.places.items():
+        for code, (postcode, ccg) in () if _placed_already(self.places, known) else self.places.items():
             p = known.get(code)
             if p is not None:
                 if not p.postcode:
@@ -236,8 +257,11 @@ class Populations(ParsedFile):
         bulk = all(whens) and all(map(known.__contains__, codes)) and given.isdisjoint(keys)
         if bulk:
             # every count dated, of a practice the project has, none given before (a national file)
-            for code, when, n in zip(codes, whens, counts):
-                list_sizes[code][when] = n
+            if list_sizes.keys().isdisjoint(codes) and len(set(codes)) == len(codes):
+                list_sizes.update({code: {when: n} for code, when, n in zip(codes, whens, counts)})
+            else:
+                for code, when, n in zip(codes, whens, counts):
+                    list_sizes[code][when] = n
             given.update(keys)
             practices, patients = len(keys), sum(counts)
         for key, n in () if bulk else self.totals.items():

@@ -45,6 +45,8 @@ TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
 # What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
 # (numpy compares byte strings without their trailing NULs); group 1 is its area.
 _KEY = re.compile(r"(?=[\x01-\x09\x0b-\x2b\x2d-\x7f]{1,8}\Z)([A-Za-z]{1,2})")
+# Postcodes each on a line, every one in the normal form (``_NORMAL_POSTCODE``) and a ``_KEY``
+_NORMAL_KEYS = re.compile(r"(?:[A-Z][0-9A-Z]{1,3} [0-9A-Z]{3}\n)*")
 
 
 @lru_cache(maxsize=1)
@@ -243,22 +245,36 @@ def _lat_longs(normal: Iterable[str]) -> dict[str, tuple[float, float]]:
 def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     """Give coordinates to the named practices that have a postcode and none yet.
     Returns the codes that remain without coordinates."""
+    # Few passes over the practices (a national import names ~7,000): each pass over that
+    # many objects costs more in fetching them than in what is done with them.
     practices = project.practices
-    wanted = list(filter(None, map(practices.get, codes)))
-    # has_location, spelt out: this runs for every practice of a national import
-    todo = [p for p in wanted if (p.latitude is None or p.longitude is None) and p.postcode.strip()]
-    raw = list(map(attrgetter("postcode"), todo))
-    plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))          # national files: all already normal
-    normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
-    distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
+    # has_location, spelt out
+    unlocated = [p for p in filter(None, map(practices.get, codes)) if p.latitude is None or p.longitude is None]
+    raw = list(map(attrgetter("postcode"), unlocated))
+    if all(raw) and not any(map(str.isspace, raw)):
+        todo, blank = unlocated, []                                 # every one has a postcode
+    else:
+        given = list(map(bool, map(str.strip, raw)))
+        todo, raw = list(compress(unlocated, given)), list(compress(raw, given))
+        blank = [p.code for p, g in zip(unlocated, given) if not g]
+    lines = "\n".join(raw) + "\n"
+    if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
+        # national files: every postcode already normal, each one a key of the tables
+        normal, distinct = raw, list(dict.fromkeys(raw))
+    else:
+        plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
+        normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
+        distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
     eastings, northings = _find(distinct)
     hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
-    if hit.any():
-        lons, lats = _transformer().transform(eastings[hit].astype(float), northings[hit].astype(float))
-        points = dict(zip(compress(distinct, hit.tolist()), zip(_round6(lats), _round6(lons))))
-        found = list(map(points.get, normal))
-        located = list(compress(todo, found))
-        points_found = list(filter(None, found))
-        list(map(setattr, located, repeat("latitude"), map(itemgetter(0), points_found)))
-        list(map(setattr, located, repeat("longitude"), map(itemgetter(1), points_found)))
-    return {p.code for p in wanted if p.latitude is None or p.longitude is None}
+    if not hit.any():
+        return {p.code for p in todo}.union(blank)
+    lons, lats = _transformer().transform(eastings[hit].astype(float), northings[hit].astype(float))
+    points = dict(zip(compress(distinct, hit.tolist()), zip(_round6(lats), _round6(lons))))
+    found = list(map(points.get, normal))
+    for p, (latitude, longitude) in zip(compress(todo, found), filter(None, found)):
+        p.latitude, p.longitude = latitude, longitude
+    missing = set(blank)
+    if None in found:
+        missing.update(p.code for p, point in zip(todo, found) if point is None)
+    return missing

@@ -42,6 +42,7 @@ class ImportRun:
         self._by_name: dict[str, Network] = {}
         self._history: set[tuple[str, str, date | None, date | None]] = set()
         self._networks: dict[tuple[str, str, str], Network] = {}     # network() answers that cannot change
+        self._ids: list[str] = []                                    # new networks' ids, made in bulk
         self._project: Project | None = None
         self._counting: tuple[Project, date | None] | None = None
 
@@ -113,11 +114,14 @@ class ImportRun:
     def _network(self, project: Project, code: str, name: str, commissioner: str) -> Network:
         code = code.strip().upper()
         name = " ".join(name.split())
+        key = name.casefold()                # normalise_name(name): its spaces are already one each
         net = self._by_code.get(code) if code else None
         if net is None and name:
-            net = self._by_name.get(normalise_name(name))
+            net = self._by_name.get(key)
         if net is None:
-            net = project.add_network(Network(Network.new_id(), name or code, code, commissioner))
+            if not self._ids:
+                self._ids = Network.new_ids(256)     # a national import makes ~1,300 networks
+            net = project.add_network(Network(self._ids.pop(), name or code, code, commissioner))
         else:
             if code and not net.code:
                 net.code = code
@@ -127,7 +131,7 @@ class ImportRun:
                 net.commissioner = commissioner
         if net.code:
             self._by_code[net.code.upper()] = net
-        self._by_name.setdefault(normalise_name(net.name), net)
+        self._by_name.setdefault(key if net.name == name else normalise_name(net.name), net)
         return net
 
     def join(self, project: Project, code: str, network_id: str,
@@ -157,7 +161,7 @@ class ImportRun:
         codes = [code for code, _ in joins]
         if len(set(codes)) == len(codes) and not project.any_in_a_network(codes):
             # every practice new to networks, each once (a national list): nothing to replace
-            project.add_memberships(list(map(Membership, codes, map(itemgetter(1), joins))))
+            project.add_first_memberships(codes, list(map(itemgetter(1), joins)))
             return
         current = project.in_a_network
         fresh: list[Membership] = []

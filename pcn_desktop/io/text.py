@@ -189,15 +189,17 @@ class Table:
     def record(self, i: int) -> list[str]:
         raise NotImplementedError
 
-    def padded(self, index: int) -> bool:
-        """Whether a field of the column may begin or end with white space (True when unsure)."""
-        return True
+    def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
+        """The one value every chosen field of column ``index`` holds (None when they differ, or
+        none is chosen): a column of one repeated value need not be made text field by field."""
+        values = self.column(index, rows)
+        return values[0] if values and values.count(values[0]) == len(values) else None
 
     def cleaned(self, index: int, values: list[str], upper: bool = False) -> list[str]:
-        """``stripped(values, upper)`` of values of column ``index``, without the passes that
-        could change nothing (most national files pad no field and write codes in capitals)."""
-        if self.padded(index):
-            values = list(map(str.strip, values))
+        """``stripped(values, upper)`` of values of column ``index``, without the upper-casing pass
+        when it could change nothing (national files write codes in capitals). Stripping is
+        cheap where there is nothing to strip: ``str.strip`` then gives back the same string."""
+        values = list(map(str.strip, values))
         if upper:
             joined = "".join(values)
             if joined != joined.upper():
@@ -221,25 +223,91 @@ class _RecordsTable(Table):
         return self.records[i]
 
 
-class _PlainTable(Table):
-    """A text with no quote at all, split once: the fields of every record in one list, each
-    record followed by a NUL marker (a NUL cannot be in the text, so markers are only these)."""
+class _LocatedTable(Table):
+    """Fields located by numpy in a file's UTF-8 bytes, made text only for the columns and
+    records asked for (a national file has many columns an import never reads).
 
-    def __init__(self, fields: list[str], height: int, width: int) -> None:
-        self.fields, self.height, self.width = fields, height, width
+    ``starts[i, j] + first`` is where field ``j`` of record ``i`` begins and ``ends[i, j]`` the
+    byte just after it; ``between`` is what stands between two fields of a record."""
 
-    escaped = False                           # commas of quoted fields are \x01 in ``fields``
+    first = 0
+    between = ","
+
+    def __init__(self, text: bytes, data, starts, ends) -> None:
+        # the bytes, also as a uint8 array, and the fields' places in them
+        self.text, self.data, self.starts, self.ends = text, data, starts, ends
+        self.height, self.width = ends.shape
+
+    def _after(self, index: int) -> str:
+        """The character just after every field of column ``index`` (none of its fields holds it)."""
+        raise NotImplementedError
+
+    def _finished(self, values: list[str]) -> list[str]:
+        return values
 
     def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
-        values = self.fields[index::self.width + 1]
+        return self.columns([index], rows)[0]
+
+    def _spans(self, low: int, high: int, rows: Sequence[bool] | None):
+        """Where fields ``low``..``high`` of each chosen record begin, and the byte after them."""
+        import numpy as np
+        starts, ends = self.starts[:, low], self.ends[:, high]
         if rows is not None:
-            values = list(compress(values, rows))
-        return _unescaped(values) if self.escaped else values
+            chosen = np.fromiter(rows, bool, len(starts))
+            starts, ends = starts[chosen], ends[chosen]
+        return starts + self.first, ends
+
+    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
+        import numpy as np
+        low, high = min(indexes), max(indexes)
+        starts, ends = self._spans(low, high, rows)
+        if not len(starts):
+            return [[] for _ in indexes]
+        if low == high:
+            # one column: its fields, each with the byte after it, gathered back to back by
+            # numpy (faster than a slice per record for short fields), then split on that byte
+            lengths = ends + 1 - starts
+            offsets = np.cumsum(lengths) - lengths
+            at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
+            found = [self.data[at].tobytes().decode("utf-8").split(self._after(high))[:-1]]
+        else:
+            # each record's fields low..high, with what stands between two fields between them
+            # (no field holds it): one join and one split for all of them
+            spans = map(slice, starts.tolist(), ends.tolist())
+            between = self.between
+            fields = between.encode().join(map(self.text.__getitem__, spans)).decode("utf-8").split(between)
+            step = high - low + 1
+            found = [fields[i - low::step] for i in indexes]
+        return list(map(self._finished, found))
+
+    def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
+        import numpy as np
+        starts, ends = self._spans(index, index, rows)
+        if not len(starts):
+            return None
+        width = int(ends[0] - starts[0])
+        if not (ends - starts == width).all():
+            return None
+        block = self.data[starts[:, None] + np.arange(width)]
+        if not (block == block[0]).all():
+            return None
+        return self._finished([block[0].tobytes().decode("utf-8")])[0]
 
     def record(self, i: int) -> list[str]:
-        start = i * (self.width + 1)
-        fields = self.fields[start:start + self.width]
-        return _unescaped(fields) if self.escaped else fields
+        start = self.starts[i, 0] + self.first
+        return self._finished(self.text[start:self.ends[i, -1]].decode("utf-8").split(self.between))
+
+
+class _PlainTable(_LocatedTable):
+    """A text with no quote at all: the commas and line ends found by numpy."""
+
+    escaped = False                           # commas of quoted fields are \x01 in the text
+
+    def _after(self, index: int) -> str:
+        return "\n" if index == self.width - 1 else ","
+
+    def _finished(self, values: list[str]) -> list[str]:
+        return _unescaped(values) if self.escaped else values
 
 
 def _unescaped(values: list[str]) -> list[str]:
@@ -248,55 +316,15 @@ def _unescaped(values: list[str]) -> list[str]:
     return [v.replace("\x01", ",") if "\x01" in v else v for v in values]
 
 
-class _QuotedTable(Table):
+class _QuotedTable(_LocatedTable):
     """A text whose every field is quoted and holds no quote: each field is the bytes between
-    two quotes, found by numpy, and made text only for the columns and records asked for."""
+    two quotes found by numpy (``starts`` are the opening quotes, ``ends`` the closing ones)."""
 
-    def __init__(self, text: bytes, data, starts, ends) -> None:
-        # the file's bytes, as a uint8 array, and where each field's text starts and ends
-        self.text, self.data, self.starts, self.ends = text, data, starts, ends
-        self.height, self.width = starts.shape
+    first = 1
+    between = '","'
 
-    def column(self, index: int, rows: Sequence[bool] | None = None) -> list[str]:
-        return self.columns([index], rows)[0]
-
-    def columns(self, indexes: Sequence[int], rows: Sequence[bool] | None = None) -> list[list[str]]:
-        import numpy as np
-        low, high = min(indexes), max(indexes)
-        starts, ends = self.starts[:, low], self.ends[:, high]
-        if rows is not None:
-            chosen = np.fromiter(rows, bool, len(starts))
-            starts, ends = starts[chosen], ends[chosen]
-        if not len(starts):
-            return [[] for _ in indexes]
-        if low == high:
-            # one column: its fields, each with its closing quote, gathered back to back by
-            # numpy (faster than a slice per record for short fields), then split on the quotes
-            lengths = ends + 1 - starts
-            offsets = np.cumsum(lengths) - lengths
-            at = np.arange(int(offsets[-1] + lengths[-1]), dtype=np.int64) + np.repeat(starts - offsets, lengths)
-            return [self.data[at].tobytes().decode("utf-8").split('"')[:-1]]
-        # each record's fields low..high are the text between its quotes there, with '","' between
-        # fields (no field holds a quote): one join and one split for all of them
-        spans = map(slice, starts.tolist(), ends.tolist())
-        fields = b'","'.join(map(self.text.__getitem__, spans)).decode("utf-8").split('","')
-        step = high - low + 1
-        return [fields[i - low::step] for i in indexes]
-
-    _padded: list[bool] | None = None
-
-    def padded(self, index: int) -> bool:
-        if self._padded is None:
-            # for every column at once: a byte that may begin or end white space (an ASCII
-            # space or control, or any byte of a UTF-8 sequence) first or last in a field
-            first, last = self.data[self.starts], self.data[self.ends - 1]
-            filled = self.ends > self.starts
-            edge = filled & ((first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80))
-            self._padded = edge.any(axis=0).tolist()
-        return self._padded[index]
-
-    def record(self, i: int) -> list[str]:
-        return self.text[self.starts[i, 0]:self.ends[i, -1]].decode("utf-8").split('","')
+    def _after(self, index: int) -> str:
+        return '"'
 
 
 class TableRecords(MappingABC):
@@ -330,15 +358,28 @@ def read_table(path: Path) -> Table | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        text = data.decode("utf-8-sig")
-    except (UnicodeDecodeError, OSError):
+    except OSError:
         return None
-    if not text or "\x00" in text:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data or b"\x00" in data:
         return None                           # the careful reader names a NUL byte's row
-    if '"' not in text:
-        return _plain(text)
-    found = _quoted(data[3:] if data.startswith(b"\xef\xbb\xbf") else data) if text[0] == '"' else None
-    if found is None and "\x01" not in text:
+    text = None                               # ASCII is UTF-8: no copy of the text made to know it
+    if not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if data.startswith(b'"'):
+        found = _quoted(data)                 # decoded column by column: no text of the whole file
+        if found is not None:
+            return found
+    if b'"' not in data:
+        return _plain(data)
+    if text is None:
+        text = data.decode("utf-8")
+    found = None
+    if "\x01" not in text:
         found = _some_quoted(text)
     if found is not None:
         return found
@@ -346,31 +387,33 @@ def read_table(path: Path) -> Table | None:
     return None if records is None else _RecordsTable(records)
 
 
-def _plain(text: str) -> Table | None:
-    if "\r" in text:
-        if text.count("\r") != text.count("\r\n"):
-            return None                       # a lone carriage return: the csv module's line rules
-        text = text.replace("\r\n", "\n")
-    if text[-1] != "\n":
-        text += "\n"
-    if text[0] == "\n" or "\n\n" in text:
-        return None                           # a blank line: the careful reader skips it
-    height = text.count("\n")
-    fields = text[:-1].replace("\n", ",\x00,").split(",")
-    width = fields.index("\x00") if height > 1 else len(fields)
-    if len(fields) != height * (width + 1) - 1 or fields[width::width + 1].count("\x00") != height - 1:
-        return None                           # records of several widths: refused with their row
-    if len(text) > csv.field_size_limit() and _longest_line(text) > csv.field_size_limit() and \
-            max(map(len, fields)) > csv.field_size_limit():
-        return None                           # the csv module refuses a field so long
-    return _PlainTable(fields, height, width)
-
-
-def _longest_line(text: str) -> int:
-    """At least the length of the longest line (in UTF-8 bytes, never fewer than characters)."""
+def _plain(data: bytes) -> Table | None:
     import numpy as np
-    ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), np.uint8) == 10)
-    return int(np.diff(ends, prepend=-1).max()) if len(ends) else len(text)
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            return None                       # a lone carriage return: the csv module's line rules
+        data = data.replace(b"\r\n", b"\n")
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    if data.startswith(b"\n") or b"\n\n" in data:
+        return None                           # a blank line: the careful reader skips it
+    height = data.count(b"\n")
+    width = data.count(b",", 0, data.index(b"\n")) + 1
+    raw = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero((raw == 44) | (raw == 10))
+    if len(ends) != height * width:
+        return None                           # records of several widths: refused with their row
+    ends = ends.reshape(height, width)
+    if not (raw[ends[:, -1]] == 10).all():
+        return None
+    starts = np.empty_like(ends)
+    starts.flat[0] = 0
+    starts.flat[1:] = ends.ravel()[:-1] + 1
+    # a field's length in characters is at most its length in bytes; a field longer in bytes
+    # than the csv module's limit goes to the careful reader, which knows
+    if len(data) > csv.field_size_limit() and int((ends - starts).max()) > csv.field_size_limit():
+        return None
+    return _PlainTable(data, raw, starts, ends)
 
 
 _QUOTED_FIELD = re.compile(r'"([^"\r\n]*)"')      # quotes paired left to right, no line end inside
@@ -393,48 +436,56 @@ def _some_quoted(text: str) -> Table | None:
     plain = _QUOTED_FIELD.sub(unquoted, text)
     if odd or '"' in plain:
         return None                           # a quote elsewhere: the csv module's own rules
-    found = _plain(plain)
+    found = _plain(plain.encode("utf-8"))
     if found is not None:
         found.escaped = "\x01" in plain
     return found
 
 
 def _quoted(data: bytes) -> Table | None:
+    # Few and small temporaries: every array as long as the file is fresh memory the system
+    # must hand over page by page, which costs more than the arithmetic done in it.
     import numpy as np
+    if not data.endswith(b"\n"):
+        data += b"\n"
     raw = np.frombuffer(data, np.uint8)
-    if raw[-1] != 10:
-        raw = np.frombuffer(data + b"\n", np.uint8)
-    returns = np.flatnonzero(raw == 13) if b"\r" in data else ()
-    if len(returns) and not (raw[np.minimum(returns + 1, len(raw) - 1)] == 10).all():
+    crlf = b"\r" in data
+    if crlf and data.count(b"\r") != data.count(b"\r\n"):
         return None                           # a lone carriage return
-    quotes = np.flatnonzero(raw == 34)
-    newlines = np.flatnonzero(raw == 10)
-    height = len(newlines)
-    first_quotes = int(np.searchsorted(quotes, newlines[0]))
+    height = data.count(b"\n")
+    first_quotes = data.count(b'"', 0, data.index(b"\n"))
     width = first_quotes // 2
-    if not width or first_quotes % 2 or len(quotes) != 2 * width * height:
+    if not width or first_quotes % 2:
         return None
-    opens, closes = quotes[0::2], quotes[1::2]
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) != 2 * width * height or quotes[0] != 0:
+        return None
+    opens, closes = quotes[0::2].reshape(height, width), quotes[1::2].reshape(height, width)
     # after each closing quote a comma, or at the record's end its line end (so every record
     # has ``width`` fields, and the line ends counted are all between records)
-    after = raw[closes + 1].reshape(height, width)
-    ends_line = (after[:, -1] == 10) | ((after[:, -1] == 13) & (raw[np.minimum(closes[width - 1::width] + 2,
-                                                                          len(raw) - 1)] == 10))
-    if opens[0] != 0 or not (after[:, :-1] == 44).all() or not ends_line.all():
+    after = raw[1:][closes]
+    last = after[:, -1]
+    ends_line = (last == 10) | ((last == 13) & (raw[np.minimum(closes[:, -1] + 2, len(raw) - 1)] == 10))
+    if not (after[:, :-1] == 44).all() or not ends_line.all():
         return None
-    # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields
-    gaps = opens[1:] - closes[:-1]
-    if len(returns):
+    # a quote, a comma or line end (\n or \r\n), a quote: nothing else between two fields. With
+    # a comma or \n after a closing quote, the next quote is the next field's opening one
+    # exactly when it is the byte after that
+    if crlf:
+        flat_opens, flat_closes = quotes[0::2], quotes[1::2]
+        gaps = flat_opens[1:] - flat_closes[:-1]
         wide = np.flatnonzero(gaps != 2)            # only after a record ending \r\n, by 3
-        ends = closes[wide] + 1
+        ends = flat_closes[wide] + 1
         if not ((wide % width == width - 1) & (gaps[wide] == 3) & (raw[ends] == 13)).all() or \
-                len(wide) != int(np.count_nonzero(raw[closes[width - 1:-1:width] + 1] == 13)):
+                len(wide) != int(np.count_nonzero(last[:-1] == 13)):
             return None
-    elif not (gaps == 2).all():
+    elif not (raw[2:][quotes[1:-1:2]] == 34).all():
         return None
-    if int((closes - opens).max()) > csv.field_size_limit():
+    # no field is longer than its record; only a record too long needs its fields measured
+    if int((closes[:, -1] - opens[:, 0]).max()) > csv.field_size_limit() and \
+            int((closes - opens).max()) > csv.field_size_limit():
         return None
-    return _QuotedTable(data, raw, (opens + 1).reshape(height, width), closes.reshape(height, width))
+    return _QuotedTable(data, raw, opens, closes)
 
 
 def stripped(values: Iterable[str], upper: bool = False) -> list[str]:

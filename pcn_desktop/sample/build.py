@@ -3,6 +3,7 @@ dump that says whether two projects hold the same content (SQLite bytes differ r
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from typing import Any
 
 import shapely
@@ -31,7 +32,8 @@ def canonical_dump(project: Project) -> str:
         "scenarios": project.scenario_names(),
         "active_scenario": project.active_scenario,
         "settings": dict(project.settings),
-        "practices": {c: {**vars(p), "status": p.status.value, "address": list(p.address)}
+        "practices": {c: {**{f.name: getattr(p, f.name) for f in fields(p)}, "status": p.status.value,
+                          "address": list(p.address)}
                       for c, p in project.practices.items()},
         "list_sizes": {c: {d.isoformat(): n for d, n in sizes.items()}
                        for c, sizes in project.list_sizes.items() if sizes},
