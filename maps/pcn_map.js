@@ -143,6 +143,9 @@
       if (bounds && (size.x !== held.x || size.y !== held.y)) {
         map.fitBounds(bounds, { padding: [16, 16], animate: false });
       }
+      // names placed again now that every control is in: the placing deferred to after
+      // them (buildLabels) waits on a timer, which a page not yet shown may run late
+      if (global.pcnPlaceLabels) { global.pcnPlaceLabels(); }
     }
     global.addEventListener("resize", release);
     return true;

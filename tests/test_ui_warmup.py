@@ -12,6 +12,8 @@ import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exis
 import json
 import re
 
+import pytest
+
 from pcn_desktop.paths import resource
 from pcn_desktop.reports import map_frames
 from pcn_desktop.reports.map_html import SPEC_SLOT, WARM_START, page_shell, warm_frame
@@ -43,10 +45,10 @@ def _js(qtbot, pane: MapPane, script: str):
     return box[0]
 
 
-def _drawn_pane(qtbot, document: Document) -> MapPane:
+def _drawn_pane(qtbot, document: Document, size: tuple[int, int] = (900, 650)) -> MapPane:
     pane = MapPane()
     qtbot.addWidget(pane)
-    pane.resize(900, 650)
+    pane.resize(*size)
     pane.show()
     with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
         pane.set_document(document)
@@ -188,16 +190,16 @@ def _early_pane(qtbot, document: Document, held: tuple[int, int] | None, shown: 
     pane.show()
     with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
         pane.set_document(document)
-    qtbot.wait(100)
-    return pane, warm
+    return pane, warm            # no waiting: once drawn, the names are where they stay
 
 
-def test_the_map_made_before_the_window_shows_is_the_map_a_loaded_page_shows(qtbot):
-    loaded = _drawn_pane(qtbot, _sample())              # a first start keeps the frame
+@pytest.mark.parametrize("shown", [(900, 650), (640, 500)])   # the key open; the minimap folded
+def test_the_map_made_before_the_window_shows_is_the_map_a_loaded_page_shows(qtbot, shown):
+    loaded = _drawn_pane(qtbot, _sample(), shown)       # a first start keeps the frame
     expected = json.loads(_js(qtbot, loaded, STATE_JS))
     view = json.loads(_js(qtbot, loaded, VIEW_JS))
     size = (loaded.view.width(), loaded.view.height())
-    pane, warm = _early_pane(qtbot, _sample(), size, (900, 650))
+    pane, warm = _early_pane(qtbot, _sample(), size, shown)
     assert pane.view.page() is warm.page and pane.frame_starts == 1
     assert json.loads(_js(qtbot, pane, STATE_JS)) == expected
     _same_view(json.loads(_js(qtbot, pane, VIEW_JS)), view)
@@ -252,3 +254,23 @@ def test_a_page_laid_out_for_another_size_has_not_drawn(qtbot):
     pane.view.setZoomFactor(1.25)             # presentation mode: the page's own size shrinks
     qtbot.waitUntil(lambda: _js(qtbot, pane, drawn_script(pane.view)) > 0, timeout=10_000)
     assert abs(_js(qtbot, pane, "innerWidth") - w / 1.25) <= 1
+
+
+OVERLAPS_JS = """JSON.stringify((function () {
+  function box(el) { var r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }
+  var controls = Array.prototype.map.call(document.querySelectorAll('.leaflet-control'), box)
+    .filter(function (r) { return r[2] > r[0] && r[3] > r[1]; });
+  var names = Array.prototype.filter.call(document.querySelectorAll('.pcn-label'),
+    function (el) { return el.style.display !== 'none'; });
+  return names.filter(function (el) {
+    var n = box(el.firstChild);
+    return controls.some(function (c) { return n[0] < c[2] && c[0] < n[2] && n[1] < c[3] && c[1] < n[3]; });
+  }).map(function (el) { return el.textContent; });
+})())"""
+
+
+def test_no_network_name_is_under_a_control_once_the_early_map_has_drawn(qtbot):
+    _drawn_pane(qtbot, _sample(), (816, 650))          # the key open beside the names
+    pane, _warm = _early_pane(qtbot, _sample(), (816, 650), (816, 650))
+    assert json.loads(_js(qtbot, pane, "JSON.stringify(pcnLabels())")) != []
+    assert json.loads(_js(qtbot, pane, OVERLAPS_JS)) == []
