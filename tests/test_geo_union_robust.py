@@ -9,7 +9,7 @@ from shapely.geometry import Polygon
 
 from geo_grid import SIDE, X0, Y0, grid_project
 from pcn_desktop.geo.areas import area_index
-from pcn_desktop.geo.boundaries import boundary_bng, build_from_registrations, union_areas
+from pcn_desktop.geo.boundaries import SNAP_DEGREES, boundary_bng, build_from_registrations, union_areas
 from pcn_desktop.geo.crs import to_wgs84
 
 X, Y = X0, Y0
@@ -85,3 +85,16 @@ def test_build_from_registrations_with_near_coincident_areas_conserves_every_net
     a = boundary_bng(p, "A")
     assert a.geom_type == "Polygon" and len(a.interiors) == 1
     assert a.area == pytest.approx(10 * SIDE * SIDE, rel=1e-7)
+
+
+def test_areas_in_degrees_are_joined_on_a_grid_in_degrees() -> None:
+    """The map unions areas in longitude and latitude (places, networks without a boundary):
+    a hairline gap of a few micrometres is joined, two areas a street apart are not."""
+    a = Polygon([(-2.5, 53.7), (-2.49 - 3e-11, 53.7), (-2.49 - 2e-11, 53.705), (-2.49 - 3e-11, 53.71), (-2.5, 53.71)])
+    b = shapely.box(-2.49, 53.7, -2.48, 53.71)
+    far = shapely.box(-2.4799, 53.7, -2.47, 53.71)            # about 7 m east of b
+    assert shapely.union_all(np.array([a, b], dtype=object)).geom_type == "MultiPolygon"
+    joined = union_areas(np.array([a, b], dtype=object), SNAP_DEGREES)
+    assert joined.geom_type == "Polygon" and shapely.is_valid(joined)
+    apart = union_areas(np.array([b, far], dtype=object), SNAP_DEGREES)
+    assert apart.geom_type == "MultiPolygon" and len(apart.geoms) == 2

@@ -185,12 +185,17 @@ def dissolve(idx: AreaIndex, groups: dict[str, list[str]]) -> dict[str, Any]:
 SNAP_M = 0.01
 
 
-def union_areas(geoms: np.ndarray) -> Any:
-    """Union of small areas (BNG). Areas from one tessellation share edges exactly, so the fast
-    coverage union is tried first. When neighbours' shared edges differ by a rounding error
-    the coverage union raises (TopologyException) or returns an invalid result, and a plain
-    overlay would leave hairline slivers (one network in two parts): the robust union below
-    is used instead."""
+# The same grid for areas in longitude and latitude (the map's): about a centimetre.
+SNAP_DEGREES = 1e-7
+
+
+def union_areas(geoms: np.ndarray, snap: float = SNAP_M) -> Any:
+    """Union of small areas (BNG metres; ``snap`` is the grid in the geometries' own units).
+    Areas from one tessellation share edges exactly, so the fast coverage union is tried
+    first (ten times quicker than an overlay on real LSOAs). When neighbours' shared edges
+    differ by a rounding error the coverage union raises (TopologyException) or returns an
+    invalid result, and a plain overlay would leave hairline slivers (one network in two
+    parts): the robust union below is used instead."""
     if len(geoms) == 1:
         return geoms[0]
     total = float(shapely.area(geoms).sum())
@@ -199,22 +204,22 @@ def union_areas(geoms: np.ndarray) -> Any:
     except shapely.errors.GEOSException:
         fast = None                   # edges not noded alike: not an exact tessellation
     if fast is not None and shapely.is_valid(fast) and abs(fast.area - total) <= 1e-9 * max(total, 1.0):
-        if fast.geom_type != "MultiPolygon" or not _parts_nearly_touch(fast):
+        if fast.geom_type != "MultiPolygon" or not _parts_nearly_touch(fast, snap):
             return fast
-    return robust_union(geoms)
+    return robust_union(geoms, snap)
 
 
-def _parts_nearly_touch(geom: Any) -> bool:
+def _parts_nearly_touch(geom: Any, snap: float = SNAP_M) -> bool:
     """Two parts closer than the snap grid: a hairline gap between areas, not real detachment."""
     parts = shapely.get_parts(geom)
-    left, right = shapely.STRtree(parts).query(parts, predicate="dwithin", distance=SNAP_M)
+    left, right = shapely.STRtree(parts).query(parts, predicate="dwithin", distance=snap)
     return bool(np.any(left != right))
 
 
-def robust_union(geoms: np.ndarray) -> Any:
-    """Overlay union of the made-valid geometries, snap-rounded to a 1 cm grid, so edges that
-    differ by less than that meet exactly instead of raising or leaving slivers."""
-    return shapely.union_all(shapely.make_valid(geoms), grid_size=SNAP_M)
+def robust_union(geoms: np.ndarray, snap: float = SNAP_M) -> Any:
+    """Overlay union of the made-valid geometries, snap-rounded to the ``snap`` grid (1 cm), so
+    edges that differ by less than that meet exactly instead of raising or leaving slivers."""
+    return shapely.union_all(shapely.make_valid(geoms), grid_size=snap)
 
 
 def _decide(votes: dict[str, Vote], min_share: float) -> tuple[dict[str, str], dict[str, tuple[str, float]]]:

@@ -19,6 +19,7 @@ import shapely
 from ..domain.findings import Finding, Severity
 from ..domain.model import Network, Project
 from ..geo.areas import place_of
+from ..geo.boundaries import SNAP_DEGREES, union_areas
 
 # Qualitative colours for networks. Red is kept for findings and grey for "unassigned".
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
@@ -99,7 +100,7 @@ def network_geometries(project: Project) -> dict[str, Any]:
         if b is not None and b.geometry is not None and not b.geometry.is_empty:
             out[nid] = b.geometry
         elif parts.get(nid):
-            out[nid] = shapely.union_all(shapely.make_valid(np.array(parts[nid], dtype=object)))
+            out[nid] = union_areas(shapely.make_valid(np.array(parts[nid], dtype=object)), SNAP_DEGREES)
     return out
 
 
@@ -232,7 +233,7 @@ def _place_features(project: Project, tol: float) -> list[dict[str, Any]]:
         if place and area.geometry is not None:
             groups[place].append(area.geometry)
     names = sorted(groups)
-    merged = [shapely.union_all(np.array(groups[n], dtype=object)) for n in names]
+    merged = [union_areas(np.array(groups[n], dtype=object), SNAP_DEGREES) for n in names]
     # Only the outline is drawn, so the boundary line is what gets simplified.
     geoms = for_display((g.boundary for g in merged), tol)
     return [{"type": "Feature", "geometry": g, "properties": {
