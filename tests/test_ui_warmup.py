@@ -45,14 +45,15 @@ def _js(qtbot, pane: MapPane, script: str):
     return box[0]
 
 
-def _drawn_pane(qtbot, document: Document, size: tuple[int, int] = (900, 650)) -> MapPane:
+def _drawn_pane(qtbot, document: Document, size: tuple[int, int] = (900, 650), settle: bool = True) -> MapPane:
     pane = MapPane()
     qtbot.addWidget(pane)
     pane.resize(*size)
     pane.show()
     with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
         pane.set_document(document)
-    qtbot.wait(100)                  # the labels are placed again once the controls are in
+    if settle:
+        qtbot.wait(100)              # the labels are placed again once the controls are in
     return pane
 
 
@@ -184,13 +185,8 @@ def _early_pane(qtbot, document: Document, held: tuple[int, int] | None, shown: 
         assert json.loads(_js_page(qtbot, warm.page, "JSON.stringify([innerWidth, pcnMap.getSize().x, pcnSizeHeld])")) \
             == [0, held[0], True]
     document.first_map = prepared
-    pane = MapPane()
-    qtbot.addWidget(pane)
-    pane.resize(*shown)
-    pane.show()
-    with qtbot.waitSignal(pane.drawn, timeout=TIMEOUT):
-        pane.set_document(document)
-    return pane, warm            # no waiting: once drawn, the names are where they stay
+    # no settling: once an early map has drawn, its names are where they stay
+    return _drawn_pane(qtbot, document, shown, settle=False), warm
 
 
 @pytest.mark.parametrize("shown", [(900, 650), (640, 500)])   # the key open; the minimap folded
