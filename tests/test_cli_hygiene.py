@@ -196,6 +196,8 @@ def test_the_window_shows_a_dialog_when_its_project_cannot_be_opened(kind, tmp_p
     shown.clear()
     assert app.run(str(path), screenshot=str(tmp_path / "s.png")) == 2   # unattended: no dialog
     assert shown == []
+    from pcn_desktop.ui import web_warmup
+    assert web_warmup.adopt() is None        # the page started for the window went with it
 
 
 @pytest.mark.usefixtures("qapp")

@@ -48,6 +48,7 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     # milliseconds of every start to free almost nothing.
     # It runs again once the window is up (the command line turns it off before Qt loads).
     gc.disable()
+    started = None
     try:
         mark("Qt imported")
         app = application()
@@ -55,6 +56,8 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
             started = _start(project_path, screenshot, presentation, scenario)
     finally:
         gc.enable()
+        if started is None or isinstance(started, int):
+            _drop_waiting_page()
     if isinstance(started, int):
         return started
     window = started
@@ -67,6 +70,15 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
         return status
     QTimer.singleShot(0, lambda: startup.offer_recovery(window))
     return app.exec()
+
+
+def _drop_waiting_page() -> None:
+    """The page started for a window that did not open goes now, with its renderer, rather
+    than whenever the QApplication ends (a test, or a script, may go on using it)."""
+    from PySide6.QtCore import QEvent  # noqa: PLC0415
+    from . import web_warmup  # noqa: PLC0415
+    web_warmup.discard()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _start(project_path: str | None, screenshot: str | None, presentation: bool,
