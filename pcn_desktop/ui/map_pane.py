@@ -107,11 +107,13 @@ class MapPane(QWidget):
             self.view.setPage(self._warm.page)
             self.channel = self._warm.channel
             self.channel.setParent(self)
-            self.bridge = self._warm.bridge      # registered already: a map made early calls it
-            self.bridge.setParent(self)
         else:
             self.channel = QWebChannel(self)
             self.view.page().setWebChannel(self.channel)
+        if self._warm is not None and self._warm.bridge is not None:
+            self.bridge = self._warm.bridge      # registered already: the map made early calls it
+            self.bridge.setParent(self)
+        else:
             self.bridge = MapBridge(self)
             self.channel.registerObject(BRIDGE_NAME, self.bridge)
         self.view.setAccessibleName("Map of practices and networks")

@@ -59,12 +59,13 @@ class EarlyMap:
 class WarmPage:
     page: QWebEnginePage
     # set on the page before it loads, so the map's script finds Qt's transport when it
-    # connects, with the bridge it calls already registered (the map may be made early)
+    # connects (which it does when the map is made, after the bridge is registered)
     channel: QWebChannel
-    bridge: MapBridge
     frame_key: str | None                 # the map frame it loads; None: a blank page
     loaded: bool | None = field(default=None)   # None while loading, then whether it loaded
     early: EarlyMap | None = None         # the map made before a pane adopted the page
+    # registered by fill_early, before the map it makes connects; else by the adopting pane
+    bridge: MapBridge | None = None
 
     def finished(self, ok: bool) -> None:
         self.loaded = ok
@@ -80,11 +81,9 @@ def start() -> None:
         return
     page = QWebEnginePage()
     channel = QWebChannel(page)
-    bridge = MapBridge(channel)
-    channel.registerObject(BRIDGE_NAME, bridge)
     page.setWebChannel(channel)
     frame = warm_frame()
-    warm = WarmPage(page, channel, bridge, frame[0] if frame else None)
+    warm = WarmPage(page, channel, frame[0] if frame else None)
     page.loadFinished.connect(warm.finished)
     if frame is not None:
         page.load(QUrl.fromLocalFile(str(frame[1])))
@@ -108,6 +107,8 @@ def fill_early(prepared: "PreparedMap", size: tuple[int, int] | None) -> bool:
         return False
     width, height = size
     early = warm.early = EarlyMap(prepared)
+    warm.bridge = MapBridge(warm.channel)        # the early map's clicks: the pane takes it over
+    warm.channel.registerObject(BRIDGE_NAME, warm.bridge)
     script = ("(function(){if(typeof window.pcnStart!=='function'||typeof window.pcnHoldSize!=='function')"
               "{return false;}"
               f"document.title={json.dumps(prepared.page.title)};"
