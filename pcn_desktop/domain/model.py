@@ -85,16 +85,13 @@ class Network:
 
     @staticmethod
     def new_id() -> str:
-        """A random UUID's 32 hex digits (version 4), as ``uuid.uuid4().hex`` gives them, made
-        without the UUID object (an import of England makes ~1,300)."""
-        raw = bytearray(os.urandom(16))
-        raw[6] = raw[6] & 0x0F | 0x40
-        raw[8] = raw[8] & 0x3F | 0x80
-        return raw.hex()
+        return Network.new_ids(1)[0]
 
     @staticmethod
     def new_ids(count: int) -> list[str]:
-        """``new_id()`` ``count`` times, from one read of the system's randomness."""
+        """``count`` random UUIDs' 32 hex digits (version 4), as ``uuid.uuid4().hex`` gives them,
+        from one read of the system's randomness, without a UUID object each (an import of
+        England makes ~1,300)."""
         raw = bytearray(os.urandom(16 * count))
         raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])
         raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])

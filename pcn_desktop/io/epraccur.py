@@ -32,7 +32,7 @@ from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (PRACTICE_CODE, Table, TableRecords, all_practice_codes, check_width, date_lookup, parse_date,
-                   practice_code, read_table, read_text_rows)
+                   practice_code, read_table, read_text_rows, stripped)
 
 WIDTH = 27
 GP_SETTINGS = {"4", "RO76"}
@@ -120,7 +120,7 @@ class Epraccur(ParsedFile):
         """The same rows as ``_read_rows`` from a file with no problem; False at the first doubt."""
         if not table.height or table.width != WIDTH:
             return False
-        keys = table.cleaned(0, table.column(0), upper=True)
+        keys = stripped(table.column(0), upper=True)
         if len(set(keys)) != len(keys) or "" in keys:
             return False                     # a blank record, which the careful reader skips
         setting = table.column(25)
@@ -139,11 +139,11 @@ class Epraccur(ParsedFile):
         unwanted = [not w for w in wanted]
         self.other_records = TableRecords(table, dict(zip(compress(keys, unwanted),
                                                           compress(range(table.height), unwanted))))
-        address = [table.cleaned(i, values) for i, values in zip(range(4, 9), address)]
+        address = list(map(stripped, address))
         addresses = list(map(tuple, map(filter, repeat(None), zip(*address))))
-        self.rows = Catalogue(codes, lines, table.cleaned(1, name), addresses, table.cleaned(9, postcode),
+        self.rows = Catalogue(codes, lines, stripped(name), addresses, stripped(postcode),
                               list(map(dates.__getitem__, opened)), list(map(dates.__getitem__, closed)), statuses,
-                              table.cleaned(14, commissioner, upper=True))
+                              stripped(commissioner, upper=True))
         self.summary.rows_read = table.height
         if len(codes) < table.height:
             self.summary.skip(NOT_GP, table.height - len(codes))

@@ -37,7 +37,7 @@ from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (Table, all_practice_codes, check_width, commissioner_code, count_lookup, date_lookup,
                    find_column, norm_header, parse_count, parse_date, practice_code, read_table,
-                   read_text_rows)
+                   read_text_rows, stripped, upper_cased)
 
 PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
 NETWORK_NAME = ("network_name", "pcn_name", "pcn", "network")
@@ -177,11 +177,11 @@ class Mapping(ParsedFile):
             # each column is asked for more than once: stripped once
             found = texts.get(key)
             if found is None:
-                found = texts[key] = table.cleaned(col[key], table.column(col[key], body)) \
+                found = texts[key] = stripped(table.column(col[key], body)) \
                     if col[key] is not None else [""] * height
             return found
 
-        codes = table.cleaned(col["code"], table.column(col["code"], body), upper=True)
+        codes = stripped(table.column(col["code"], body), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
             return False
         lats, lons, sizes = text("lat"), text("lon"), text("size")
@@ -206,11 +206,8 @@ class Mapping(ParsedFile):
             # a column the file does not have is the same value in every row
             return [absent] * height if col[key] is None else list(map(found.__getitem__, text(key)))
 
-        netcodes = text("netcode")
-        if "".join(netcodes) != "".join(netcodes).upper():
-            netcodes = list(map(str.upper, netcodes))
         self.rows = Rows(Row(
-            list(range(2, height + 2)), codes, netcodes,
+            list(range(2, height + 2)), codes, upper_cased(text("netcode")),
             list(map(networks.__getitem__, text("net"))), text("name"), text("postcode"),
             looked_up("lat", numbers), looked_up("lon", numbers), text("ccg"),
             [counts[v] if v else None for v in sizes] if col["size"] is not None else [None] * height,

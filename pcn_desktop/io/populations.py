@@ -30,7 +30,7 @@ from .plausible import check_count, check_list_date, counts_in_range, list_date_
 from .kinds import ORDER_LIST_SIZES, ORDER_POPULATIONS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import (Table, all_practice_codes, check_width, count_lookup, date_lookup, find_column, norm_header,
-                   parse_count, parse_date, practice_code, read_table, read_text_rows, stripped)
+                   parse_count, parse_date, plain_digits, practice_code, read_table, read_text_rows, stripped)
 
 CODE = ("code", "org_code", "practice_code", "practice")
 COUNT = ("number_of_patients", "abs_pop", "patients", "pop")
@@ -95,14 +95,13 @@ class Populations(ParsedFile):
         def column(index: int | None) -> list[str] | None:
             return None if index is None else table.column(index, body)
 
-        codes = table.cleaned(ci, column(ci), upper=True)
+        codes = stripped(column(ci), upper=True)
         # a column holding one value (a national file's extract date, its SEX and AGE of ALL)
         # is not made text field by field
         when = table.uniform(di, body) if di is not None else None
         number, when_text = column(ni), [when] if when is not None else column(di)
-        digits = "".join(number)
-        if all(number) and digits.isascii() and digits.isdigit():
-            ns = list(map(int, number))       # plain digits, as national files write counts: none negative
+        if plain_digits(number):
+            ns = list(map(int, number))       # none negative: no abs to take
             counts = ns
         else:
             found = count_lookup(number)
@@ -137,9 +136,9 @@ class Populations(ParsedFile):
         used = whole_row if totals_only else [w or d for w, d in zip(whole_row, detail_row)]
         places: dict[str, tuple[str, str]] = {}
         if pi is not None:
-            ccgs = table.cleaned(gi, column(gi), upper=True) if gi is not None else [""] * height
+            ccgs = stripped(column(gi), upper=True) if gi is not None else [""] * height
             using = codes if totals_only else list(compress(codes, used))
-            pairs = zip(table.cleaned(pi, column(pi)), ccgs)
+            pairs = zip(stripped(column(pi)), ccgs)
             pairs = pairs if totals_only else compress(pairs, used)
             if len(set(using)) == len(using):
                 places = dict(zip(using, pairs))          # each practice once: its only row

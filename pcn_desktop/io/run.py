@@ -208,11 +208,10 @@ class ImportRun:
     def _check_agreement(self, files: list[ParsedFile]) -> None:
         """Two files of one import that disagree (a practice in two networks, two list sizes
         for one date) are refused naming both: the later one would otherwise silently win."""
-        # one file alone cannot disagree with itself: the loops only run for two or more (and
-        # a file whose kind never states memberships or list sizes is not asked for them)
+        # one file alone cannot disagree with itself: ``_stated`` gives two or more, or none
         stated = self._stated(files, "assignments")
         placed: dict[str, tuple[ParsedFile, str, str, int]] = {}
-        for f, found in stated if len(stated) > 1 else ():
+        for f, found in stated:
             for code, (net_code, net_name, row) in found.items():
                 seen = placed.get(code)
                 if seen is None:
@@ -225,7 +224,7 @@ class ImportRun:
                                                      f"in {other.path} (row {other_row}): the files disagree")
         counted = self._stated(files, "stated_list_sizes")
         sizes: dict[tuple[str, date], tuple[ParsedFile, int, int | None]] = {}
-        for f, found in counted if len(counted) > 1 else ():
+        for f, found in counted:
             for key, (n, row) in found.items():
                 seen_size = sizes.setdefault(key, (f, n, row))
                 other, m, other_row = seen_size

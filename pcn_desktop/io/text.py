@@ -195,17 +195,6 @@ class Table:
         values = self.column(index, rows)
         return values[0] if values and values.count(values[0]) == len(values) else None
 
-    def cleaned(self, index: int, values: list[str], upper: bool = False) -> list[str]:
-        """``stripped(values, upper)`` of values of column ``index``, without the upper-casing pass
-        when it could change nothing (national files write codes in capitals). Stripping is
-        cheap where there is nothing to strip: ``str.strip`` then gives back the same string."""
-        values = list(map(str.strip, values))
-        if upper:
-            joined = "".join(values)
-            if joined != joined.upper():
-                values = list(map(str.upper, values))
-        return values
-
 
 class _RecordsTable(Table):
     """Records split line by line (``read_records``)."""
@@ -489,8 +478,24 @@ def _quoted(data: bytes) -> Table | None:
 
 
 def stripped(values: Iterable[str], upper: bool = False) -> list[str]:
-    out = map(str.strip, values)
-    return list(map(str.upper, out) if upper else out)
+    """Each value stripped (and upper-cased). ``str.strip`` gives the same string back when
+    there is nothing to strip, so a national file's clean column costs little."""
+    out = list(map(str.strip, values))
+    return upper_cased(out) if upper else out
+
+
+def upper_cased(values: list[str]) -> list[str]:
+    """Each value upper-cased; ``values`` itself when that changes nothing (national files
+    write codes in capitals: one check of all of them instead of a pass making strings)."""
+    joined = "".join(values)
+    return values if joined == joined.upper() else list(map(str.upper, values))
+
+
+def plain_digits(values: list[str]) -> bool:
+    """Every value is a run of ASCII digits (as national files write counts): ``int`` reads
+    each as ``parse_count`` would, and none is negative."""
+    joined = "".join(values)
+    return all(values) and joined.isascii() and joined.isdigit()
 
 
 def all_practice_codes(codes: Sequence[str]) -> bool:
@@ -524,9 +529,8 @@ def date_lookup(values: Iterable[str]) -> dict[str, date | None] | None:
 def count_lookup(values: Iterable[str]) -> dict[str, int] | None:
     """Each distinct text -> its whole number as ``parse_count`` reads it, or None when any is not one."""
     distinct = list(set(values))
-    joined = "".join(distinct)
-    if all(distinct) and joined.isascii() and joined.isdigit():
-        return dict(zip(distinct, map(int, distinct)))    # plain digits, as national files write counts
+    if plain_digits(distinct):
+        return dict(zip(distinct, map(int, distinct)))
     out: dict[str, int] = {}
     for raw in distinct:
         text = raw.strip().replace(",", "")
