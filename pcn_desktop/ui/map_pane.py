@@ -8,7 +8,6 @@ cannot take an incremental update, and the answer to a whole-project change.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from ..domain.findings import Finding
 from ..domain.model import Project
-from ..reports.map_html import BACKGROUND, MapPage, keep_warm_frame
+from ..reports.map_html import BACKGROUND, keep_warm_frame
 from ..tempfiles import owned_temp_dir
 from .map_bridge import BRIDGE_NAME, MapBridge
 from .map_prepare import PreparedMap, prepare_map, small_enough_at_once
@@ -59,21 +58,17 @@ def drawn_script(view: QWebEngineView) -> str:
     return f"{DRAWN_JS}({view.width() / zoom:.2f},{view.height() / zoom:.2f})"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rendered:
-    """A written map page with what incremental restyling starts from: the revision drawn,
-    the network colours, each practice's network and each network's boundary as drawn."""
+    """A map page worked out (``prepared``: the page and what restyling starts from) and the
+    file it is written to when it has to be loaded."""
     path: Path
-    page: MapPage
-    revision: int
-    colours: dict[str, str]
-    shown: dict[str, str | None]
-    outlines: dict[str, Any]
+    prepared: PreparedMap
 
     def written(self) -> Path:
         """The page's file, written first if it is not yet."""
         if not self.path.exists():
-            self.path.write_text(self.page.html, encoding="utf-8")
+            self.path.write_text(self.prepared.page.html, encoding="utf-8")
         return self.path
 
 
@@ -84,7 +79,7 @@ def write_page(project: Project, findings: list[Finding], out: Path, revision: i
     filling the warm frame is never read from its file."""
     if prepared is None or prepared.revision != revision:
         prepared = prepare_map(project, findings, revision)
-    rendered = Rendered(out, prepared.page, revision, prepared.colours, prepared.shown, prepared.outlines)
+    rendered = Rendered(out, prepared)
     if now:
         rendered.written()
     keep_warm_frame(prepared.page)          # the frame the next start loads before it has a project
@@ -187,19 +182,20 @@ class MapPane(QWidget):
 
     def _on_rendered(self, result: Rendered) -> None:
         self._task = None
-        if self._pending or result.revision != self.document.project.revision:
+        drawn = result.prepared
+        if self._pending or drawn.revision != self.document.project.revision:
             self._pending = False
             self.render()                 # an edit landed while drawing: draw again
-            if result.revision != self.document.project.revision and self.is_drawn:
+            if drawn.revision != self.document.project.revision and self.is_drawn:
                 return                    # keep showing the current page until then
         self.is_drawn = False
         self._polls = 0
-        self.colours, self.shown, self.outlines = result.colours, result.shown, result.outlines
+        self.colours, self.shown, self.outlines = drawn.colours, drawn.shown, drawn.outlines
         # Leaflet fits its bounds to the size the page has while loading: a hidden view
         # (size 0) gives NaN coordinates, so the view is shown before the load starts
         self._layout.setCurrentWidget(self.view)
         warm, self._warm = self._warm, None
-        if warm is not None and warm.frame_key == result.page.frame_key and warm.loaded is not False:
+        if warm is not None and warm.frame_key == drawn.page.frame_key and warm.loaded is not False:
             self._fill_frame(warm, result)
         else:
             self._filling = False
@@ -210,9 +206,7 @@ class MapPane(QWidget):
         page is loaded instead if the frame cannot take it."""
         serial = self._serial
         self._filling = True
-        script = ("(function(){if(typeof window.pcnStart!=='function'){return false;}"
-                  f"document.title={json.dumps(result.page.title)};"
-                  f"window.pcnStart({result.page.spec_json});return true;}})()")
+        script = web_warmup.start_script(result.prepared.page)
 
         def filled(ok: Any) -> None:
             if serial != self._serial:
@@ -234,7 +228,7 @@ class MapPane(QWidget):
             QTimer.singleShot(0, self, lambda: self.view.page().runJavaScript(script, 0, filled))
 
         early = warm.early
-        if early is not None and early.prepared.page is result.page:
+        if early is not None and early.prepared is result.prepared:
             early.when_made(filled)       # the start made this map while the window was built
         elif warm.loaded is None:
             warm.page.loadFinished.connect(fill, Qt.ConnectionType.SingleShotConnection)

@@ -31,6 +31,7 @@ from ..reports.map_frames import warm_frame
 from .map_bridge import BRIDGE_NAME, MapBridge
 
 if TYPE_CHECKING:                        # the data stack is not loaded when the page starts
+    from ..reports.map_html import MapPage
     from .map_prepare import PreparedMap
 
 
@@ -97,6 +98,19 @@ def start() -> None:
     _waiting.append(warm)
 
 
+def start_script(page: "MapPage", held: tuple[int, int] | None = None) -> str:
+    """The script that makes ``page``'s map in a warm frame (its ``pcnStart``), answering
+    true, or false when the frame cannot; ``held``: the size to make it at, the page having
+    none yet (``pcnHoldSize``)."""
+    needed = "typeof window.pcnStart!=='function'"
+    hold = ""
+    if held is not None:
+        needed += "||typeof window.pcnHoldSize!=='function'"
+        hold = f"window.pcnHoldSize({int(held[0])},{int(held[1])});"
+    return (f"(function(){{if({needed}){{return false;}}document.title={json.dumps(page.title)};"
+            f"{hold}window.pcnStart({page.spec_json});return true;}})()")
+
+
 def fill_early(prepared: "PreparedMap", size: tuple[int, int] | None) -> bool:
     """Make ``prepared``'s map in the waiting page now, at ``size`` (the map view's width and
     height) until its view shows. False, and nothing asked of the page, when the page holds
@@ -105,15 +119,10 @@ def fill_early(prepared: "PreparedMap", size: tuple[int, int] | None) -> bool:
     if (warm is None or warm.early is not None or warm.loaded is False or size is None
             or warm.frame_key != prepared.page.frame_key):
         return False
-    width, height = size
     early = warm.early = EarlyMap(prepared)
     warm.bridge = MapBridge(warm.channel)        # the early map's clicks: the pane takes it over
     warm.channel.registerObject(BRIDGE_NAME, warm.bridge)
-    script = ("(function(){if(typeof window.pcnStart!=='function'||typeof window.pcnHoldSize!=='function')"
-              "{return false;}"
-              f"document.title={json.dumps(prepared.page.title)};"
-              f"window.pcnHoldSize({int(width)},{int(height)});"
-              f"window.pcnStart({prepared.page.spec_json});return true;}})()")
+    script = start_script(prepared.page, size)
 
     def make(ok: bool = True) -> None:
         if ok:
