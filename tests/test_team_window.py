@@ -219,3 +219,40 @@ def test_an_import_into_the_open_project_continues_its_session(tmp_path):
     final = load_project(path)
     assert "P99999" in final.practices and final.networks[net.id].notes == "theirs"
     document.release_lock()
+
+
+def test_the_history_takes_in_each_edit_without_refilling_itself(tmp_path):
+    """A workshop makes hundreds of changes: each one adds its rows at the top of the History
+    table, so an edit costs the same after 500 changes as after the first."""
+    from pcn_desktop.domain.history import HistoryFilter, filtered
+    from pcn_desktop.ui.models.history_model import cells
+    path = tmp_path / "long.pcnproj"
+    save_project(sample(), path)
+    w = MainWindow(Document.open(path))
+    w.show()
+    try:
+        w.docks["history"].raise_()
+        assert w.docks["history"].isVisible()
+        pane, model = w.history_pane, w.history_pane.model
+        resets, inserted = [], []
+        model.modelReset.connect(lambda: resets.append(1))
+        model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+        nets = w.document.project.sorted_networks()
+        codes = sorted(w.document.project.practices)
+        for turn in range(60):
+            w.move_practices([codes[turn % len(codes)]], nets[turn % len(nets)].id)
+            if turn % 4 == 0:
+                w.document.stack.undo()
+        assert resets == []
+        assert inserted and all(first == 0 and last - first < 5 for first, last in inserted)
+        everything = [cells(e) for e in filtered(w.document.project.audit, HistoryFilter())]
+        assert pane.rows() == everything and len(everything) > 60
+        # a new filter shows its own rows, and later edits are added under it as they come
+        pane.network.setCurrentIndex(pane.network.findData(nets[0].id))
+        assert resets == [1]
+        w.move_practices([codes[0]], nets[0].id)
+        network_filter = HistoryFilter.for_network(w.document.project.networks[nets[0].id])
+        assert pane.rows() == [cells(e) for e in filtered(w.document.project.audit, network_filter)]
+        assert pane.rows()[0][3].startswith("practice") and resets == [1]
+    finally:
+        close(w)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QTableView, QVBoxLayout, QWidget)
 
-from ...domain.history import HistoryFilter, filtered, scenario_of
+from ...domain.history import HistoryFilter
 from ...domain.model import Project
+from ..models.history_model import HistoryModel, cells
+from .fit import ColumnFitter
 
-COLUMNS = ("When", "Who", "Scenario", "What", "Old", "New")
 ANY = ""
 
 
@@ -38,18 +39,19 @@ class HistoryPane(QWidget):
         self.since.setDate(QDate.currentDate().addMonths(-1))
         self.since.setAccessibleName("History since date")
         self.count = QLabel(self)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.model = HistoryModel()
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("History table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        # every column as wide as its text, scrolling sideways in a narrow pane rather than
-        # eliding what changed
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed row heights: a long session's thousands of rows are never measured one by one
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setWordWrap(False)
+        # every column as wide as its text, scrolling sideways in a narrow pane rather than
+        # eliding what changed; widened by the new rows' text only, after an edit
+        self.fitter = ColumnFitter(self.table)
         # Two rows, and lists no wider than a dozen characters: in one row at presentation
         # type the filters made this tab (which shares a dock with the findings) over 600 px
         # wide, and took that room from the networks table beside it.
@@ -111,17 +113,10 @@ class HistoryPane(QWidget):
             return
         self._shown_for = stamp
         self._fill_choices()
-        entries = filtered(self.project.audit, self.current_filter())
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(entries))
-        for row, e in enumerate(entries):
-            for col, value in enumerate((f"{e.when:%Y-%m-%d %H:%M:%S}", e.who, scenario_of(e), e.what, e.old, e.new)):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.table.setItem(row, col, item)
-        self.count.setText(f"{len(entries):,} of {len(self.project.audit):,} changes")
+        self.model.show(self.project.audit, self.current_filter())
+        self.count.setText(f"{len(self.model.entries):,} of {len(self.project.audit):,} changes")
 
     def rows(self) -> list[tuple[str, ...]]:
         """The table as shown (for tests and copying)."""
-        return [tuple(self.table.item(r, c).text() for c in range(len(COLUMNS))) for r in range(self.table.rowCount())]
+        return [cells(entry) for entry in self.model.entries]
 
