@@ -143,3 +143,15 @@ def test_the_map_in_the_window_is_folium_and_names_its_networks(qtbot):
         assert no_director and all("no director" in badges[code] for code in no_director)
     finally:
         close(w)
+
+
+def test_a_long_session_keeps_one_page_file_however_often_the_map_is_redrawn(qtbot, window):
+    """Each full redraw writes a page (tens of MB for England): the earlier ones are deleted
+    once the new one shows, so a day's workshop does not fill the laptop's temp folder."""
+    w = window
+    for _ in range(4):
+        with qtbot.waitSignal(w.map_pane.drawn, timeout=TIMEOUT):
+            w.map_pane.render()
+    pages = sorted(p.name for p in w.map_pane._dir.glob("map-*.html"))
+    assert pages == [f"map-{w.map_pane._serial}.html"]
+    assert js(qtbot, w, "pcnCounts()")["circles"] == 12

@@ -254,7 +254,21 @@ class MapPane(QWidget):
             self._layout.setCurrentWidget(self.status)
             return
         self._layout.setCurrentWidget(self.view)
+        self._drop_pages_before(self._serial)
         self._poll_drawn()
+
+    def _drop_pages_before(self, serial: int) -> None:
+        """Delete the pages written for renders before ``serial`` (the one now shown or on its
+        way). Each re-render writes a page (tens of MB for all of England), and a workshop's
+        session re-renders after every move that shifts a boundary: kept, they filled the temp
+        folder until the window closed. A page still open elsewhere goes next time."""
+        for page in self._dir.glob("map-*.html"):
+            number = page.stem.removeprefix("map-")
+            if number.isdigit() and int(number) < serial:
+                try:
+                    page.unlink()
+                except OSError:
+                    pass
 
     def _poll_drawn(self) -> None:
         def answer(count: Any) -> None:
