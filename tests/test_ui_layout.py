@@ -120,9 +120,10 @@ def test_laptop_shows_map_networks_and_a_readable_finding_together(qtbot, size):
             assert dock.isVisible() and not dock.visibleRegion().isEmpty(), key
         assert w.map_pane.isVisible() and w.map_pane.view.isVisible()
         assert w.map_pane.width() >= size.width() * 0.4 and w.map_pane.height() >= size.height() * 0.35
-        # the networks table shows every network's name and list size without scrolling
-        view = w.networks_pane.view
-        assert view.columnViewportPosition(SIZE) + view.columnWidth(SIZE) <= view.viewport().width()
+        # the networks table shows every network's name, list size, margin and state without
+        # scrolling (at 125% and 150% the practice count and the code give way for them)
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        assert elided(w.networks_pane.view) == []
         # one finding readable in full: the detail line wraps it inside the pane
         detail = w.findings_pane.detail
         finding = w.findings_pane.shown_finding()
@@ -130,6 +131,45 @@ def test_laptop_shows_map_networks_and_a_readable_finding_together(qtbot, size):
         assert detail.isVisible() and detail.wordWrap()
         assert detail.geometry().right() <= w.findings_pane.width()
         assert detail.height() >= detail.heightForWidth(detail.width())
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+@pytest.mark.parametrize("size", LAPTOP_SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
+def test_the_practices_tab_shows_names_sizes_and_networks_without_scrolling(qtbot, size):
+    from pcn_desktop.ui.models.practices_model import NAME as P_NAME, NETWORK, SIZE as P_SIZE
+    w = open_window(qtbot, size)
+    try:
+        w.docks["practices"].raise_()
+        view = w.practices_pane.view
+
+        def whole() -> bool:
+            shown = [c for c in range(view.model().columnCount()) if not view.isColumnHidden(c)]
+            last = max(shown, key=view.columnViewportPosition)
+            return ({P_NAME, P_SIZE, NETWORK} <= set(shown)
+                    and view.columnViewportPosition(last) + view.columnWidth(last) <= view.viewport().width())
+
+        qtbot.waitUntil(whole, timeout=3000)
+        assert elided(view) == []
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
+def test_columns_that_gave_way_come_back_when_the_pane_is_widened(qtbot):
+    from pcn_desktop.ui.models.networks_model import CODE, COUNT
+    w = open_window(qtbot, QSize(1093, 614))              # 1366x768 at 125%
+    try:
+        view = w.networks_pane.view
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        assert view.isColumnHidden(COUNT)                     # too narrow for all six
+        w.resizeDocks([w.docks["networks"]], [w.width() - 200], Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda: not view.isColumnHidden(COUNT) and not view.isColumnHidden(CODE), timeout=3000)
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        assert elided(view) == []
+        w.resizeDocks([w.docks["networks"]], [300], Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda: view.isColumnHidden(COUNT) and view.isColumnHidden(CODE), timeout=3000)
     finally:
         w.document.stack.setClean()
         w.close()

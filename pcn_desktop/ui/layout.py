@@ -74,19 +74,31 @@ def arrange(window: "MainWindow", compact: bool) -> None:
     window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
 
 
-def table_width(view) -> int:  # noqa: ANN001 — a QTableView
-    """Width that shows every visible column of ``view`` with no horizontal scrolling."""
+def table_width(view, columns: int | None = None) -> int:  # noqa: ANN001 — a QTableView
+    """Width that shows every visible column of ``view`` (or ``columns`` px of them) with no
+    horizontal scrolling."""
     header = view.horizontalHeader()
-    columns = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
+    if columns is None:
+        columns = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
     return columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth() + 12
+
+
+def networks_width(window: "MainWindow", essential: bool = False) -> int:
+    """Width the networks pane needs to show every column it can (none given way), or with
+    ``essential`` only those that never give way."""
+    pane = window.networks_pane
+    gone = pane.give_way.optional_width() if essential else 0
+    return table_width(pane.view, pane.give_way.full_width() - gone)
 
 
 def default_sizes(window: "MainWindow", compact: bool) -> None:
     horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
     w, h = window.width(), window.height()
     if compact:
-        # the networks table whole where it fits, and never more than half the window
-        left = min(int(w * 0.5), max(int(w * 0.36), table_width(window.networks_pane.view)))
+        # the networks table whole where it fits in half the window; else what never gives
+        # way (name, size, margin, state) up to 58% of it (a 1366x768 laptop at 150%)
+        room = max(int(w * 0.5), min(networks_width(window, essential=True), int(w * 0.58)))
+        left = min(room, max(int(w * 0.36), networks_width(window)))
         window.resizeDocks([window.docks["networks"]], [left], horizontal)
         window.resizeDocks([window.docks["findings"]], [max(150, int(h * 0.3))], vertical)
         return

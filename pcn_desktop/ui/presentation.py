@@ -12,8 +12,8 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QWidget
 
-from .layout import table_width
-from .models.networks_model import CODE, COUNT
+from .layout import networks_width
+from .models.networks_model import CODE
 from .panes.fit import ColumnFitter
 
 SCALE = 1.5
@@ -51,12 +51,9 @@ def presentation_sizes(window: QMainWindow) -> None:
 
 def _resize_docks(window: QMainWindow) -> None:
     w, h = window.width(), window.height()
-    view = window.networks_pane.view
-    room = int(w * 0.55)
     # a room reads each network's size and state: where the whole table does not fit beside
     # the map, the practice count (also on the map) gives way rather than the state
-    view.setColumnHidden(COUNT, table_width(view) > room)
-    left = min(room, table_width(view))
+    left = min(int(w * 0.55), networks_width(window))
     window.resizeDocks([window.docks["networks"]], [left], Qt.Orientation.Horizontal)
     window.resizeDocks([window.docks["findings"]], [int(h * 0.3)], Qt.Orientation.Vertical)
 
@@ -74,7 +71,7 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
         window.docks["networks"].raise_()
         window.docks["findings"].show()
         # ODS codes mean nothing to a room; the names, sizes and states do
-        window.networks_pane.view.setColumnHidden(CODE, True)
+        window.networks_pane.give_way.force_hidden(CODE, True)
         if window.isVisible():          # else the window's first showEvent sizes them
             presentation_sizes(window)
     else:
@@ -82,8 +79,7 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
         window.presentation_state = None
         _scale_type(window, False)
         window.restoreState(state)
-        window.networks_pane.view.setColumnHidden(CODE, False)
-        window.networks_pane.view.setColumnHidden(COUNT, False)
+        window.networks_pane.give_way.force_hidden(CODE, False)
         window.statusBar().show()
     window.map_pane.view.setZoomFactor(1.25 if on else 1.0)   # the map keeps room for its shapes
     window.statusBar().showMessage("Presentation mode on" if on else "Presentation mode off", 3000)

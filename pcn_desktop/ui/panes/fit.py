@@ -78,6 +78,13 @@ class ColumnFitter(QObject):
         pad = self.paddings.get(col, 0)
         return max((cell_need(self.view, t, pad, fm) for t in texts), default=0)
 
+    def need(self, column: int, rows: range | None = None) -> int:
+        """The width ``column`` needs for its heading and the text of ``rows`` (every row)."""
+        fm = QFontMetrics(self.view.horizontalHeader().font())
+        if rows is None:
+            rows = range(source_of(self.view).rowCount())
+        return max(header_need(self.view, column, fm), self._needs(column, rows))
+
     def fit(self) -> None:
         """Every visible column to its widest text over all rows (and its heading)."""
         rows = range(source_of(self.view).rowCount())
