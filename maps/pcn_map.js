@@ -349,6 +349,36 @@
     return map;
   };
 
+  // A short map (a laptop's pane at 150% scaling) has no room for both left-hand columns of
+  // controls (zoom, full screen, measure and search above; the minimap's toggle and the scale
+  // below): they overlapped. The measure and search controls then move to the right-hand
+  // column, under the layer list, and come back once the map is tall enough for them.
+  var MOVABLE = [".leaflet-control-search", ".leaflet-control-measure"];
+  function stacked(nodes) {
+    var height = 0;
+    nodes.forEach(function (c) { height += c.offsetHeight + 10; });   // Leaflet's 10 px margin
+    return height;
+  }
+  function fitControls(map) {
+    var box = map.getContainer();
+    var topLeft = box.querySelector(".leaflet-top.leaflet-left");
+    var bottomLeft = box.querySelector(".leaflet-bottom.leaflet-left");
+    var topRight = box.querySelector(".leaflet-top.leaflet-right");
+    if (!topLeft || !bottomLeft || !topRight || box.clientHeight === 0) { return; }
+    var movable = MOVABLE.map(function (s) { return box.querySelector(s); }).filter(Boolean);
+    var moved = movable.filter(function (c) { return c.parentNode === topRight; });
+    var need = stacked(Array.prototype.slice.call(topLeft.children)) + stacked(moved)
+      + stacked(Array.prototype.slice.call(bottomLeft.children)) + 10;
+    var target = need > box.clientHeight ? topRight : topLeft;
+    var changed = false;
+    movable.forEach(function (c) {
+      if (c.parentNode !== target) { target.appendChild(c); changed = true; }
+    });
+    global.pcnControlsMoved = target === topRight;
+    // the names are placed clear of the controls: placed again round their new places
+    if (changed && global.pcnPlaceLabels) { global.pcnPlaceLabels(); }
+  }
+
   global.pcnInstall = function (map, layers, options) {
     options = options || {};
     global.pcnMap = map;
@@ -373,6 +403,9 @@
     // the opening view's circles sized for its zoom, as after any zoom: however the map
     // reached that view (a fit on loading, or on first being given its size), it looks the same
     scaleCircles(map, layers);
+    // after the page's script has added every control (the plugins come after this call)
+    map.on("resize", function () { fitControls(map); });
+    setTimeout(function () { fitControls(map); }, 0);
     connectQt();
   };
 

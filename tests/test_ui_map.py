@@ -155,3 +155,28 @@ def test_a_long_session_keeps_one_page_file_however_often_the_map_is_redrawn(qtb
     pages = sorted(p.name for p in w.map_pane._dir.glob("map-*.html"))
     assert pages == [f"map-{w.map_pane._serial}.html"]
     assert js(qtbot, w, "pcnCounts()")["circles"] == 12
+
+
+CONTROLS_OVERLAP = """(function(){var r=Array.prototype.map.call(document.querySelectorAll('.leaflet-control'),
+  function(c){var b=c.getBoundingClientRect();return [b.left,b.top,b.right,b.bottom,c.className];})
+  .filter(function(b){return b[2]>b[0]&&b[3]>b[1];});var out=[];
+  for(var i=0;i<r.length;i++){for(var j=i+1;j<r.length;j++){var a=r[i],b=r[j];
+    if(a[0]<b[2]&&b[0]<a[2]&&a[1]<b[3]&&b[1]<a[3]){out.push([a[4],b[4]]);}}}
+  return out;})()"""
+
+
+def test_a_short_map_moves_controls_to_the_right_rather_than_overlap_them(qtbot, window):
+    """A laptop's map pane at 150% scaling is about 250 px tall: the left-hand controls
+    (zoom, full screen, measure, search; the minimap's toggle below) overlapped there."""
+    from PySide6.QtCore import Qt
+    w = window
+    w.resize(1100, 800)
+    short = max(1, w.map_pane.height() - 250)
+    w.resizeDocks([w.docks["findings"]], [w.docks["findings"].height() + short], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: w.map_pane.view.height() <= 300, timeout=5_000)
+    qtbot.waitUntil(lambda: js(qtbot, w, "window.pcnControlsMoved === true"), timeout=10_000)
+    assert js(qtbot, w, CONTROLS_OVERLAP) == []
+    w.resizeDocks([w.docks["findings"]], [120], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: w.map_pane.view.height() >= 420, timeout=5_000)
+    qtbot.waitUntil(lambda: js(qtbot, w, "window.pcnControlsMoved === false"), timeout=10_000)
+    assert js(qtbot, w, CONTROLS_OVERLAP) == []
