@@ -142,3 +142,50 @@ def test_imported_boundaries_stay_as_imported(tmp_path) -> None:
     assert snapshot(p)[1:3] == before[1:3]
     stack.undo()
     assert snapshot(p) == before
+
+
+def all_findings(p) -> list:
+    from pcn_desktop.settings import rule_settings_for
+    return sorted((f.rule, f.network or "", f.message) for f in evaluate(p, rule_settings_for(p)))
+
+
+def test_a_dissolved_networks_hand_assigned_areas_go_with_it_and_the_saved_file_agrees(tmp_path) -> None:
+    """A hand-assigned area of a network later dissolved stayed given to the vanished network:
+    the open project counted it as covered, the saved one (which cannot store it) as a gap."""
+    p = load_project(resource("sample", "sample_ccg.pcnproj"))
+    east = p.find_network("Ashbridge East PCN").id
+    stack = CommandStack(p)
+    area = next(a for a, n in sorted(p.area_assignments.items()) if n != east)
+    stack.push(follow_geography(AssignArea(area, east)))
+    before = snapshot(p)
+    stack.push(follow_geography(DissolveNetwork(east)))
+    assert [a for a, n in p.area_assignments.items() if n not in p.networks] == []
+    assert area not in p.area_assignments and east not in p.boundaries
+    assert any(f[0] == "boundary-gap" and f"({area})" in f[2] for f in all_findings(p))
+    from pcn_desktop.store import save_project
+    save_project(p, tmp_path / "dissolved.pcnproj")
+    assert all_findings(load_project(tmp_path / "dissolved.pcnproj")) == all_findings(p)
+    stack.undo()
+    assert snapshot(p) == before
+
+
+def test_a_merged_networks_areas_join_the_network_it_merged_into(tmp_path) -> None:
+    from pcn_desktop.domain.commands import MergeNetworks
+    from pcn_desktop.store import save_project
+    for imported in (False, True):
+        p = grid_project()
+        build_from_registrations(p)
+        if imported:          # boundaries that do not follow edits: every area is left over
+            p.settings["boundaries"] = {**p.settings["boundaries"], "source": "imported"}
+        stack = CommandStack(p)
+        stack.push(follow_geography(AssignArea("G21", "C")))         # a hand edit of C's
+        before = snapshot(p)
+        c_areas = {a for a, n in p.area_assignments.items() if n == "C"}
+        stack.push(follow_geography(MergeNetworks("B", "C")))
+        assert "C" not in p.networks and "C" not in p.boundaries
+        assert all(p.area_assignments.get(a) == "B" for a in c_areas), imported
+        assert [a for a, n in p.area_assignments.items() if n not in p.networks] == []
+        save_project(p, tmp_path / f"merged-{imported}.pcnproj")
+        assert all_findings(load_project(tmp_path / f"merged-{imported}.pcnproj")) == all_findings(p)
+        stack.undo()
+        assert snapshot(p) == before

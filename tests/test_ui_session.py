@@ -9,12 +9,15 @@ independently of the views' own incremental updates:
   * the networks and practices tables show each network's name and each practice's network
     as the project has them;
   * the findings shown equal a fresh evaluation of the rules on the project;
-  * the map, once settled, draws each practice in the network the project puts it in.
+  * the map, once settled, draws each practice in the network the project puts it in;
+  * saved and opened again, the project is the same: every scenario's networks, memberships
+    and findings, and the whole history.
 """
 from __future__ import annotations
 
 import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
 
+import dataclasses
 import json
 import random
 import sys
@@ -28,6 +31,8 @@ from pcn_desktop.domain.commands import (AssignArea, CreateNetwork, DissolveNetw
 from pcn_desktop.domain.rules import evaluate
 from pcn_desktop.domain.scenario_commands import ActivateScenario, CopyScenario, DeleteScenario
 from pcn_desktop.paths import resource
+from pcn_desktop.settings import rule_settings_for
+from pcn_desktop.store import load_project
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui.main_window import MainWindow
 from pcn_desktop.ui.models.networks_model import NAME
@@ -97,8 +102,21 @@ def drawn_networks(qtbot, w: MainWindow) -> dict[str, str]:
     return json.loads(box[0])
 
 
+def contents(project) -> dict:  # noqa: ANN001 — a Project
+    """Every scenario's networks (all their fields), memberships and findings, and the log."""
+    out: dict = {"active": project.active_scenario, "order": project.scenario_names(),
+                 "audit": [dataclasses.astuple(e) for e in project.audit]}
+    for scenario in project.scenarios():
+        out[scenario.scenario_name] = (
+            sorted(dataclasses.astuple(n) for n in scenario.networks.values()),
+            sorted((m.practice_code, m.network_id, m.start, m.end) for m in scenario.memberships),
+            sorted((f.rule, f.network or "", f.practice or "", f.message)
+                   for f in evaluate(scenario, rule_settings_for(scenario))))
+    return out
+
+
 @pytest.mark.parametrize("seed", [11, 29])
-def test_after_a_random_session_every_view_agrees_with_the_project(qtbot, seed):
+def test_after_a_random_session_every_view_agrees_with_the_project(qtbot, seed, tmp_path):
     path = resource("sample", "sample_ccg.pcnproj")
     if not path.is_file():
         pytest.skip(f"sample project missing: {path}")
@@ -141,6 +159,9 @@ def test_after_a_random_session_every_view_agrees_with_the_project(qtbot, seed):
         qtbot.waitUntil(lambda: w.map_pane.is_drawn and w.map_pane._task is None
                         and not w.map_pane._rerender.isActive(), timeout=30_000)
         qtbot.waitUntil(lambda: drawn_networks(qtbot, w) == names, timeout=15_000)
+
+        saved = w.document.save(tmp_path / "session.pcnproj")
+        assert contents(load_project(saved)) == contents(project)
     finally:
         sys.excepthook = hook
         w.document.stack.setClean()

@@ -8,6 +8,8 @@
   re-dissolved. Everything that overwrote is journalled, so undo puts the areas, the build
   record and the boundaries back exactly; redo runs the edit and the follow-up again.
   Imported boundaries stay as imported. ``follow_geography`` wraps what needs wrapping.
+  Whatever the boundaries' source, nothing is left given to a network the edit removed: a
+  merged network's areas go to the network it joined, a dissolved one's to none.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from typing import Any
 from ..domain.commands import (AssignArea, Command, CreateNetwork, DissolveNetwork, MergeNetworks,
                                MovePractice, SplitNetwork)
 from ..domain.model import Project
-from .boundaries import Journal, follow_moves, follows_registrations, refresh_boundaries, restore
+from .boundaries import (Journal, _set_assignment, follow_moves, follows_registrations, refresh_boundaries,
+                         restore)
 from .rules import EXPECTED_PARTS
 
 MAX_EXPECTED_PARTS = 50
@@ -94,6 +97,7 @@ class FollowBoundaries(Command):
                 changed = refresh_boundaries(project, touched, journal=self.journal)
             else:
                 changed = follow_moves(project, touched, self.journal)
+        changed |= hand_over_leftovers(project, self.inner, self.journal)
         self.boundaries_changed = changed
         self.touched = touched | changed
         return self.touched
@@ -103,6 +107,31 @@ class FollowBoundaries(Command):
             restore(project, self.journal)
         self.inner.undo(project)
         return self.touched
+
+
+def hand_over_leftovers(project: Project, edit: Command, journal: Journal) -> set[str]:
+    """Areas and outlines still given to networks that no longer exist after ``edit`` (a
+    dissolved or merged network's hand-assigned areas, or every area of one whose boundaries
+    were imported): a merged network's areas go to the network it joined, any other's to none,
+    and its outline goes. Kept, they counted as covered in the open project (no "in no
+    network" warning) and vanished when it was saved, so the reopened file said otherwise.
+    Journalled for the undo. Returns the networks whose areas or outline changed."""
+    heir = edit.keep if isinstance(edit, MergeNetworks) and edit.keep in project.networks else None
+    orphans = [(area, nid) for area, nid in project.area_assignments.items() if nid not in project.networks]
+    changed: set[str] = set()
+    for area, nid in orphans:
+        to = heir if isinstance(edit, MergeNetworks) and nid == edit.absorb else None
+        _set_assignment(project, area, to, journal)
+        changed |= {n for n in (nid, to) if n}
+    for nid in [n for n in project.boundaries if n not in project.networks]:
+        journal.note_boundary(project, nid)
+        project.boundaries.pop(nid)
+        changed.add(nid)
+    if heir in changed and follows_registrations(project):
+        refresh_boundaries(project, {heir}, provenance=None, journal=journal)
+    if changed:
+        project.touch()
+    return changed
 
 
 def follow_geography(command: Command) -> Command:
