@@ -353,10 +353,9 @@ def read_table(path: Path) -> Table | None:
         data = data[3:]
     if not data or b"\x00" in data:
         return None                           # the careful reader names a NUL byte's row
-    text = None                               # ASCII is UTF-8: no copy of the text made to know it
-    if not data.isascii():
+    if not data.isascii():                    # ASCII is UTF-8: no copy of the text made to know it
         try:
-            text = data.decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError:
             return None
     if data.startswith(b'"'):
@@ -365,18 +364,15 @@ def read_table(path: Path) -> Table | None:
             return found
     if b'"' not in data:
         return _plain(data)
-    if text is None:
-        text = data.decode("utf-8")
-    found = None
-    if "\x01" not in text:
-        found = _some_quoted(text)
+    found = _some_quoted(data) if b"\x01" not in data else None
     if found is not None:
         return found
     records = read_records(path)
     return None if records is None else _RecordsTable(records)
 
 
-def _plain(data: bytes) -> Table | None:
+def _plain(data: bytes, ends=None) -> Table | None:
+    """Text with no quote; ``ends``, when given, are its commas and line ends already found."""
     import numpy as np
     if b"\r" in data:
         if data.count(b"\r") != data.count(b"\r\n"):
@@ -384,12 +380,15 @@ def _plain(data: bytes) -> Table | None:
         data = data.replace(b"\r\n", b"\n")
     if not data.endswith(b"\n"):
         data += b"\n"
-    if data.startswith(b"\n") or b"\n\n" in data:
-        return None                           # a blank line: the careful reader skips it
     height = data.count(b"\n")
     width = data.count(b",", 0, data.index(b"\n")) + 1
+    # a blank line (the careful reader skips it) is a record of one field: with wider
+    # records, the check below that each has ``width`` fields refuses it
+    if width == 1 and (data.startswith(b"\n") or b"\n\n" in data):
+        return None
     raw = np.frombuffer(data, np.uint8)
-    ends = np.flatnonzero((raw == 44) | (raw == 10))
+    if ends is None:
+        ends = np.flatnonzero((raw == 44) | (raw == 10))
     if len(ends) != height * width:
         return None                           # records of several widths: refused with their row
     ends = ends.reshape(height, width)
@@ -405,29 +404,46 @@ def _plain(data: bytes) -> Table | None:
     return _PlainTable(data, raw, starts, ends)
 
 
-_QUOTED_FIELD = re.compile(r'"([^"\r\n]*)"')      # quotes paired left to right, no line end inside
-
-
-def _some_quoted(text: str) -> Table | None:
+def _some_quoted(data: bytes) -> Table | None:
     """Text where some fields are quoted, each a whole field with no quote or line end in it
     (a name holding a comma): read as quote-free text once the quotes are dropped and the
-    commas inside them stood for by \x01 (not in the text), put back in the columns asked for."""
-    end = len(text)
-    odd: list[int] = []
-
-    def unquoted(match: re.Match) -> str:
-        start, stop = match.span()
-        if (start and text[start - 1] not in ",\n") or (stop < end and text[stop] not in ",\r\n"):
-            odd.append(start)                 # not a whole field: left as it is, and refused below
-            return match.group(0)
-        return match.group(1).replace(",", "\x01")
-
-    plain = _QUOTED_FIELD.sub(unquoted, text)
-    if odd or '"' in plain:
-        return None                           # a quote elsewhere: the csv module's own rules
-    found = _plain(plain.encode("utf-8"))
+    commas inside them stood for by \x01 (not in the text), put back in the columns asked for.
+    The quotes are paired left to right and checked by numpy on the bytes (a quote, comma or
+    line end is never part of another UTF-8 character), with no Python step per field."""
+    import numpy as np
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            return None                       # a lone carriage return: the csv module's line rules
+        data = data.replace(b"\r\n", b"\n")
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    raw = np.frombuffer(data, np.uint8)
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) % 2:
+        return None                           # a quote left open: the csv module's own rules
+    opens, closes = quotes[0::2], quotes[1::2]
+    # each pair a whole field: opened at the text's start or after a comma or line end, and
+    # closed before a comma or line end (the text ends with one)
+    before = raw[np.maximum(opens - 1, 0)]
+    after = raw[closes + 1]
+    if not (((before == 44) | (before == 10) | (opens == 0)).all() and ((after == 44) | (after == 10)).all()):
+        return None                           # a quote elsewhere in a field, or "" inside one
+    separators = np.flatnonzero((raw == 44) | (raw == 10))
+    before_each = np.searchsorted(quotes, separators)     # quotes before each comma or line end
+    inside = (before_each & 1).astype(bool)               # an odd number: within a quoted field
+    # where each comma and line end stands once the quotes are dropped
+    moved = separators - before_each
+    unquoted = data.replace(b'"', b"")
+    escaped = bool(inside.any())
+    if escaped:
+        if (raw[separators[inside]] == 10).any():
+            return None                       # a line end inside quotes: a record spanning lines
+        text = bytearray(unquoted)
+        np.frombuffer(text, np.uint8)[moved[inside]] = 1
+        unquoted, moved = bytes(text), moved[~inside]
+    found = _plain(unquoted, moved)
     if found is not None:
-        found.escaped = "\x01" in plain
+        found.escaped = escaped
     return found
 
 
