@@ -142,7 +142,8 @@ def _described_already(codes: list[str], practices: dict, described: set[str]) -
     national list after the catalogue): a file with no postcode or coordinates has nothing
     to give any of them, as ``Mapping.apply`` would find one by one. In C-level passes."""
     found = list(map(practices.get, codes))
-    return None not in found and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
+    # a practice is always true: ``all`` finds a None with no comparison (``in`` calls __eq__ on each)
+    return all(found) and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
         and all(map(attrgetter("commissioner"), found))
 
 

@@ -62,7 +62,8 @@ def _placed_already(places: dict[str, tuple[str, str]], practices: dict) -> bool
     """Every practice known, with a postcode and a commissioner (a national file after the
     catalogue): nothing for ``Populations.apply`` to fill in. In C-level passes."""
     found = list(map(practices.get, places))
-    return None not in found and all(map(attrgetter("postcode"), found)) and \
+    # a practice is always true: ``all`` finds a None with no comparison (``in`` calls __eq__ on each)
+    return all(found) and all(map(attrgetter("postcode"), found)) and \
         all(map(attrgetter("commissioner"), found))
 
 
