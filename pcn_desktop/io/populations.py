@@ -149,7 +149,7 @@ class Populations(ParsedFile):
             if not all(map(itemgetter(0), places.values())):
                 return False
         self.dated, self.by_age, self.places = di is not None, not whole, places
-        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
+        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole} if detail else whole
         self.summary.rows_read = height
         if height > sum(used):
             self.summary.skip(SUBTOTAL, height - sum(used))
