@@ -202,7 +202,9 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
              '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n", 'a,"b,c"\r\nd,"e"\r\n',
              '"a","b"\r\n"c","d"', '"a","b"\n"c"\n', '"a","b"\n\n"c","d"\n', '"a", "b"\n', 'x,"a,b",y\n"c",d,""\n',
              '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n', 'x,ALL\ny,ALL\nz,ALL\n', '"x","ALL"\r\n"y","ALL"\r\n',
-             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n']
+             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n',
+             'x,y\r\n1,2', 'x,y\r\n1,2\n', 'x,y\n1,2\r\n', 'x\r\ny\r\n', 'x,y\r\n\r\n1,2\r\n', 'x,\r\n,\r\n',
+             'x,y,z\r\n1,,\r\n2,3,\xe9\r\n']
     quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1", "x\t", "\u00a0y", "ß"]) for _ in range(4)) + '"'
               for _ in range(40)]
     cases += ["\n".join(rng.sample(quoted, 5)) + rng.choice(["", "\n", "\r\n"]) for _ in range(200)]

@@ -324,7 +324,7 @@ class Mapping(ParsedFile):
                                  + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
         ccg_of = {text: commissioner_code(text) for text in set(k.commissioner)}
-        described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
+        described = set().union(*(f.summary.practices for f in run.files if f.order < self.order))
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
         # ~6,500 rows of a national file, column by column: a column with nothing to give (no
         # postcode, coordinates or list size in the file) is not looked at row by row

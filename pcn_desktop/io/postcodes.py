@@ -248,6 +248,34 @@ def lat_longs(postcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
     return points(normal_postcode(p) for p in postcodes if p and p.strip())
 
 
+def coordinates(raw: list[str]) -> tuple[list[float | None], list[float | None]]:
+    """Latitude and longitude of each postcode as a practice's (``BB1 1AE``, ``bb11ae``, or
+    blank): None and None when it is blank or not found. In a few passes over the columns,
+    so that a reader can give its new practices their points as it makes them."""
+    if not raw:
+        return [], []
+    lines = "\n".join(raw) + "\n"
+    if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
+        # national files: every postcode already normal, each one a key of the tables
+        normal, distinct = raw, list(dict.fromkeys(raw))
+    else:
+        plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
+        # blank or blank-looking: no key, so not found
+        normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
+        distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
+    latitudes, longitudes = _find(distinct)
+    # each postcode's place among the distinct ones; -1, the NaN put last, when it is none of them
+    place = dict(zip(distinct, range(len(distinct))))
+    at = np.fromiter(map(place.get, normal, repeat(-1)), np.intp, len(normal))
+    out = []
+    for values in (latitudes, longitudes):
+        values = np.append(values, np.nan)[at]
+        column = values.astype(object)
+        column[np.isnan(values)] = None
+        out.append(column.tolist())
+    return out[0], out[1]
+
+
 def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     """Give coordinates to the named practices that have a postcode and none yet.
     Returns the codes that remain without coordinates."""
@@ -256,30 +284,9 @@ def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     practices = project.practices
     # has_location, spelt out
     unlocated = [p for p in filter(None, map(practices.get, codes)) if p.latitude is None or p.longitude is None]
-    raw = list(map(attrgetter("postcode"), unlocated))
-    if all(raw) and not any(map(str.isspace, raw)):
-        todo, blank = unlocated, []                                 # every one has a postcode
-    else:
-        given = list(map(bool, map(str.strip, raw)))
-        todo, raw = list(compress(unlocated, given)), list(compress(raw, given))
-        blank = [p.code for p, g in zip(unlocated, given) if not g]
-    lines = "\n".join(raw) + "\n"
-    if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
-        # national files: every postcode already normal, each one a key of the tables
-        normal, distinct = raw, list(dict.fromkeys(raw))
-    else:
-        plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
-        normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
-        distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
-    latitudes, longitudes = _find(distinct)
-    hit = ~np.isnan(latitudes)
-    if not hit.any():
-        return {p.code for p in todo}.union(blank)
-    located = dict(zip(compress(distinct, hit.tolist()), zip(latitudes[hit].tolist(), longitudes[hit].tolist())))
-    found = list(map(located.get, normal))
-    for p, (latitude, longitude) in zip(compress(todo, found), filter(None, found)):
+    latitudes, longitudes = coordinates(list(map(attrgetter("postcode"), unlocated)))
+    found = list(map(operator.is_not, latitudes, repeat(None)))
+    for p, latitude, longitude in zip(compress(unlocated, found), compress(latitudes, found),
+                                      compress(longitudes, found)):
         p.latitude, p.longitude = latitude, longitude
-    missing = set(blank)
-    if None in found:
-        missing.update(p.code for p, point in zip(todo, found) if point is None)
-    return missing
+    return {p.code for p in compress(unlocated, map(operator.not_, found))} if not all(found) else set()

@@ -291,9 +291,10 @@ class _PlainTable(_LocatedTable):
     """A text with no quote at all: the commas and line ends found by numpy."""
 
     escaped = False                           # commas of quoted fields are \x01 in the text
+    line_end = "\n"                           # or "\r\n": a record's last field ends before it
 
     def _after(self, index: int) -> str:
-        return "\n" if index == self.width - 1 else ","
+        return self.line_end[0] if index == self.width - 1 else ","
 
     def _finished(self, values: list[str]) -> list[str]:
         return _unescaped(values) if self.escaped else values
@@ -374,10 +375,18 @@ def read_table(path: Path) -> Table | None:
 def _plain(data: bytes, ends=None) -> Table | None:
     """Text with no quote; ``ends``, when given, are its commas and line ends already found."""
     import numpy as np
+    crlf = False
     if b"\r" in data:
         if data.count(b"\r") != data.count(b"\r\n"):
             return None                       # a lone carriage return: the csv module's line rules
-        data = data.replace(b"\r\n", b"\n")
+        if not data.endswith(b"\n"):
+            data += b"\r\n"
+        # every line ended by \r\n, records of several fields (as Windows writes them): the
+        # \r are left where they are and each record's last field ends before its own (no
+        # copy of the text made without them); else they are taken out
+        crlf = data.count(b"\r") == data.count(b"\n") and data.count(b",", 0, data.index(b"\n")) > 0
+        if not crlf:
+            data = data.replace(b"\r\n", b"\n")
     if not data.endswith(b"\n"):
         data += b"\n"
     height = data.count(b"\n")
@@ -397,11 +406,15 @@ def _plain(data: bytes, ends=None) -> Table | None:
     starts = np.empty_like(ends)
     starts.flat[0] = 0
     starts.flat[1:] = ends.ravel()[:-1] + 1
+    if crlf:
+        ends[:, -1] -= 1                      # the last field ends at its line's \r
     # a field's length in characters is at most its length in bytes; a field longer in bytes
     # than the csv module's limit goes to the careful reader, which knows
     if len(data) > csv.field_size_limit() and int((ends - starts).max()) > csv.field_size_limit():
         return None
-    return _PlainTable(data, raw, starts, ends)
+    found = _PlainTable(data, raw, starts, ends)
+    found.line_end = "\r\n" if crlf else "\n"
+    return found
 
 
 def _some_quoted(data: bytes) -> Table | None:
