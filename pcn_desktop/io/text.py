@@ -442,8 +442,11 @@ def _some_quoted(data: bytes) -> Table | None:
     if not (((before == 44) | (before == 10) | (opens == 0)).all() and ((after == 44) | (after == 10)).all()):
         return None                           # a quote elsewhere in a field, or "" inside one
     separators = np.flatnonzero((raw == 44) | (raw == 10))
-    before_each = np.searchsorted(quotes, separators)     # quotes before each comma or line end
-    inside = (before_each & 1).astype(bool)               # an odd number: within a quoted field
+    # quotes before each comma or line end, counted from where each quote falls among them
+    # (quotes are few: one search of each quote, not of each separator); an odd number:
+    # within a quoted field
+    before_each = np.cumsum(np.bincount(np.searchsorted(separators, quotes), minlength=len(separators) + 1)[:-1])
+    inside = (before_each & 1).astype(bool)
     # where each comma and line end stands once the quotes are dropped
     moved = separators - before_each
     unquoted = data.replace(b'"', b"")
