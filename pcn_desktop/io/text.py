@@ -513,8 +513,8 @@ def _quoted(data: bytes) -> Table | None:
         if not ((wide % width == width - 1) & (gaps[wide] == 3) & (raw[ends] == 13)).all() or \
                 len(wide) != int(np.count_nonzero(last[:-1] == 13)):
             return None
-    elif not (raw[2:][quotes[1:-1:2]] == 34).all():
-        return None
+    elif not (quotes[2::2] - quotes[1:-1:2] == 2).all():
+        return None                           # (the next quote is the next opening one: no byte to fetch)
     # no field is longer than its record; only a record too long needs its fields measured
     if int((closes[:, -1] - opens[:, 0]).max()) > csv.field_size_limit() and \
             int((closes - opens).max()) > csv.field_size_limit():
