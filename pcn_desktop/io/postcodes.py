@@ -256,20 +256,21 @@ def coordinates(raw: list[str]) -> tuple[list[float | None], list[float | None]]
         return [], []
     lines = "\n".join(raw) + "\n"
     if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
-        # national files: every postcode already normal, each one a key of the tables
-        normal, distinct = raw, list(dict.fromkeys(raw))
+        # national files: every postcode already normal, each one a key of the tables, all
+        # looked up at once (a postcode given twice is found twice: no table of distinct ones)
+        latitudes, longitudes = _find(raw)
     else:
         plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
         # blank or blank-looking: no key, so not found
         normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
         distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
-    latitudes, longitudes = _find(distinct)
-    # each postcode's place among the distinct ones; -1, the NaN put last, when it is none of them
-    place = dict(zip(distinct, range(len(distinct))))
-    at = np.fromiter(map(place.get, normal, repeat(-1)), np.intp, len(normal))
+        latitudes, longitudes = _find(distinct)
+        # each postcode's place among the distinct ones; -1, the NaN put last, when it is none of them
+        place = dict(zip(distinct, range(len(distinct))))
+        at = np.fromiter(map(place.get, normal, repeat(-1)), np.intp, len(normal))
+        latitudes, longitudes = np.append(latitudes, np.nan)[at], np.append(longitudes, np.nan)[at]
     out = []
     for values in (latitudes, longitudes):
-        values = np.append(values, np.nan)[at]
         column = values.astype(object)
         column[np.isnan(values)] = None
         out.append(column.tolist())
