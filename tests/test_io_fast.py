@@ -187,6 +187,14 @@ def _table_records(path) -> list[list[str]] | None:
         chosen = [v for v, keep in zip(values, picked) if keep]
         assert table.uniform(j) == (values[0] if values and len(set(values)) == 1 else None)
         assert table.uniform(j, picked) == (chosen[0] if chosen and len(set(chosen)) == 1 else None)
+    if table.height > 1:                      # the records after a header, as a table of their own
+        body = table.body()
+        assert body.height == table.height - 1
+        assert [body.record(i) for i in range(body.height)] == rows[1:]
+        for j in range(table.width):
+            rest = [r[j] for r in rows[1:]]
+            assert body.column(j) == rest
+            assert body.uniform(j) == (rest[0] if len(set(rest)) == 1 else None)
     return rows
 
 

@@ -169,7 +169,7 @@ class Mapping(ParsedFile):
         """The same rows as ``_consume`` from a file with no problem; False at the first doubt."""
         if table.height < 2 or table.width < 0:
             return False
-        head, body = table.record(0), [False] + [True] * (table.height - 1)
+        head, body = table.record(0), table.body()
         height = table.height - 1
         col = _columns(head)
         texts: dict[str, list[str]] = {}
@@ -178,11 +178,11 @@ class Mapping(ParsedFile):
             # each column is asked for more than once: stripped once
             found = texts.get(key)
             if found is None:
-                found = texts[key] = stripped(table.column(col[key], body)) \
+                found = texts[key] = stripped(body.column(col[key])) \
                     if col[key] is not None else [""] * height
             return found
 
-        codes = stripped(table.column(col["code"], body), upper=True)
+        codes = stripped(body.column(col["code"]), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
             return False
         lats, lons, sizes = text("lat"), text("lon"), text("size")

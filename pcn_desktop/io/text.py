@@ -189,6 +189,11 @@ class Table:
     def record(self, i: int) -> list[str]:
         raise NotImplementedError
 
+    def body(self) -> "Table":
+        """The records after the first (a header): record ``i`` of it is line ``i + 2``. Cheaper
+        to read column by column than choosing every record but the first with ``rows``."""
+        raise NotImplementedError
+
     def uniform(self, index: int, rows: Sequence[bool] | None = None) -> str | None:
         """The one value every chosen field of column ``index`` holds (None when they differ, or
         none is chosen): a column of one repeated value need not be made text field by field."""
@@ -210,6 +215,9 @@ class _RecordsTable(Table):
 
     def record(self, i: int) -> list[str]:
         return self.records[i]
+
+    def body(self) -> Table:
+        return _RecordsTable(self.records[1:])
 
 
 class _LocatedTable(Table):
@@ -285,6 +293,12 @@ class _LocatedTable(Table):
     def record(self, i: int) -> list[str]:
         start = self.starts[i, 0] + self.first
         return self._finished(self.text[start:self.ends[i, -1]].decode("utf-8").split(self.between))
+
+    def body(self) -> Table:
+        import copy
+        rest = copy.copy(self)                # the same text, and how it is read
+        rest.starts, rest.ends, rest.height = self.starts[1:], self.ends[1:], self.height - 1
+        return rest
 
 
 class _PlainTable(_LocatedTable):
