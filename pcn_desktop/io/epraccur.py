@@ -30,6 +30,7 @@ from typing import Iterator, Mapping, NamedTuple
 from ..domain.model import Practice, PracticeStatus, Project
 from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
+from .postcodes import coordinates
 from .run import ImportRun
 from .text import (PRACTICE_CODE, Table, TableRecords, all_practice_codes, check_width, date_lookup, parse_date,
                    practice_code, read_table, read_text_rows, stripped)
@@ -253,10 +254,13 @@ class Epraccur(ParsedFile):
                 p.name, p.address, p.postcode = rows.names[i], rows.addresses[i], rows.postcodes[i]
                 p.opened, p.closed, p.status = rows.opened[i], rows.closed[i], rows.statuses[i]
                 p.commissioner = rows.commissioners[i]
-        none = repeat(None)
+        # each made with its point (as locate_practices would give it once the run is in: no
+        # other file changes the postcode ODS gives), not visited again to be given it
+        postcodes = list(compress(rows.postcodes, fresh))
+        latitudes, longitudes = coordinates(postcodes)
         practices.update(zip(compress(rows.codes, fresh), map(
             Practice, compress(rows.codes, fresh), compress(rows.names, fresh), compress(rows.addresses, fresh),
-            compress(rows.postcodes, fresh), none, none, compress(rows.statuses, fresh),
+            postcodes, latitudes, longitudes, compress(rows.statuses, fresh),
             compress(rows.opened, fresh), compress(rows.closed, fresh), compress(rows.commissioners, fresh))))
         for reason, n in skipped.items():
             summary.skip(reason, n)

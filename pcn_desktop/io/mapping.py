@@ -142,7 +142,8 @@ def _described_already(codes: list[str], practices: dict, described: set[str]) -
     national list after the catalogue): a file with no postcode or coordinates has nothing
     to give any of them, as ``Mapping.apply`` would find one by one. In C-level passes."""
     found = list(map(practices.get, codes))
-    return None not in found and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
+    # a practice is always true: ``all`` finds a None with no comparison (``in`` calls __eq__ on each)
+    return all(found) and described.issuperset(codes) and all(map(attrgetter("name"), found)) \
         and all(map(attrgetter("commissioner"), found))
 
 
@@ -168,7 +169,7 @@ class Mapping(ParsedFile):
         """The same rows as ``_consume`` from a file with no problem; False at the first doubt."""
         if table.height < 2 or table.width < 0:
             return False
-        head, body = table.record(0), [False] + [True] * (table.height - 1)
+        head, body = table.record(0), table.body()
         height = table.height - 1
         col = _columns(head)
         texts: dict[str, list[str]] = {}
@@ -177,11 +178,11 @@ class Mapping(ParsedFile):
             # each column is asked for more than once: stripped once
             found = texts.get(key)
             if found is None:
-                found = texts[key] = stripped(table.column(col[key], body)) \
+                found = texts[key] = stripped(body.column(col[key])) \
                     if col[key] is not None else [""] * height
             return found
 
-        codes = stripped(table.column(col["code"], body), upper=True)
+        codes = stripped(body.column(col["code"]), upper=True)
         if not all_practice_codes(codes) or len(set(codes)) != len(codes):
             return False
         lats, lons, sizes = text("lat"), text("lon"), text("size")
@@ -323,7 +324,7 @@ class Mapping(ParsedFile):
                                  + (" (--list-date)" if run.list_date else ", the latest date of the other files"))
         summary.skip("outside the commissioner filter", len(self.rows) - len(kept))
         ccg_of = {text: commissioner_code(text) for text in set(k.commissioner)}
-        described = {c for f in run.files if f.order < self.order for c in f.summary.practices}
+        described = set().union(*(f.summary.practices for f in run.files if f.order < self.order))
         practices, list_sizes, sizes_set = project.practices, project.list_sizes, run.list_sizes_set
         # ~6,500 rows of a national file, column by column: a column with nothing to give (no
         # postcode, coordinates or list size in the file) is not looked at row by row

