@@ -1,8 +1,11 @@
 """A long session in the window: does the thousandth edit cost what the first did?
 
 Opens the sample CCG in the real window (offscreen), with the History tab showing, then makes
-``--edits`` changes as a workshop does (moves, an undo every fourth, a network selected every
-fifth), each followed by the event loop's repaint. Prints, for the first and the last hundred
+``--edits`` changes as a workshop does (a practice moved to another network and, next edit,
+back where it was; an undo and a redo every tenth; a network selected every fifth), each
+followed by the event loop's repaint. The moves come back, so the thousandth edit works on the
+same configuration as the first: what grows is only what the session has accumulated (its
+history, undo steps, memory). Prints, for the first and the last hundred
 edits, the median and 90th percentile UI-thread time per edit and their ratio (the first
 hundred are the baseline, measured in the same run), with
   * the growth of the process's resident memory,
@@ -65,11 +68,19 @@ def main() -> int:
     networks = [n.id for n in document.project.sorted_networks()]
     memory, nones = resident_mb(), sys.getrefcount(None)
     times: list[float] = []
+    home: dict[str, str | None] = {}
     for turn in range(edits):
+        code = codes[(turn // 2 * 7) % len(codes)]
         began = time.perf_counter()
-        window.move_practices([codes[(turn * 7) % len(codes)]], networks[(turn * 3) % len(networks)])
-        if turn % 4 == 3:
+        if turn % 2 == 0:
+            home[code] = (ids := document.project.networks_of(code)) and ids[0] or None
+            others = [n for n in networks if n != home[code]]
+            window.move_practices([code], others[(turn // 2 * 3) % len(others)])
+        else:
+            window.move_practices([code], home.pop(code))
+        if turn % 10 == 9:
             document.stack.undo()
+            document.stack.redo()
         if turn % 5 == 4:
             window.select_network(networks[turn % len(networks)])
         app.processEvents()
@@ -80,7 +91,7 @@ def main() -> int:
     print(f"  first {WINDOW} edits: median {first[0]:6.1f} ms, 90th percentile {first[1]:6.1f} ms  (baseline)")
     print(f"  last {WINDOW} edits:  median {last[0]:6.1f} ms, 90th percentile {last[1]:6.1f} ms")
     print(f"  ratio last / first (medians): {last[0] / first[0]:.2f}x  (target: within 1.2x)")
-    print(f"  history rows shown: {window.history_pane.model.rowCount():,}; undo steps: {document.stack.count():,}")
+    print(f"  history rows shown: {len(window.history_pane.rows()):,}; undo steps: {document.stack.count():,}")
     print(f"  resident memory: {memory:.0f} MB before, {resident_mb():.0f} MB after")
     print(f"  references to None: {sys.getrefcount(None) - nones:+,} over the session (a falling count ends the "
           "interpreter at zero)")
