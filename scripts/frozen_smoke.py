@@ -264,16 +264,23 @@ def _screenshot(smoke: Smoke, sample: Path) -> str:
             server.kill()
             raise StepFailed("Xvfb did not start")
         env = {"DISPLAY": f":{display}"}
+    def window(*args: str) -> subprocess.CompletedProcess[str]:
+        done = smoke.frozen(*args, exe=smoke.gui, **env)
+        if done.returncode != 0:          # a crash in native code leaves each thread's stack
+            logs = sorted(smoke.home.rglob("native-*.log"), key=lambda p: p.stat().st_mtime)
+            if logs:
+                raise StepFailed(f"exit {done.returncode}; {logs[-1].name}: {_tail(logs[-1].read_text(errors='replace'), 2500)}")
+        return done
+
     try:
         out = smoke.work / "shots" / "window.png"
-        smoke.expect(smoke.frozen("--screenshot", str(out), str(sample), exe=smoke.gui, **env))
+        smoke.expect(window("--screenshot", str(out), str(sample)))
         # The map pane must show the map, not only its background: a missing WebEngine part
         # or map asset leaves it blank. One retry: the window's first layout can race the
         # map's first fit (seen as "Invalid LatLng (NaN, NaN)" in the page, source build too).
         for attempt in (1, 2):
             map_out = smoke.work / "shots" / f"map-{attempt}.png"
-            smoke.expect(smoke.frozen("--screenshot", str(map_out), "--screenshot-pane", "map", str(sample),
-                                      exe=smoke.gui, **env))
+            smoke.expect(window("--screenshot", str(map_out), "--screenshot-pane", "map", str(sample)))
             drawn, size = _drawn_share(map_out)
             if drawn >= MIN_DRAWN:
                 break

@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from .. import __version__  # noqa: E402
+from ..crashlog import record_native_crashes  # noqa: E402
 
 
 def application() -> QApplication:
@@ -48,6 +49,7 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
     # milliseconds of every start to free almost nothing.
     # It runs again once the window is up (the command line turns it off before Qt loads).
     gc.disable()
+    record_native_crashes()                 # a crash in Qt or Chromium leaves each thread's stack
     started = None
     try:
         mark("Qt imported")
