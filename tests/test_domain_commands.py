@@ -64,3 +64,27 @@ def test_move_to_unknown_network_changes_nothing():
     assert p.network_of("A00001") is a
     practice(p, "A00009", 10)
     assert p.unassigned() == ["A00009"]
+
+
+def test_merging_hands_the_absorbed_networks_planned_roles_to_the_merged_network(tmp_path):
+    """The staff a network planned (its Additional Roles) do not vanish with its name: they
+    join the plan of the network it merged into, and are saved with it."""
+    from pcn_desktop.domain.model import PlannedRole
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project, save_project
+    p = load_project(resource("sample", "sample_ccg.pcnproj"))
+    planned = [nid for nid, roles in p.workforce.items() if roles and nid in p.networks]
+    absorb = planned[0]
+    keep = next(n for n in p.networks if n != absorb)
+    keep_before = list(p.workforce.get(keep, []))
+    absorbed = list(p.workforce[absorb])
+    stack = CommandStack(p)
+    stack.push(MergeNetworks(keep, absorb))
+    assert p.workforce[keep] == keep_before + absorbed
+    assert not p.workforce.get(absorb)
+    save_project(p, tmp_path / "merged.pcnproj")
+    assert load_project(tmp_path / "merged.pcnproj").workforce[keep] == keep_before + absorbed
+    stack.undo()
+    assert p.workforce[keep] == keep_before and p.workforce[absorb] == absorbed
+    stack.redo()
+    assert p.workforce[keep] == keep_before + absorbed

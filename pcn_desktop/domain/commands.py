@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .model import ClinicalDirector, Membership, Network, Project
+from .model import ClinicalDirector, Membership, Network, PlannedRole, Project
 
 
 def current_user() -> str:
@@ -186,7 +186,8 @@ class DissolveNetwork(Command):
 
 
 class MergeNetworks(Command):
-    """Fold one network into another: members move, the absorbed network goes."""
+    """Fold one network into another: members move, the absorbed network's planned roles join
+    the kept network's plan (the staff do not go with the name), the absorbed network goes."""
 
     def __init__(self, keep_id: str, absorb_id: str) -> None:
         super().__init__()
@@ -194,6 +195,7 @@ class MergeNetworks(Command):
             raise ValueError("cannot merge a network with itself")
         self.keep, self.absorb = keep_id, absorb_id
         self._steps: list[Command] = []
+        self._plans: tuple[int, list[PlannedRole]] | None = None   # keep's length before, absorb's plan
 
     @property
     def label(self) -> str:  # type: ignore[override]
@@ -203,12 +205,22 @@ class MergeNetworks(Command):
         moves: list[Command] = [MovePractice(c, self.keep) for c in sorted(project.members(self.absorb))]
         self._steps = moves + [DissolveNetwork(self.absorb)]
         self.touched = {self.keep, self.absorb}
+        taken = project.workforce.pop(self.absorb, None)
+        if taken:
+            plan = project.workforce.setdefault(self.keep, [])
+            self._plans = (len(plan), taken)
+            plan.extend(replace(r) for r in taken)
         for step in self._steps:
             self.touched |= step.do(project)
 
     def _undo(self, project: Project) -> None:
         for step in reversed(self._steps):
             step.undo(project)
+        if self._plans is not None:
+            length, taken = self._plans
+            del project.workforce[self.keep][length:]
+            project.workforce[self.absorb] = taken
+            self._plans = None
 
 
 class SplitNetwork(Command):
