@@ -1,17 +1,18 @@
 """A random workshop session in the window: every view still agrees with the project.
 
 Three hundred operations drawn from a seeded generator (moves, renames, new, dissolved,
-merged and split networks, areas assigned, undo and redo, scenarios copied, opened and
-deleted, presentation mode and the compact layout toggled, the map redrawn, panes raised,
-the window resized), with the event loop running between them as it does for a user. Then,
+merged and split networks, areas assigned, directors, planned roles, funding inputs and
+allowed boundary parts set, undo and redo, scenarios copied, opened, renamed and deleted,
+presentation mode and the compact layout toggled, the map redrawn, panes raised, the window
+resized), with the event loop running between them as it does for a user. Then,
 independently of the views' own incremental updates:
   * no exception reached the window's handler;
   * the networks and practices tables show each network's name and each practice's network
     as the project has them;
   * the findings shown equal a fresh evaluation of the rules on the project;
   * the map, once settled, draws each practice in the network the project puts it in;
-  * saved and opened again, the project is the same: every scenario's networks, memberships
-    and findings, and the whole history.
+  * saved and opened again, the project is the same: every scenario's networks (directors
+    included), memberships, areas, planned roles, settings and findings, and the whole history.
 """
 from __future__ import annotations
 
@@ -27,9 +28,12 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from pcn_desktop.domain.commands import (AssignArea, CreateNetwork, DissolveNetwork, MergeNetworks, MovePractice,
-                                         SetNetworkField, SplitNetwork)
+                                         SetDirector, SetNetworkField, SplitNetwork)
+from pcn_desktop.domain.model import ClinicalDirector, PlannedRole
 from pcn_desktop.domain.rules import evaluate
-from pcn_desktop.domain.scenario_commands import ActivateScenario, CopyScenario, DeleteScenario
+from pcn_desktop.domain.scenario_commands import ActivateScenario, CopyScenario, DeleteScenario, RenameScenario
+from pcn_desktop.funding.commands import AddPlannedRole, RemovePlannedRole, SetFundingInput
+from pcn_desktop.geo.commands import SetExpectedParts
 from pcn_desktop.paths import resource
 from pcn_desktop.settings import rule_settings_for
 from pcn_desktop.store import load_project
@@ -89,8 +93,35 @@ def operate(w: MainWindow, rnd: random.Random, turn: int) -> None:
         w.map_pane.render()
     elif r < 0.9:
         w.resize(rnd.randint(900, 1500), rnd.randint(600, 950))
+    elif r < 0.97 and nets:
+        governance(w, rnd, turn, rnd.choice(nets))
     elif nets:
         w.select_network(rnd.choice(nets))
+
+
+def governance(w: MainWindow, rnd: random.Random, turn: int, network: str) -> None:
+    """The other edits a workshop makes: directors, planned roles, funding inputs, allowed
+    boundary parts, a scenario's name."""
+    p = w.document.project
+    r = rnd.random()
+    if r < 0.3:
+        members = sorted(p.members(network))
+        w.push(SetDirector(network, ClinicalDirector(f"Dr {turn}", rnd.choice(members) if members else "",
+                                                     "GMC", str(1_000_000 + turn), rnd.choice([0.25, 0.5, 1.0]))))
+    elif r < 0.4:
+        w.push(SetDirector(network, None))
+    elif r < 0.6:
+        w.push(AddPlannedRole(network, PlannedRole(rnd.choice(["Clinical pharmacist", "Care coordinator"]),
+                                                   rnd.choice([0.5, 1.0]), "2020-04", "2021-03", 40_000.0)))
+    elif r < 0.7 and p.workforce.get(network):
+        w.push(RemovePlannedRole(network, 0))
+    elif r < 0.8:
+        w.push(SetExpectedParts(network, rnd.choice([1, 2, 3])))
+    elif r < 0.9:
+        w.push(SetFundingInput(network, rnd.choice(["weighted_population", "adjusted_population", "care_home_beds"]),
+                               float(rnd.randint(1_000, 50_000)), rnd.choice(["2020/21", "2021/22"])))
+    else:
+        w.push(RenameScenario(p.active_scenario, f"R{turn}"))
 
 
 def drawn_networks(qtbot, w: MainWindow) -> dict[str, str]:
@@ -103,13 +134,18 @@ def drawn_networks(qtbot, w: MainWindow) -> dict[str, str]:
 
 
 def contents(project) -> dict:  # noqa: ANN001 — a Project
-    """Every scenario's networks (all their fields), memberships and findings, and the log."""
+    """Every scenario's networks (all their fields, directors included), memberships, areas,
+    planned roles, settings and findings, and the log."""
     out: dict = {"active": project.active_scenario, "order": project.scenario_names(),
                  "audit": [dataclasses.astuple(e) for e in project.audit]}
     for scenario in project.scenarios():
         out[scenario.scenario_name] = (
             sorted(dataclasses.astuple(n) for n in scenario.networks.values()),
             sorted((m.practice_code, m.network_id, m.start, m.end) for m in scenario.memberships),
+            sorted(scenario.area_assignments.items()),
+            sorted((nid, [dataclasses.astuple(r) for r in roles]) for nid, roles in scenario.workforce.items()
+                   if roles and nid in scenario.networks),
+            repr(sorted((key, repr(value)) for key, value in scenario.settings.items())),
             sorted((f.rule, f.network or "", f.practice or "", f.message)
                    for f in evaluate(scenario, rule_settings_for(scenario))))
     return out
