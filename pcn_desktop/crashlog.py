@@ -10,7 +10,6 @@ import atexit
 import faulthandler
 import os
 import sys
-import time
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import IO
 
 from . import __version__
 from .paths import config_dir
+from .processes import alive
 
 
 def log_folder() -> Path:
@@ -83,30 +83,18 @@ def _normal_exit() -> None:
     path.unlink(missing_ok=True)
 
 
-def _sweep_native_leftovers(folder: Path, max_age: float = 86_400.0) -> None:
-    """Remove native logs with no crash in them whose process is gone (or, where that cannot be
-    asked, older than a day): sessions that were killed rather than crashed."""
-    now = time.time()
+def _sweep_native_leftovers(folder: Path) -> None:
+    """Remove native logs with no crash in them whose process is gone: sessions that were
+    killed rather than crashed."""
     for log in folder.glob(f"{NATIVE_PREFIX}*.log"):
         try:
             if NATIVE_MARK in log.read_text(encoding="utf-8", errors="replace"):
                 continue
-            pid = int(log.stem.rsplit("-", 1)[-1])
-            if _alive(pid) if os.name == "posix" else now - log.stat().st_mtime < max_age:
+            if alive(int(log.stem.rsplit("-", 1)[-1])):
                 continue
             log.unlink()
         except (OSError, ValueError):
             continue
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def one_line(exc: BaseException, log: Path | None) -> str:

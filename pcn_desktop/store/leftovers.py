@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .processes import alive
+from ..processes import alive
 
 SUFFIXES = (".saving", ".saving-journal", ".saving-wal", ".saving-shm")
 STALE_AFTER_SECONDS = 3600

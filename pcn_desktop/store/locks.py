@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..domain.commands import current_user
-from .processes import alive
+from ..processes import alive
 
 SAVE_LOCK_STALE_SECONDS = 600.0     # no save takes this long: such a lock outlived its saver
 

@@ -1,4 +1,4 @@
-"""Whether a process on this machine is still running (for lock files and killed saves)."""
+"""Whether a process on this machine is still running (for lock files, killed saves and crash logs)."""
 from __future__ import annotations
 
 import os
