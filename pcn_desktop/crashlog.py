@@ -24,23 +24,32 @@ def log_folder() -> Path:
     return config_dir() / "logs"
 
 
+def _program() -> str:
+    """What every log opens with: the version and build, the Python and the platform."""
+    return (f"PCN Desktop {__version__} ({'frozen' if getattr(sys, 'frozen', False) else 'source'}, "
+            f"Python {sys.version.split()[0]}, {sys.platform})")
+
+
+def _new_log(kind: str) -> Path:
+    """A new log's path in the (made) logs folder: ``KIND-<date>-<time>-<pid>.log``."""
+    folder = log_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+
+
 def write_crash_log(exc: BaseException, context: str) -> Path | None:
     """Write the traceback of ``exc`` to a new log file; None when even that cannot be written."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = (f"PCN Desktop {__version__} ({'frozen' if getattr(sys, 'frozen', False) else 'source'}, "
-            f"Python {sys.version.split()[0]}, {sys.platform})\n{context}\n\n"
+    text = (f"{_program()}\n{context}\n\n"
             + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     try:
-        folder = log_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{stamp}-{os.getpid()}.log"
+        path = _new_log("crash")
         path.write_text(text, encoding="utf-8")
     except OSError:
         return None
     return path
 
 
-NATIVE_PREFIX = "native-"
+NATIVE = "native"
 NATIVE_MARK = "Fatal Python error"      # what faulthandler writes first when the process dies
 _native: tuple[Path, IO[str]] | None = None
 
@@ -55,14 +64,10 @@ def record_native_crashes() -> Path | None:
     if _native is not None:
         return _native[0]
     try:
-        folder = log_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        _sweep_native_leftovers(folder)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{NATIVE_PREFIX}{stamp}-{os.getpid()}.log"
+        path = _new_log(NATIVE)
+        _sweep_native_leftovers(path.parent)
         handle = path.open("w", encoding="utf-8")
-        handle.write(f"PCN Desktop {__version__} ({'frozen' if getattr(sys, 'frozen', False) else 'source'}, "
-                     f"Python {sys.version.split()[0]}, {sys.platform}): the window stopped in native code\n\n")
+        handle.write(f"{_program()}: the window stopped in native code\n\n")
         handle.flush()
     except OSError:
         return None
@@ -86,7 +91,7 @@ def _normal_exit() -> None:
 def _sweep_native_leftovers(folder: Path) -> None:
     """Remove native logs with no crash in them whose process is gone: sessions that were
     killed rather than crashed."""
-    for log in folder.glob(f"{NATIVE_PREFIX}*.log"):
+    for log in folder.glob(f"{NATIVE}-*.log"):
         try:
             if NATIVE_MARK in log.read_text(encoding="utf-8", errors="replace"):
                 continue

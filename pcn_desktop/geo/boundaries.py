@@ -81,7 +81,7 @@ def areas_by_network(project: Project) -> dict[str, set[str]]:
     return _reverse(project).by_net
 
 
-def _set_assignment(project: Project, area: str, nid: str | None, journal: Journal | None = None) -> None:
+def set_assignment(project: Project, area: str, nid: str | None, journal: Journal | None = None) -> None:
     """Change one area's network, keeping the reverse index in step."""
     rev = _reverse(project)
     old = project.area_assignments.get(area)
@@ -118,7 +118,7 @@ class Journal:
 def restore(project: Project, journal: Journal) -> None:
     """Put back what ``journal`` recorded: assignments, the build record and boundaries."""
     for area, nid in journal.assignments.items():
-        _set_assignment(project, area, nid)
+        set_assignment(project, area, nid)
     st = state(project)
     for key, old_values in (("built", journal.built), ("contested", journal.contested)):
         table = st.setdefault(key, {})
@@ -340,7 +340,7 @@ def follow_moves(project: Project, touched: Iterable[str], journal: Journal | No
         if edited or new == old_built:
             continue
         changed |= {n for n in (now.get(code), new) if n}
-        _set_assignment(project, code, new, journal)
+        set_assignment(project, code, new, journal)
     for gone in [n for n in touched if n not in project.networks and n in project.boundaries]:
         if journal is not None:            # a dissolved network's outline goes with it
             journal.note_boundary(project, gone)

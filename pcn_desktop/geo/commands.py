@@ -18,8 +18,8 @@ from typing import Any
 from ..domain.commands import (AssignArea, Command, CreateNetwork, DissolveNetwork, MergeNetworks,
                                MovePractice, SplitNetwork)
 from ..domain.model import Project
-from .boundaries import (Journal, _set_assignment, follow_moves, follows_registrations, refresh_boundaries,
-                         restore)
+from .boundaries import (Journal, follow_moves, follows_registrations, refresh_boundaries, restore,
+                         set_assignment)
 from .rules import EXPECTED_PARTS
 
 MAX_EXPECTED_PARTS = 50
@@ -116,12 +116,14 @@ def hand_over_leftovers(project: Project, edit: Command, journal: Journal) -> se
     and its outline goes. Kept, they counted as covered in the open project (no "in no
     network" warning) and vanished when it was saved, so the reopened file said otherwise.
     Journalled for the undo. Returns the networks whose areas or outline changed."""
-    heir = edit.keep if isinstance(edit, MergeNetworks) and edit.keep in project.networks else None
+    merged = isinstance(edit, MergeNetworks)
+    heir = edit.keep if merged and edit.keep in project.networks else None
+    absorbed = edit.absorb if merged else None
     orphans = [(area, nid) for area, nid in project.area_assignments.items() if nid not in project.networks]
     changed: set[str] = set()
     for area, nid in orphans:
-        to = heir if isinstance(edit, MergeNetworks) and nid == edit.absorb else None
-        _set_assignment(project, area, to, journal)
+        to = heir if nid == absorbed else None
+        set_assignment(project, area, to, journal)
         changed |= {n for n in (nid, to) if n}
     for nid in [n for n in project.boundaries if n not in project.networks]:
         journal.note_boundary(project, nid)

@@ -21,7 +21,6 @@ class GiveWay(QObject):
         self.fitter = fitter
         self.optional = optional              # in the order they give way
         self.forced: set[int] = set()         # hidden whatever the room (presentation mode's codes)
-        self.given_way: tuple[int, ...] = ()  # hidden for want of room, now
         self._needs: dict[int, int] = {}      # each optional column's width when shown
         self._pending = False
         model = source_of(view)
@@ -77,7 +76,7 @@ class GiveWay(QObject):
         header = self.view.horizontalHeader()
         kept = sum(header.sectionSize(c) for c in range(header.count())
                    if c not in self.optional and not header.isSectionHidden(c))
-        return kept + sum(self.need(c) for c in self.optional if c not in self.forced)
+        return kept + self.optional_width()
 
     def optional_width(self) -> int:
         """The width of the optional columns not forced hidden (what giving way can free)."""
@@ -98,7 +97,6 @@ class GiveWay(QObject):
             if column not in self.forced:
                 gone.append(column)
                 width -= self.need(column)
-        self.given_way = tuple(gone)
         for column in self.optional:
             hidden = column in self.forced or column in gone
             if hidden != self.view.isColumnHidden(column):
