@@ -377,3 +377,22 @@ def test_practice_named_in_caps_only_in_data_is_unchanged() -> None:
     p = synthetic_project()
     p.practices["X1"] = Practice("X1", "SOME PLACE")
     assert p.practices["X1"].name == "SOME PLACE"
+
+
+def test_the_printed_map_counts_at_the_documents_date_as_its_tables_do():
+    """The sample's 2020/21 agreement counts lists at 1 January 2020 while the project is
+    counted at 2021: the map's key printed 18,254 patients for a practice the member table
+    beside it gave 18,160."""
+    import re
+    from pcn_desktop.paths import resource
+    from pcn_desktop.reports.agreement_map import network_picture
+    from pcn_desktop.store import load_project
+    p = load_project(resource("sample", "sample_ccg.pcnproj"))
+    east = p.find_network("Ashbridge East PCN").id
+    before = p.counting_date
+    data = gather(p, east)
+    assert data.counted_on is not None and data.counted_on != before
+    picture = network_picture(p, east, 480, 300, at=data.counted_on)
+    keyed = {int(n.replace(",", "")) for label in picture.key for n in re.findall(r"([\d,]+) patients", label)}
+    assert keyed and keyed <= {m.list_size for m in data.members}
+    assert p.counting_date == before                      # the project's own date is back

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .scenarios import Registry, ScenarioHolder, ScenarioSettings, fresh_state
 
@@ -272,6 +273,18 @@ class Project(ScenarioHolder):
             self.touch()
             return
         self._recount_at(at)
+
+    @contextmanager
+    def counted_at(self, at: date | None) -> Iterator["Project"]:
+        """The project counted at ``at`` (its memberships and lists of that date) inside the
+        block, at its own date again after it however the block ends; ``None``: as it is."""
+        restore = self.counting_date
+        if at is not None:
+            self.count_at(at)
+        try:
+            yield self
+        finally:
+            self.count_at(restore)
 
     def _recount_at(self, at: date | None) -> None:
         """``count_at`` the long way: every membership re-added at ``at``."""

@@ -23,7 +23,7 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from ..domain.model import Project
 from .agreement_data import AgreementData, fingerprint, gather
-from .agreement_map import map_digest, network_picture
+from .agreement_map import network_picture
 from .agreement_schedules import NOT_RECORDED, all_schedules
 from .agreement_versions import version_for
 from .clauses import ClauseTemplate, fill, load_template, paragraphs
@@ -56,14 +56,14 @@ def build_agreement(project: Project, network_id: str, target: str | Path | Bina
                     version: str | None = None) -> PrintedDocument:
     """Write the Schedules to a path or binary stream and say what was printed."""
     template = template or load_template()
-    data = gather(project, network_id, map_digest=map_digest(project, network_id), version=version)
+    data = gather(project, network_id, version=version)
     if version is None and "version" not in (project.settings.get("agreement") or {}):
         data.version = str(version_for(project, data.key, data.content_digest(template.source_text),
                                        data.agreement_signed))
     digest = fingerprint(data, template.source_text)
     furniture = PageFurniture(running_head=_head(data), document=template.title,
                               version=data.version, fingerprint=digest, draft=data.draft)
-    picture = network_picture(project, network_id, W, MAP_HEIGHT)
+    picture = network_picture(project, network_id, W, MAP_HEIGHT, at=data.counted_on)
     story = _story(template, data, digest, picture)
     out = target if hasattr(target, "write") else str(target)
     doc = SimpleDocTemplate(out, **base_doc_kwargs(

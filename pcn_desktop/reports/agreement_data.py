@@ -23,6 +23,7 @@ from ..domain.model import Project
 from ..domain.rules import evaluate
 from ..settings import rule_settings_for
 from .agreement_funding import FundingSummary, funding_summary
+from .agreement_map import map_digest as digest_of_map
 from .agreement_period import default_effective_date, document_period
 from .print_text import largest_remainder, long_date, pennies, title_case
 
@@ -105,6 +106,11 @@ class AgreementData:
     @property
     def key(self) -> str:
         return self.network_code or self.network_name
+
+    @property
+    def counted_on(self) -> date | None:
+        """The date the document counts members and lists at (None when it has none)."""
+        return date.fromisoformat(self.counting_date) if self.counting_date else None
 
     @property
     def commissioner_label(self) -> str:
@@ -206,7 +212,7 @@ def exemption_of(net: Any, opts: dict[str, Any]) -> Exemption | None:
     return Exemption(net.exemption, net.exemption_reason, on, by)
 
 
-def gather(project: Project, network_id: str, map_digest: str = "",
+def gather(project: Project, network_id: str, map_digest: str | None = None,
            version: str | None = None) -> AgreementData:
     net = project.networks[network_id]
     rules = rule_settings_for(project)
@@ -219,10 +225,7 @@ def gather(project: Project, network_id: str, map_digest: str = "",
     year = period.year if period else ""
     # Memberships and lists of the document's own date, as `funding --as-at` counts them;
     # the project's counting date is put back however the document ends.
-    restore = project.counting_date
-    if counting is not None:
-        project.count_at(counting)
-    try:
+    with project.counted_at(counting):
         if period is None:
             gaps.append("No effective date: the project has no list counts and no effective_date setting")
         funding = funding_summary(project, network_id, year, {str(k): str(v) for k, v in opts["employers"].items()}) \
@@ -294,13 +297,13 @@ def gather(project: Project, network_id: str, map_digest: str = "",
             payee_name=title_case(payee.name) if payee else "",
             agreement_signed=net.agreement_signed.isoformat() if net.agreement_signed else "",
             funding=funding, errors=[shown(m) for m in draft_errors(findings, network_id)],
-            gaps=_unique(gaps), schedule6_title=schedule6, schedule_text=texts, map_digest=map_digest,
+            gaps=_unique(gaps), schedule6_title=schedule6, schedule_text=texts,
+            # of the map as printed: its member practices are those of the document's date
+            map_digest=map_digest if map_digest is not None else digest_of_map(project, network_id),
             extra={"unsigned": sorted(shown(f.message) for f in findings if f.rule == UNSIGNED_RULE
                                       and f.network_id == network_id),
                    "later_counts": sorted(m.code for m in members if counting and m.counted
                                           and m.counted > counting.isoformat())})
-    finally:
-        project.count_at(restore)
 
 
 def _organisation(project: Project, value: str) -> str:

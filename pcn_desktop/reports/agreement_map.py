@@ -7,6 +7,7 @@ practices' locations. The digest of that geometry is part of each document's fin
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from ..domain.model import Project
@@ -39,14 +40,16 @@ def map_digest(project: Project, network_id: str) -> str:
 
 
 def network_picture(project: Project, network_id: str, width_pt: float, height_pt: float,
-                    dpi: int = 150) -> "Any":
+                    dpi: int = 150, at: date | None = None) -> "Any":
     """The network's map drawn at the size it is printed (so 7 pt labels print at 7 pt),
-    with a key to its symbols; None when there is nothing to draw."""
+    with a key to its symbols; None when there is nothing to draw. ``at``: the document's
+    counting date, so the map's members and list sizes are the ones its tables print."""
     from .map_key import MapPicture
     from .static_map import network_map_png as render
     info: dict[str, Any] = {}
-    png = render(project, network_id, width_in=width_pt / 72, height_in=height_pt / 72, dpi=dpi,
-                 info=info, key=True, label_pt=7.0)
+    with project.counted_at(at):
+        png = render(project, network_id, width_in=width_pt / 72, height_in=height_pt / 72, dpi=dpi,
+                     info=info, key=True, label_pt=7.0)
     if png is None:
         return None
     return MapPicture(png, width_pt, height_pt, info["has_area"], info["numbered"], info["key"])

@@ -23,7 +23,7 @@ from ..domain.model import Project
 from ..settings import rule_settings_for
 from .agreement import PrintedDocument
 from .agreement_data import AgreementData, gather
-from .agreement_map import map_digest, network_picture
+from .agreement_map import network_picture
 from .agreement_schedules import exemption_flowables, member_table
 from .ccg_map import ccg_map_png
 from .map_key import ATTRIBUTION, fit, map_flowables
@@ -89,7 +89,7 @@ def ccg_name(project: Project, summaries: list[AgreementData]) -> str:
 def build_registration_pack(project: Project, target: str | Path | BinaryIO,
                             network_ids: list[str] | None = None) -> PrintedDocument:
     ids = network_ids if network_ids is not None else [n.id for n in project.sorted_networks()]
-    summaries = [gather(project, nid, map_digest=map_digest(project, nid)) for nid in ids]
+    summaries = [gather(project, nid) for nid in ids]
     cov = coverage(project)
     digest = _fingerprint(summaries, cov)
     ready = not any(missing(d) for d in summaries) and cov["complete"]
@@ -206,7 +206,7 @@ def _network_page(project: Project, d: AgreementData) -> list[Flowable]:
         out.append(Paragraph("Not ready to register:", s["warning"]))
         out += [Paragraph("• " + escape(m), s["warning"]) for m in problems]
     out += exemption_flowables(d)
-    out += map_flowables("Network area", network_picture(project, d.network_id, W, 95 * mm), W)
+    out += map_flowables("Network area", network_picture(project, d.network_id, W, 95 * mm, at=d.counted_on), W)
     out += [Paragraph("Members", s["h2"]), member_table(d)]
     return out
 
