@@ -15,6 +15,7 @@ from ..store import ProjectFileError, ProjectLocked
 from .autosave import pending_recoveries
 from .document import Document
 from .main_window import MainWindow
+from .png_file import write_png
 from .reading import as_target, read_sample
 from .startup_log import mark
 
@@ -75,8 +76,7 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
             window.docks[pane].raise_()
         app.processEvents()
         target = window if pane == "window" else pane_widget(window, pane)
-        # zlib at a low level: a third faster than the default, and no bigger for a window
-        ok = target.grab().save(out, "PNG", 80)
+        ok = write_png(target.grab().toImage(), out)
         mark("screenshot saved")
         if not ok:
             print(f"pcn-desktop: could not write {out}", file=sys.stderr)
