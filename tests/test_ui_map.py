@@ -5,6 +5,7 @@ from __future__ import annotations
 import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
 
 import json
+import time
 
 import pytest
 
@@ -12,6 +13,7 @@ from pcn_desktop.paths import resource
 from pcn_desktop.reports.map_layers import UNASSIGNED
 from pcn_desktop.ui.document import Document
 from pcn_desktop.ui.main_window import MainWindow
+from pcn_desktop.ui.reading import read_sample
 from ui_synthetic import synthetic_project
 
 TIMEOUT = 30_000
@@ -180,3 +182,33 @@ def test_a_short_map_moves_controls_to_the_right_rather_than_overlap_them(qtbot,
     qtbot.waitUntil(lambda: w.map_pane.view.height() >= 420, timeout=5_000)
     qtbot.waitUntil(lambda: js(qtbot, w, "window.pcnControlsMoved === false"), timeout=10_000)
     assert js(qtbot, w, CONTROLS_OVERLAP) == []
+
+
+def test_a_grab_after_two_frames_shows_the_page_laid_out_for_its_view(qtbot):
+    """``after_frames`` (the presentation-mode screenshot waits on it) answers once the page has
+    made two animation frames, so a page laid out again for a new size has been drawn at it; a
+    page that makes no frames (its view hidden) is given up on after the limit."""
+    w = MainWindow(Document.from_opened(read_sample()), presentation=True)
+    qtbot.addWidget(w)
+    w.resize(1284, 706)
+    with qtbot.waitSignal(w.map_pane.drawn, timeout=TIMEOUT):
+        w.show()
+    try:
+        called = []
+        started = time.monotonic()
+        w.map_pane.after_frames(lambda: called.append("framed"), limit_ms=5_000)
+        qtbot.waitUntil(lambda: bool(called), timeout=10_000)
+        assert time.monotonic() - started < 4 and js(qtbot, w, "window.pcnFramed") is True
+        # the page's layout is the view's: its viewport is the view's size at the page's zoom
+        zoom = w.map_pane.view.zoomFactor()
+        assert zoom == 1.25
+        width = js(qtbot, w, "innerWidth")
+        assert abs(width * zoom - w.map_pane.view.width()) <= 2
+        w.map_pane.view.hide()                      # no frames now: the limit answers instead
+        started = time.monotonic()
+        w.map_pane.after_frames(lambda: called.append("limit"), limit_ms=300)
+        qtbot.waitUntil(lambda: called[-1] == "limit", timeout=5_000)
+        assert time.monotonic() - started >= 0.3
+    finally:
+        w.document.stack.setClean()
+        w.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor
@@ -34,6 +34,11 @@ RERENDER_DELAY_MS = 1500
 # How often to ask the page whether its map has drawn: each asking is one short script, and
 # the window (and a screenshot) waits on the answer. Given up after about ten seconds.
 DRAWN_POLL_MS = 10
+FRAME_POLL_MS = 5
+# two animation frames from now: the second starts once the first, with the layout pending
+# when it was asked for, has been made
+FRAMES_JS = ("(function(){window.pcnFramed=false;requestAnimationFrame(function(){"
+             "requestAnimationFrame(function(){window.pcnFramed=true;});});return true;})()")
 DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
 # Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
 # "has drawn" test that does not depend on how the map module names its layers.
@@ -280,6 +285,25 @@ class MapPane(QWidget):
             elif self._polls < DRAWN_POLLS:   # then give up quietly: the page is shown anyway
                 QTimer.singleShot(DRAWN_POLL_MS, self, self._poll_drawn)   # dropped if the pane goes
         self.view.page().runJavaScript(drawn_script(self.view), 0, answer)
+
+    def after_frames(self, then: Callable[[], None], limit_ms: int = 1_000) -> None:
+        """``then()`` once the page has made two more animation frames (or after ``limit_ms``):
+        a frame made after whatever layout is pending, so a grab after it cannot catch one laid
+        out for the view's previous size or zoom (presentation mode resizes the map's view once
+        the window first shows, and the last frame shown was still laid out for the old size)."""
+        page = self.view.page()
+        page.runJavaScript(FRAMES_JS, 0, lambda _ok: None)
+        waited = [0]
+
+        def poll() -> None:
+            def answer(done: Any) -> None:
+                if done is True or waited[0] >= limit_ms:
+                    then()
+                else:
+                    waited[0] += FRAME_POLL_MS
+                    QTimer.singleShot(FRAME_POLL_MS, self, poll)
+            page.runJavaScript("window.pcnFramed===true", 0, answer)
+        poll()
 
     def frame_shows_map(self) -> bool:
         """Whether the view's last composited frame shows the drawn page, not a blank one:

@@ -92,7 +92,16 @@ def screenshot_when_drawn(window: MainWindow, out: str, pane: str = "window",
         else:
             QTimer.singleShot(FRAME_POLL_MS, lambda: when_on_screen(waited + FRAME_POLL_MS))
 
-    window.map_pane.drawn.connect(lambda: (mark("map drawn"), when_on_screen()))
+    def when_drawn() -> None:
+        mark("map drawn")
+        if window.map_pane.view.zoomFactor() != 1.0:
+            # a zoomed page (presentation mode) is laid out again as the window first sizes
+            # its panes: grabbed at once, the map showed laid out for the old width, cut off
+            window.map_pane.after_frames(when_on_screen)
+        else:
+            when_on_screen()
+
+    window.map_pane.drawn.connect(when_drawn)
     window.map_pane.renderFailed.connect(lambda _m: grab(1))
     QTimer.singleShot(timeout_ms, lambda: grab(1))
 
