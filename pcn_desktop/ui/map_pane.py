@@ -34,7 +34,7 @@ RERENDER_DELAY_MS = 1500
 # How often to ask the page whether its map has drawn: each asking is one short script, and
 # the window (and a screenshot) waits on the answer. Given up after about ten seconds.
 DRAWN_POLL_MS = 10
-FRAME_POLL_MS = 5
+FRAME_POLL_MS = 5           # how often to look again for a frame the page has been asked for
 # two animation frames from now: the second starts once the first, with the layout pending
 # when it was asked for, has been made
 FRAMES_JS = ("(function(){window.pcnFramed=false;requestAnimationFrame(function(){"

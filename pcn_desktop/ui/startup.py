@@ -15,12 +15,12 @@ from ..store import ProjectFileError, ProjectLocked
 from .autosave import pending_recoveries
 from .document import Document
 from .main_window import MainWindow
+from .map_pane import FRAME_POLL_MS
 from .png_file import write_png
 from .reading import as_target, read_sample
 from .startup_log import mark
 
 SCREENSHOT_TIMEOUT_MS = 30_000
-FRAME_POLL_MS = 5           # after the map has drawn, how often to look for it on screen
 SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
 
 
