@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or not _is_verb(argv[0]):
         from .window import run_window   # Qt only when the window is wanted
         return run_window(argv)
+    if argv == ["--version"]:            # what argparse's version action prints, without the parser
+        print(f"pcn-desktop {__version__}")
+        return 0
     parser = build_parser(argv[0] if argv[0] not in ("-h", "--help", "--version") else None)
     args = parser.parse_args(argv)
     try:
