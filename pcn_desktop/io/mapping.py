@@ -10,7 +10,8 @@ PCN_ODS_CODE, PCN_NAME, CCG_ODS_CODE``).
 Networks match existing ones by code, else by normalised name, else are created. A practice
 listed twice is a contradiction and is refused naming both rows. A practice that neither the
 project nor another file of the run knows must have a name in its row. A blank network
-leaves the practice unassigned (its membership, if any, is not changed). The commissioner
+leaves the practice unassigned (its membership, if any, is not changed), and so does NHS
+Digital's mark for a practice in no PCN: network code ``U`` (named "Unallocated"). The commissioner
 filter applies only when the commissioner column holds ODS codes (a label like "E Lancs"
 cannot be filtered on and every row is kept). A ``list_size`` is counted at ``list_date``,
 else ``import --list-date``, else the latest extract date of the other files in the run;
@@ -45,6 +46,8 @@ NETWORK_CODE = ("network_code", "pcn_code", "pcn_ods_code")
 PRACTICE_NAME = ("practice_name", "partner_name", "name")
 LIST_SIZE = ("list_size", "patients", "number_of_patients")
 COMMISSIONER = ("commissioner", "ccg_ods_code", "ccg_code", "sub_icb_location_code", "ccg")
+# NHS Digital's mark for a practice in no PCN (PCN_RULES.md §5): code U, named "Unallocated"
+NO_PCN_CODE, NO_PCN_NAME = "U", "unallocated"
 
 
 def _columns(head: list[str]) -> dict[str, int | None]:
@@ -153,6 +156,7 @@ class Mapping(ParsedFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "practice -> network list")
         self.rows = Rows.of([])
+        self.no_pcn: set[str] = set()           # practices the file marks as in no PCN
 
     def read(self, careful: bool = False) -> "Mapping":
         """Column-wise when the file is well formed; else row by row, refusing at the first bad row."""
@@ -163,7 +167,24 @@ class Mapping(ParsedFile):
         if columns.commissioner and not any(map(commissioner_code, columns.commissioner)):
             # labels such as "BwD" are not ODS codes: not stored
             self.rows = Rows(columns._replace(commissioner=[""] * len(self.rows)))
+        self._drop_no_pcn_marker()
         return self
+
+    def _drop_no_pcn_marker(self) -> None:
+        """NHS Digital's files mark a practice in no PCN with the network code ``U`` (named
+        "Unallocated"): a blank network, not a network of that name. Read as one, it made a
+        "network" of the 70 such practices of all England, 412,127 patients, and reported
+        none of them as in no network."""
+        columns = self.rows.columns
+        codes, names = columns.network_code, columns.network_name
+        if NO_PCN_CODE not in codes and not any(n.casefold() == NO_PCN_NAME for n in set(names)):
+            return
+        marked = [c == NO_PCN_CODE or (not c and n.casefold() == NO_PCN_NAME) for c, n in zip(codes, names)]
+        self.no_pcn = set(compress(columns.code, marked))
+        keep = [not m for m in marked]
+        self.rows = Rows(columns._replace(
+            network_code=[c if k else "" for c, k in zip(codes, keep)],
+            network_name=[n if k else "" for n, k in zip(names, keep)]))
 
     def _read_columns(self, table: Table) -> bool:
         """The same rows as ``_consume`` from a file with no problem; False at the first doubt."""
@@ -370,6 +391,10 @@ class Mapping(ParsedFile):
         summary.kept = len(kept)
         networks = project.first_networks(k.code)
         summary.notes.append(f"{len(joined):,} practices assigned to {len(networks):,} networks")
+        unallocated = len(self.no_pcn.intersection(k.code))
+        if unallocated:
+            summary.notes.append(f"{unallocated:,} practices marked as in no PCN (network code {NO_PCN_CODE}, "
+                                 f"\"Unallocated\"): left in no network")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]
 
