@@ -7,40 +7,21 @@ the app's networks, totals and under-30,000 findings must equal it, PCN by PCN.
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import shared_file
+from cli_run import EPCN_2022, EPRACCUR_2021, LISTS_2021, england_project, run_cli as _run
 
-from pcn_desktop.cli import main
 from pcn_desktop.store import load_project
 
 pytestmark = pytest.mark.realdata
 
-EPRACCUR = ("england", "psychty_pcn_hi_2022_des", "epraccur.csv")
-EPCN = ("england", "psychty_pcn_hi_2022_des", "ePCN.xlsx")
-LISTS = ("england", "bristolpeteredwards_Patient-satisfaction-GP-list-size-2021", "gp-reg-pat-prac-all.csv")
-
-
-def _run(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(args)
-    return status, out.getvalue()
-
 
 @pytest.fixture(scope="module")
 def england(tmp_path_factory) -> dict:
-    files = [str(shared_file(*f)) for f in (EPRACCUR, EPCN, LISTS)]
-    target = str(tmp_path_factory.mktemp("england") / "england.pcnproj")
-    status, summary = _run(["import", target, *files])
-    assert status == 0
-    _, report = _run(["validate", target, "--json"])
-    return {"path": target, "summary": summary, "report": json.loads(report), "files": files}
+    return england_project(tmp_path_factory.mktemp("england"), EPRACCUR_2021, EPCN_2022, LISTS_2021)
 
 
 def _expected(files: list[str], at: date | None = None) -> tuple[date, dict[str, set[str]], dict[str, int]]:

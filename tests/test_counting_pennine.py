@@ -8,16 +8,14 @@ use the same whole total.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 
 import pandas as pd
 import pytest
+from cli_run import run_cli as _run
 from conftest import shared_file
 
-from pcn_desktop.cli import main
 from pcn_desktop.store import load_project
 
 pytestmark = pytest.mark.realdata
@@ -27,13 +25,6 @@ PCNDEFS = ("pennine_lancashire", "bwd-ph_mapdata", "PCNdefs.csv")
 LSOAPOPS = ("pennine_lancashire", "bwd-ph_mapdata", "lsoapops.csv")
 LSOA = ("pennine_lancashire", "bwd-ph_boundaries", "lsoa.geojson")
 EPCN = ("england", "psychty_Population-pyramids", "ePCN.xlsx")
-
-
-def _run(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(args)
-    return status, out.getvalue()
 
 
 @pytest.fixture(scope="module")

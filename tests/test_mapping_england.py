@@ -8,39 +8,18 @@ it, PCN by PCN; the practices marked ``U`` are in no network and reported so.
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-
 import pandas as pd
 import pytest
-from conftest import shared_file
+from cli_run import EPRACCUR_2021, LISTS_2021, MAPPING_2021, england_project
 
-from pcn_desktop.cli import main
 from pcn_desktop.store import load_project
 
 pytestmark = pytest.mark.realdata
 
-EPRACCUR = ("england", "psychty_pcn_hi_2022_des", "epraccur.csv")
-LISTS = ("england", "bristolpeteredwards_Patient-satisfaction-GP-list-size-2021", "gp-reg-pat-prac-all.csv")
-MAPPING = ("england", "psychty_pcn_hi_2022_des", "MAPPING_NHS_GEOGRAPHIES_2021.csv")
-
-
-def _run(args: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(args)
-    return status, out.getvalue()
-
 
 @pytest.fixture(scope="module")
 def england(tmp_path_factory) -> dict:
-    files = [str(shared_file(*f)) for f in (EPRACCUR, LISTS, MAPPING)]
-    target = str(tmp_path_factory.mktemp("england") / "england.pcnproj")
-    status, summary = _run(["import", target, *files])
-    assert status == 0, summary
-    _, report = _run(["validate", target, "--json"])
-    return {"path": target, "summary": summary, "report": json.loads(report), "files": files}
+    return england_project(tmp_path_factory.mktemp("england"), EPRACCUR_2021, LISTS_2021, MAPPING_2021)
 
 
 def _expected(files: list[str]) -> tuple[dict[str, tuple[list[str], int]], set[str]]:
