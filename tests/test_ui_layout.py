@@ -236,8 +236,9 @@ def test_a_window_opened_in_presentation_mode_shows_every_networks_state(qtbot, 
     w.show()
     qtbot.waitExposed(w)
     try:
-        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
-        assert elided(w.networks_pane.view) == []
+        # whole at once (a long name narrowed while the panes are sized), then whole with
+        # every name in full once the larger type has sized them
+        qtbot.waitUntil(lambda: networks_whole(w) and elided(w.networks_pane.view) == [], timeout=3000)
         # the map's column is as wide as its widest dock needs: the findings' tab-mate too
         for key in ("findings", "history"):
             assert w.docks[key].minimumSizeHint().width() <= size.width() * 0.45, key
@@ -258,7 +259,8 @@ def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot
         assert not w.statusBar().isVisible()
         for key in ("networks", "findings"):
             assert w.docks[key].isVisible(), key
-        assert elided(w.networks_pane.view) == [] and elided(w.findings_pane.view) == []
+        assert elided(w.findings_pane.view) == []
+        qtbot.waitUntil(lambda: elided(w.networks_pane.view) == [], timeout=3000)
         # every network's size, margin and state in view without scrolling sideways
         qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
         # the layout grew with the type: row heights follow the font
@@ -281,3 +283,46 @@ def test_small_screens_get_the_compact_layout_and_big_ones_the_wide():
     assert layout.compact_for(QSize(1280, 680))          # 1920x1080 at 150%
     assert not layout.compact_for(QSize(1920, 1040))
     assert layout.initial_size(QSize(1093, 574)).width() <= 1093   # 125%: never off screen
+
+
+def test_national_length_names_narrow_the_name_column_not_push_the_state_off(qtbot):
+    """All England's network names (the longest 40 characters) in a 1366x768 laptop's pane:
+    once the count and code have given way, the name column narrows by what is still missing,
+    so the longest names end in "…" and every network's state stays in view; widened, the
+    pane shows every name whole again. The practices' long names give way alike to the network."""
+    from pcn_desktop.ui.models.practices_model import NAME as P_NAME, NETWORK
+    from ui_synthetic import synthetic_project
+    project = synthetic_project(networks=40, per_network=4, areas=False)
+    for i, net in enumerate(project.networks.values()):
+        net.name = f"{'Choc (Congleton and Holmes Chapel) ' if i % 3 == 0 else ''}Network {i:02d} PCN"
+    for i, practice in enumerate(project.practices.values()):
+        practice.name = f"The {'Very Long Named Health Centre And ' if i % 5 == 0 else ''}Surgery {i}"
+    w = MainWindow(Document(project))
+    qtbot.addWidget(w)
+    w.set_compact(True)
+    w.resize(QSize(1366, 768))
+    w.show()
+    qtbot.waitExposed(w)
+    w.set_compact(True)
+    try:
+        view = w.networks_pane.view
+        w.resizeDocks([w.docks["networks"]], [480], Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        cut = elided(view)
+        assert cut and all(item.startswith("Network:") for item in cut), cut      # only names
+        assert view.columnWidth(NAME) < w.networks_pane.give_way.need(NAME)
+        w.resizeDocks([w.docks["networks"]], [w.width() - 200], Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda: networks_whole(w) and elided(view) == [], timeout=3000)
+        assert view.columnWidth(NAME) == w.networks_pane.give_way.need(NAME)
+        w.docks["practices"].raise_()
+        practices = w.practices_pane.view
+        w.resizeDocks([w.docks["practices"]], [420], Qt.Orientation.Horizontal)
+
+        def networks_in_view() -> bool:
+            return (not practices.isColumnHidden(NETWORK) and not practices.isColumnHidden(P_NAME)
+                    and practices.columnViewportPosition(NETWORK) + practices.columnWidth(NETWORK)
+                    <= practices.viewport().width())
+        qtbot.waitUntil(networks_in_view, timeout=3000)
+    finally:
+        w.document.stack.setClean()
+        w.close()

@@ -5,21 +5,30 @@ At 1366x768 with Windows' 125% scaling (1093x614 logical pixels) the networks pa
 column pushed off the edge. The optional columns (a practice count, an ODS code) are hidden
 instead, least needed first, while the rest would not fit, and come back as soon as the pane
 is wide enough for them: a wider dock, a bigger window, smaller type.
+
+When even without them the columns do not fit (all England's 1,251 network names, the
+longest 40 characters, in a laptop's pane), the name columns (``shrink``) narrow by what is
+missing, each in proportion to what it can spare, so the longest names end in "…" (their
+tooltip, and the properties pane, give them whole) rather than the state of every network
+falling off the pane's edge.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QTableView
 
-from .fit import ColumnFitter, source_of
+from .fit import ColumnFitter, header_need, source_of
 
 
 class GiveWay(QObject):
-    def __init__(self, view: QTableView, fitter: ColumnFitter, optional: tuple[int, ...]) -> None:
+    def __init__(self, view: QTableView, fitter: ColumnFitter, optional: tuple[int, ...],
+                 shrink: tuple[int, ...] = ()) -> None:
         super().__init__(view)
         self.view = view
         self.fitter = fitter
         self.optional = optional              # in the order they give way
+        self.shrink = shrink                  # narrowed, eliding, once they all have
         self.forced: set[int] = set()         # hidden whatever the room (presentation mode's codes)
         self._needs: dict[int, int] = {}      # each optional column's width when shown
         self._pending = False
@@ -72,11 +81,17 @@ class GiveWay(QObject):
         return self._needs[column]
 
     def full_width(self) -> int:
-        """The width of every column but the forced-hidden ones (what the pane would need)."""
+        """The width of every column but the forced-hidden ones (what the pane would need),
+        the shrinking column at its full width."""
         header = self.view.horizontalHeader()
-        kept = sum(header.sectionSize(c) for c in range(header.count())
+        kept = sum(self.need(c) if c in self.shrink else header.sectionSize(c) for c in range(header.count())
                    if c not in self.optional and not header.isSectionHidden(c))
         return kept + self.optional_width()
+
+    def _narrowest(self, column: int) -> int:
+        """How far a name column may narrow: its heading, and ten characters of name."""
+        fm = QFontMetrics(self.view.font())
+        return max(header_need(self.view, column), 10 * fm.averageCharWidth())
 
     def optional_width(self) -> int:
         """The width of the optional columns not forced hidden (what giving way can free)."""
@@ -103,3 +118,11 @@ class GiveWay(QObject):
                 self.view.setColumnHidden(column, hidden)
                 if not hidden:
                     self.view.setColumnWidth(column, self.need(column))
+        shown = [c for c in self.shrink if not self.view.isColumnHidden(c)]
+        spare = {c: max(0, self.need(c) - self._narrowest(c)) for c in shown}
+        missing, sparable = max(0, width - room), sum(spare.values())
+        for column in shown:
+            cut = min(spare[column], -(-missing * spare[column] // sparable)) if missing and sparable else 0
+            wanted = self.need(column) - cut
+            if self.view.columnWidth(column) != wanted:
+                self.view.setColumnWidth(column, wanted)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QVBoxLayout, QWidget)
 
-from ..models.networks_model import CODE, COUNT, RATIO_ROLE, SIZE, SORT_ROLE, NetworksModel
+from ..models.networks_model import CODE, COUNT, NAME, RATIO_ROLE, SIZE, SORT_ROLE, NetworksModel
 from .fit import ColumnFitter
 from .give_way import GiveWay
 from .table import SortProxy, make_table, select_source_row
@@ -58,7 +58,7 @@ class NetworksPane(QWidget):
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.fitter = ColumnFitter(self.view, {SIZE: TotalBarDelegate.PADDING})
         # in a narrow pane the count and the code go before the size, its margin or the state
-        self.give_way = GiveWay(self.view, self.fitter, (COUNT, CODE))
+        self.give_way = GiveWay(self.view, self.fitter, (COUNT, CODE), shrink=(NAME,))
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         hint = QLabel("Drag practices onto a network to move them.", self)
         hint.setAccessibleName("Networks hint")

@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt
 
-from ..models.practices_model import CODE, SORT_ROLE, STATUS, PracticesModel
+from ..models.practices_model import CODE, NAME, NETWORK, SORT_ROLE, STATUS, PracticesModel
 from .fit import ColumnFitter
 from .give_way import GiveWay
 from .table import SortProxy, make_table, select_source_row, selected_source_rows
@@ -35,7 +35,7 @@ class PracticesPane(QWidget):
         self.fitter = ColumnFitter(self.view)
         # in a narrow pane the status (a closed practice is also a finding) and the code go
         # before the name, the list size or the network
-        self.give_way = GiveWay(self.view, self.fitter, (STATUS, CODE))
+        self.give_way = GiveWay(self.view, self.fitter, (STATUS, CODE), shrink=(NAME, NETWORK))
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
