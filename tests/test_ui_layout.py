@@ -311,6 +311,13 @@ def test_national_length_names_narrow_the_name_column_not_push_the_state_off(qtb
         cut = elided(view)
         assert cut and all(item.startswith("Network:") for item in cut), cut      # only names
         assert view.columnWidth(NAME) < w.networks_pane.give_way.need(NAME)
+        # an edit to a long name does not widen the narrowed column again, even for a frame
+        from pcn_desktop.domain.commands import SetNetworkField
+        narrowed = view.columnWidth(NAME)
+        first = w.networks_model.id_at(0)
+        assert w.push(SetNetworkField(first, "name", project.networks[first].name + " With A Longer Name"))
+        assert view.columnWidth(NAME) == narrowed
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
         w.resizeDocks([w.docks["networks"]], [w.width() - 200], Qt.Orientation.Horizontal)
         qtbot.waitUntil(lambda: networks_whole(w) and elided(view) == [], timeout=3000)
         assert view.columnWidth(NAME) == w.networks_pane.give_way.need(NAME)

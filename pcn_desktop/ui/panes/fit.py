@@ -50,6 +50,9 @@ class ColumnFitter(QObject):
         super().__init__(view)
         self.view = view
         self.paddings = dict(paddings or {})
+        # columns narrowed on purpose (``GiveWay``'s name columns): an edit does not widen them
+        # again for a frame, pushing the state off the edge, before they are narrowed back
+        self.held: set[int] = set()
         model = source_of(view)
         view.horizontalHeader().setStretchLastSection(False)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -94,6 +97,8 @@ class ColumnFitter(QObject):
 
     def widen(self, first: int, last: int) -> None:
         for col in self._columns():
+            if col in self.held:
+                continue
             need = self._needs(col, range(first, last + 1))
             if need > self.view.columnWidth(col):
                 self.view.setColumnWidth(col, need)

@@ -124,5 +124,6 @@ class GiveWay(QObject):
         for column in shown:
             cut = min(spare[column], -(-missing * spare[column] // sparable)) if missing and sparable else 0
             wanted = self.need(column) - cut
+            (self.fitter.held.add if cut else self.fitter.held.discard)(column)
             if self.view.columnWidth(column) != wanted:
                 self.view.setColumnWidth(column, wanted)
