@@ -318,6 +318,10 @@ def test_national_length_names_narrow_the_name_column_not_push_the_state_off(qtb
         assert w.push(SetNetworkField(first, "name", project.networks[first].name + " With A Longer Name"))
         assert view.columnWidth(NAME) == narrowed
         qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
+        narrowed = view.columnWidth(NAME)
+        w.document.reload_all()                  # every row again: the table refitted
+        assert view.columnWidth(NAME) == narrowed
+        qtbot.waitUntil(lambda: networks_whole(w), timeout=3000)
         w.resizeDocks([w.docks["networks"]], [w.width() - 200], Qt.Orientation.Horizontal)
         qtbot.waitUntil(lambda: networks_whole(w) and elided(view) == [], timeout=3000)
         assert view.columnWidth(NAME) == w.networks_pane.give_way.need(NAME)

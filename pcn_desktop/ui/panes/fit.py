@@ -50,8 +50,9 @@ class ColumnFitter(QObject):
         super().__init__(view)
         self.view = view
         self.paddings = dict(paddings or {})
-        # columns narrowed on purpose (``GiveWay``'s name columns): an edit does not widen them
-        # again for a frame, pushing the state off the edge, before they are narrowed back
+        # columns narrowed on purpose (``GiveWay``'s name columns), whose width their holder
+        # sets: neither an edit nor a refit widens them for a frame, pushing the state off the
+        # edge, before they are narrowed back
         self.held: set[int] = set()
         model = source_of(view)
         view.horizontalHeader().setStretchLastSection(False)
@@ -70,7 +71,9 @@ class ColumnFitter(QObject):
         return False
 
     def _columns(self) -> list[int]:
-        return [c for c in range(self.view.model().columnCount()) if not self.view.isColumnHidden(c)]
+        """The columns this fitter sizes: the visible ones not held by another."""
+        return [c for c in range(self.view.model().columnCount())
+                if not self.view.isColumnHidden(c) and c not in self.held]
 
     def _needs(self, col: int, rows: range) -> int:
         model = source_of(self.view)
@@ -91,14 +94,11 @@ class ColumnFitter(QObject):
     def fit(self) -> None:
         """Every visible column to its widest text over all rows (and its heading)."""
         rows = range(source_of(self.view).rowCount())
-        fm = QFontMetrics(self.view.horizontalHeader().font())
         for col in self._columns():
-            self.view.setColumnWidth(col, max(header_need(self.view, col, fm), self._needs(col, rows)))
+            self.view.setColumnWidth(col, self.need(col, rows))
 
     def widen(self, first: int, last: int) -> None:
         for col in self._columns():
-            if col in self.held:
-                continue
             need = self._needs(col, range(first, last + 1))
             if need > self.view.columnWidth(col):
                 self.view.setColumnWidth(col, need)
