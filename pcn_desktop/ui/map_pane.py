@@ -34,12 +34,12 @@ RERENDER_DELAY_MS = 1500
 # How often to ask the page whether its map has drawn: each asking is one short script, and
 # the window (and a screenshot) waits on the answer. Given up after about ten seconds.
 DRAWN_POLL_MS = 10
+DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
 FRAME_POLL_MS = 5           # how often to look again for a frame the page has been asked for
 # two animation frames from now: the second starts once the first, with the layout pending
 # when it was asked for, has been made
 FRAMES_JS = ("(function(){window.pcnFramed=false;requestAnimationFrame(function(){"
              "requestAnimationFrame(function(){window.pcnFramed=true;});});return true;})()")
-DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
 # Leaflet draws vector layers as SVG paths (or canvas) inside its overlay pane: a generic
 # "has drawn" test that does not depend on how the map module names its layers.
 # While Leaflet animates the first fit-to-bounds its SVG is drawn for the old view, so the

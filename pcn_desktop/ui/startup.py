@@ -21,7 +21,7 @@ from .reading import as_target, read_sample
 from .startup_log import mark
 
 SCREENSHOT_TIMEOUT_MS = 30_000
-SETTLE_MAX_MS = 1_000       # and how long at most, before grabbing whatever is shown
+SETTLE_MAX_MS = 1_000       # how long to look for the drawn map on screen before grabbing whatever is shown
 
 
 def sample_document() -> Document:

@@ -30,7 +30,7 @@ class GiveWay(QObject):
         self.optional = optional              # in the order they give way
         self.shrink = shrink                  # narrowed, eliding, once they all have
         self.forced: set[int] = set()         # hidden whatever the room (presentation mode's codes)
-        self._needs: dict[int, int] = {}      # each optional column's width when shown
+        self._needs: dict[int, int] = {}      # each optional or name column's full width
         self._pending = False
         model = source_of(view)
         model.modelReset.connect(self._measure_again)
