@@ -10,15 +10,20 @@
   Imported boundaries stay as imported. ``follow_geography`` wraps what needs wrapping.
   Whatever the boundaries' source, nothing is left given to a network the edit removed: a
   merged network's areas go to the network it joined, a dissolved one's to none.
+- ``ReplaceGeography``: a whole new geography at once, a build from registrations or an
+  imported boundary file, made by the work itself (in the window's worker) between two
+  snapshots: undo puts the boundaries, area assignments and build record of before back.
 """
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.commands import (AssignArea, Command, CreateNetwork, DissolveNetwork, MergeNetworks,
                                MovePractice, SplitNetwork)
-from ..domain.model import Project
-from .boundaries import (Journal, follow_moves, follows_registrations, refresh_boundaries, restore,
+from ..domain.model import Boundary, Project
+from .boundaries import (STATE, Journal, follow_moves, follows_registrations, refresh_boundaries, restore,
                          set_assignment)
 from .rules import EXPECTED_PARTS
 
@@ -141,3 +146,69 @@ def follow_geography(command: Command) -> Command:
     if isinstance(command, MEMBERSHIP_EDITS + (AssignArea,)) and not isinstance(command, FollowBoundaries):
         return FollowBoundaries(command)
     return command
+
+
+@dataclass(frozen=True)
+class GeographySnapshot:
+    """Everything a build or a boundary import replaces. Boundary objects are never changed
+    in place (an edit stores a new one), so holding them is holding their state."""
+    assignments: dict[str, str]
+    boundaries: dict[str, Boundary]
+    state: dict[str, Any] | None          # project.settings["boundaries"]: the build record
+
+    @classmethod
+    def of(cls, project: Project) -> "GeographySnapshot":
+        st = project.settings.get(STATE)
+        return cls(dict(project.area_assignments), dict(project.boundaries),
+                   copy.deepcopy(st) if st is not None else None)
+
+    def put(self, project: Project) -> None:
+        project.area_assignments.clear()
+        project.area_assignments.update(self.assignments)
+        project.boundaries.clear()
+        project.boundaries.update(self.boundaries)
+        if self.state is None:
+            project.settings.pop(STATE, None)
+        else:
+            project.settings[STATE] = copy.deepcopy(self.state)
+        project.touch()
+
+    def describe(self) -> str:
+        source = (self.state or {}).get("source")
+        how = {"registrations": "built from registrations", "imported": "imported"}.get(source, "")
+        return (f"{len(self.boundaries)} network boundaries, {len(self.assignments)} areas assigned"
+                + (f" ({how})" if how else ""))
+
+
+def changed_networks(before: GeographySnapshot, after: GeographySnapshot) -> set[str]:
+    """Networks whose boundary or areas differ between the two."""
+    nets = {n for n in before.boundaries.keys() | after.boundaries.keys()
+            if before.boundaries.get(n) is not after.boundaries.get(n)}
+    for area in before.assignments.keys() | after.assignments.keys():
+        old, new = before.assignments.get(area), after.assignments.get(area)
+        if old != new:
+            nets |= {n for n in (old, new) if n is not None}
+    return nets
+
+
+class ReplaceGeography(Command):
+    """A new geography made by a build or an import (already in the project when pushed:
+    doing it puts ``after``; undoing puts ``before``)."""
+
+    def __init__(self, label: str, before: GeographySnapshot, after: GeographySnapshot) -> None:
+        super().__init__()
+        self._label, self.before, self.after = label, before, after
+        self.touched = changed_networks(before, after)
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self._label
+
+    def _do(self, project: Project) -> None:
+        self.after.put(project)
+        self.touched = {n for n in changed_networks(self.before, self.after) if n in project.networks}
+        project.record("boundaries", self.before.describe(), f"{self.after.describe()}: {self._label.lower()}",
+                       self.who)
+
+    def _undo(self, project: Project) -> None:
+        self.before.put(project)

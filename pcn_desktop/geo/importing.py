@@ -81,12 +81,30 @@ def read_boundary_file(path: Path, layer: str | None = None) -> Any:
     return frame
 
 
+@dataclass
+class BoundaryMatch:
+    """A boundary file read and matched to the project's networks, nothing changed yet."""
+    path: Path
+    result: ImportResult
+    pieces: dict[str, list[Any]]          # network id -> its features' polygons (BNG)
+    losing: list[str]                     # networks with a boundary now that the file has none for
+
+    @property
+    def features(self) -> int:
+        return sum(map(len, self.result.matched.values())) + len(self.result.unmatched)
+
+
 def import_boundaries(project: Project, path: str | Path, layer: str | None = None,
                       when: datetime | None = None, replace_all: bool = False) -> ImportResult:
     """Match, then replace. Refused before any change when no feature matches a network, or
     when networks that have a boundary now are not in the file and ``replace_all`` is off."""
+    return apply_boundaries(project, match_boundaries(project, path, layer), replace_all, when)
+
+
+def match_boundaries(project: Project, path: str | Path, layer: str | None = None) -> BoundaryMatch:
+    """Read ``path`` and match its features to the project's networks, changing nothing.
+    Refused (``BoundaryImportError``) when the file cannot be used or matches no network."""
     path = Path(path)
-    when = when or datetime.now().replace(microsecond=0)
     frame = read_boundary_file(path, layer)
     cols = [c for c in frame.columns if c != frame.geometry.name]
     code_col, name_col = _column(cols, CODE_COLUMNS), _column(cols, NAME_COLUMNS)
@@ -110,6 +128,16 @@ def import_boundaries(project: Project, path: str | Path, layer: str | None = No
                                   "nothing was changed")
     losing = sorted((n for n in project.boundaries if n not in pieces and n in project.networks),
                     key=lambda n: project.networks[n].name)
+    return BoundaryMatch(path, result, pieces, losing)
+
+
+def apply_boundaries(project: Project, match: BoundaryMatch, replace_all: bool = False,
+                     when: datetime | None = None) -> ImportResult:
+    """Make ``match``'s polygons the project's boundaries (and assign the small areas inside
+    them). Refused before any change when it would leave networks that have a boundary now
+    without one and ``replace_all`` is off."""
+    when = when or datetime.now().replace(microsecond=0)
+    path, result, pieces, losing = match.path, match.result, match.pieces, match.losing
     if losing and not replace_all:
         names = ", ".join(project.networks[n].name for n in losing[:5]) + \
             (f" and {len(losing) - 5} more" if len(losing) > 5 else "")
