@@ -15,7 +15,7 @@ from pathlib import Path
 from ..domain.model import Project, SmallArea
 from .errors import ImportRefused as _Refused
 from .limits import import_limits
-from .kinds import ORDER_AREAS, Kind, ParsedFile, Sample, register_kind
+from .kinds import ORDER_AREAS, Kind, ParsedFile, Sample, register_hint, register_kind
 from .run import ImportRun
 from .text import norm_header
 
@@ -45,6 +45,21 @@ def _is_network_file(head: bytes) -> bool:
     """Network footprints (PCN polygons) belong to the boundary importer, not here."""
     low = head.lower()
     return b'"pcn_code"' in low or b'"pcn_name"' in low or b'"network' in low
+
+
+# the columns that name a network in a boundary file (as geo.importing reads them)
+NETWORK_COLUMNS = frozenset({"pcn_code", "pcncode", "pcn_cd", "pcn_ods_code", "network_code",
+                             "pcn_name", "pcnname", "pcn", "pcn_nm", "network", "network_name"})
+BOUNDARIES_ELSEWHERE = ("holds network boundaries (one polygon per PCN), which replace the networks' "
+                        "boundaries rather than add data: import it with Networks > Import boundaries… "
+                        "in the window, or `pcn-desktop boundaries PROJECT --import FILE`")
+
+
+def _boundary_file_hint(sample: Sample) -> str | None:
+    head = sample.head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{") and b'"type"' in sample.head and _is_network_file(sample.head):
+        return BOUNDARIES_ELSEWHERE
+    return None
 
 
 def _sqlite_tables(path: Path) -> bytes:
@@ -95,6 +110,8 @@ class Areas(ParsedFile):
         if len(frame) == 0:
             raise ImportRefused(path, None, "has no features (an empty layer)")
         code_col = _choose(list(frame.columns), CODE, ("code", "area_code", "lsoa", "id"))
+        if code_col is None and NETWORK_COLUMNS & {norm_header(c) for c in frame.columns}:
+            raise ImportRefused(path, None, BOUNDARIES_ELSEWHERE)
         if code_col is None:
             raise ImportRefused(path, None, "no area code column (e.g. lsoa11cd, LSOA21CD or code); "
                                             f"columns are {', '.join(c for c in frame.columns if c != 'geometry')}")
@@ -246,5 +263,6 @@ def _polygonal(geom):
     return None
 
 
+register_hint(_boundary_file_hint)
 register_kind(Kind("areas", "small-area polygons (GeoJSON, GeoPackage, shapefile)",
                    detect, lambda path, _s: Areas(path).read()))

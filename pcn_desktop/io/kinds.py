@@ -152,6 +152,25 @@ def register_kind(kind: Kind, before: str | None = None) -> Kind:
     return kind
 
 
+# What a file no kind reads may be instead, and where it goes: (check, what to say) pairs,
+# registered by the kind modules; the first that fits the file replaces "not recognised"
+_HINTS: list[Callable[[Sample], str | None]] = []
+
+
+def register_hint(hint: Callable[[Sample], str | None]) -> None:
+    """``hint(sample)`` says what the file is and how to use it, or None."""
+    _HINTS.append(hint)
+
+
+def _unrecognised(path: Path, found: Sample) -> ImportRefused:
+    for hint in _HINTS:
+        said = hint(found)
+        if said:
+            return ImportRefused(path, None, said)
+    known = ", ".join(k.label for k in kinds())
+    return ImportRefused(path, None, f"not a file this import recognises (known kinds: {known})")
+
+
 def kinds() -> list[Kind]:
     global _loaded
     if not _loaded:
@@ -184,8 +203,7 @@ def detect(path: Path) -> Kind:
     for kind in kinds():
         if kind.detect(found):
             return kind
-    known = ", ".join(k.label for k in kinds())
-    raise ImportRefused(path, None, f"not a file this import recognises (known kinds: {known})")
+    raise _unrecognised(path, found)
 
 
 def read_file(path: Path) -> ParsedFile:
@@ -214,8 +232,7 @@ def _read_recognised(path: Path) -> ParsedFile:
     for kind in kinds():
         if kind.detect(found):
             return kind.read(path, found)
-    known = ", ".join(k.label for k in kinds())
-    raise ImportRefused(path, None, f"not a file this import recognises (known kinds: {known})")
+    raise _unrecognised(path, found)
 
 
 def _utf16(head: bytes) -> bool:

@@ -11,7 +11,7 @@ from ..domain.commands import Command, MovePractice
 from ..domain.findings import Finding
 from .about import show_about
 from .autosave import Autosaver
-from .boundary_actions import build_boundaries
+from .boundary_actions import build_boundaries, import_boundaries
 from .document import Document
 from .file_actions import FileActions
 from .funding_pane import FundingPane
@@ -196,6 +196,10 @@ class MainWindow(QMainWindow):
         networks.addSeparator()
         boundaries = networks.addAction("Build &boundaries from registrations")
         boundaries.triggered.connect(lambda: build_boundaries(self))
+        imported = networks.addAction("&Import boundaries…")
+        imported.setStatusTip("Give the networks boundaries from a GeoJSON, GeoPackage or shapefile "
+                              "of PCN polygons, matched by code or name")
+        imported.triggered.connect(lambda: import_boundaries(self))
         agreements = networks.addAction("&Agreements (preview, print, export)…")
         agreements.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
         agreements.triggered.connect(self.show_agreements)

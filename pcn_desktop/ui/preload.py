@@ -25,6 +25,7 @@ WINDOW_MODULES = (
     "pcn_desktop.reports.map_html",
     "pcn_desktop.geo.boundaries",
     "pcn_desktop.geo.commands",
+    "pcn_desktop.geo.importing",
     "pcn_desktop.funding.commands",
     "pcn_desktop.funding.export",
     "pcn_desktop.funding.scenarios",

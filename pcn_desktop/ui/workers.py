@@ -92,8 +92,10 @@ def start(task: Task, finished: Callable[[Any], None] | None = None,
 
 
 def run_with_progress(parent: QWidget, title: str, fn: Callable[[Progress], Any],
-                      on_done: Callable[[Any], None], on_error: Callable[[Exception, str], None]) -> Task:
-    """Start ``fn`` in the pool behind a modal progress dialog with a Cancel button."""
+                      on_done: Callable[[Any], None], on_error: Callable[[Exception, str], None],
+                      fresh_thread: bool = False) -> Task:
+    """Start ``fn`` in the pool behind a modal progress dialog with a Cancel button; with
+    ``fresh_thread``, on a thread of its own (work that reprojects: see ``start_thread``)."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -118,7 +120,7 @@ def run_with_progress(parent: QWidget, title: str, fn: Callable[[Progress], Any]
 
     task.signals.progress.connect(progress)
     task.signals.cancelled.connect(dialog.reset)
-    return start(task, finish, fail)
+    return (start_thread if fresh_thread else start)(task, finish, fail)
 
 
 def start_thread(task: Task, finished: Callable[[Any], None] | None = None,
