@@ -31,6 +31,12 @@ class DocumentTableModel(QAbstractTableModel):
     def on_changed(self, touched: frozenset[str] | None) -> None:
         raise NotImplementedError
 
+    def display_text(self, row: int, column: int) -> Any:
+        """What the view shows at (row, column): ``data``'s DisplayRole, asked without making
+        a QModelIndex (the column fitter asks it of every row, 35,000 cells for all England's
+        practices, and each index made costs more than the text)."""
+        return self.data(self.index(row, column), Qt.ItemDataRole.DisplayRole)
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 

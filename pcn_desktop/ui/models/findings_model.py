@@ -1,8 +1,10 @@
 """Every rule finding, one row each. After an edit only the findings that went away are
-removed and the new ones appended (the view's proxy keeps the order), so a move among
-thousands of findings costs a few rows, not a reset."""
+removed and the new ones inserted at the end of their severity's rows, so a move among
+thousands of findings costs a few rows, not a reset, and the rows stay in severity order
+(the view's default sort, which its proxy then shows without sorting)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -38,7 +40,7 @@ class FindingsModel(DocumentTableModel):
         assert self.document is not None
         document = self.document
         self.beginResetModel()
-        self._rows = list(document.all_findings())
+        self._rows = sorted(document.all_findings(), key=lambda f: f.severity.rank)   # stable
         self.endResetModel()
 
     def on_changed(self, touched: frozenset[str] | None) -> None:
@@ -53,12 +55,22 @@ class FindingsModel(DocumentTableModel):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first:last + 1]
             self.endRemoveRows()
-        added = [f for k, f in wanted.items() if k not in have]
-        if added:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
-            self._rows.extend(added)
+        added: dict[int, list[Finding]] = {}
+        for k, f in wanted.items():
+            if k not in have:
+                added.setdefault(f.severity.rank, []).append(f)
+        # the most severe last, so that each insertion leaves the positions found before it
+        ranks = [f.severity.rank for f in self._rows]
+        for rank in sorted(added, reverse=True):
+            start = bisect_right(ranks, rank)
+            group = added[rank]
+            self.beginInsertRows(QModelIndex(), start, start + len(group) - 1)
+            self._rows[start:start] = group
             self.endInsertRows()
+
+    def natural_order(self) -> tuple[int, Qt.SortOrder]:
+        """The rows are in severity order, always (see the module doc)."""
+        return SEVERITY, Qt.SortOrder.AscendingOrder
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -73,13 +85,17 @@ class FindingsModel(DocumentTableModel):
         if role == SORT_ROLE:
             return (f.severity.rank, f.message, f.network, f.practice, f.rule)[col]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f.severity.value.capitalize(), f.message, f.network, f.practice, f.rule)[col]
+            return self.display_text(index.row(), col)
         if role == Qt.ItemDataRole.ToolTipRole:
             # The whole message and its rule, wherever the pane is too narrow to show them.
             return f"{f.message}\n\n{f.severity.value.capitalize()} · rule {f.rule}"
         if role == Qt.ItemDataRole.ForegroundRole and col == SEVERITY:
             return {Severity.ERROR: ERROR_COLOUR, Severity.WARNING: WARNING_COLOUR}.get(f.severity)
         return None
+
+    def display_text(self, row: int, column: int) -> Any:
+        f = self._rows[row]
+        return (f.severity.value.capitalize(), f.message, f.network, f.practice, f.rule)[column]
 
     def finding_at(self, row: int) -> Finding:
         return self._rows[row]

@@ -115,20 +115,7 @@ class NetworksModel(DocumentTableModel):
         if role == SORT_ROLE:
             return (net.name.lower(), net.code, members, size, size - minimum, (-errors, -warnings))[col]
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == NAME:
-                return net.name
-            if col == CODE:
-                return net.code
-            if col == COUNT:
-                return str(members)
-            if col == SIZE:
-                return f"{size:,}"
-            if col == MARGIN:
-                margin = size - minimum
-                text = f"{margin:+,}".replace("-", "\u2212")
-                return text + (" exempt" if net.exemption and margin < 0 else "")
-            if col == STATE:
-                return _badge_text(errors, warnings)
+            return self.display_text(index.row(), col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == STATE:
                 return ERROR_COLOUR if errors else WARNING_COLOUR if warnings else OK_COLOUR
@@ -140,6 +127,28 @@ class NetworksModel(DocumentTableModel):
             found = self.document.findings.for_network(nid)
             return "\n".join(f.message for f in found) or f"{net.name}: no findings"
         if role == Qt.ItemDataRole.AccessibleTextRole and col == STATE:
+            return _badge_text(errors, warnings)
+        return None
+
+    def display_text(self, row: int, column: int) -> Any:
+        if self.document is None:
+            return None
+        nid = self._ids[row]
+        net = self.document.project.networks[nid]
+        members, size, errors, warnings = self._cache[nid]
+        if column == NAME:
+            return net.name
+        if column == CODE:
+            return net.code
+        if column == COUNT:
+            return str(members)
+        if column == SIZE:
+            return f"{size:,}"
+        if column == MARGIN:
+            margin = size - self.document.settings.minimum_list
+            text = f"{margin:+,}".replace("-", "\u2212")
+            return text + (" exempt" if net.exemption and margin < 0 else "")
+        if column == STATE:
             return _badge_text(errors, warnings)
         return None
 

@@ -71,6 +71,10 @@ class PracticesModel(DocumentTableModel):
             cell = self.index(row, NETWORK)
             self.dataChanged.emit(cell, cell)
 
+    def natural_order(self) -> tuple[int, Qt.SortOrder]:
+        """The rows are in code order, always (a reload sorts them; no row is inserted)."""
+        return CODE, Qt.SortOrder.AscendingOrder
+
     # --- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._codes)
@@ -82,25 +86,32 @@ class PracticesModel(DocumentTableModel):
         col = index.column()
         if role == CODE_ROLE:
             return code
-        project = self.document.project
+        if role == SORT_ROLE and col == SIZE:
+            return self.document.practice_size(code)
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
-            practice = project.practices[code]
-            if col == CODE:
-                return code
-            if col == NAME:
-                return practice.name
-            if col == SIZE:
-                size = self.document.practice_size(code)
-                return size if role == SORT_ROLE else f"{size:,}"
-            if col == NETWORK:
-                nid = self._net[index.row()]
-                return project.networks[nid].name if nid in project.networks else "(unassigned)"
-            if col == STATUS:
-                return "Closed" if project.is_closed(code) else practice.status.label
+            return self.display_text(index.row(), col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == NETWORK and self._net[index.row()] is None:
             return Qt.GlobalColor.darkRed
+        return None
+
+    def display_text(self, row: int, column: int) -> Any:
+        if self.document is None:
+            return None
+        code = self._codes[row]
+        project = self.document.project
+        if column == CODE:
+            return code
+        if column == NAME:
+            return project.practices[code].name
+        if column == SIZE:
+            return f"{self.document.practice_size(code):,}"
+        if column == NETWORK:
+            nid = self._net[row]
+            return project.networks[nid].name if nid in project.networks else "(unassigned)"
+        if column == STATUS:
+            return "Closed" if project.is_closed(code) else project.practices[code].status.label
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
