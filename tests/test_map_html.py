@@ -144,3 +144,27 @@ def test_missing_assets_say_how_to_fetch_them(tmp_path):
     with pytest.raises(MapAssetsMissing, match="fetch_map_assets.py") as info:
         map_assets(tmp_path)
     assert str(tmp_path) in str(info.value)
+
+
+@pytest.mark.parametrize("gap, neighbours", [(0.015, True), (0.025, False)])
+def test_networks_drawn_by_their_practices_are_neighbours_within_a_kilometre_or_so(gap, neighbours):
+    """Networks 0 and 12 would take the same colour (the palette's first) unless neighbours:
+    with no footprint, each practice counts as a disc of 0.01 degrees, so two practices
+    0.015 apart touch and 0.025 apart do not; a footprint reaches a practice 0.005 away."""
+    from shapely.geometry import box
+    from pcn_desktop.domain.model import Boundary, Membership, Network, Practice, Project
+    from pcn_desktop.reports.map_layers import assign_colours, network_geometries
+    project = Project()
+    for i in range(len(PALETTE) + 1):
+        project.add_network(Network(f"N{i:02d}", f"Net {i:02d}"))
+        code = f"P{i:05d}"
+        lon = -2.0 if i == 0 else -2.0 + gap if i == len(PALETTE) else float(i)   # only 0 and 12 near
+        project.practices[code] = Practice(code, f"Practice {i}", latitude=53.0, longitude=lon)
+        project.add_membership(Membership(code, f"N{i:02d}"))
+    colours = assign_colours(project, network_geometries(project))
+    assert (colours["N00"] != colours["N12"]) is neighbours
+    # a footprint for network 0 whose edge is 0.005 from network 12's practice (0.01 would not touch)
+    edge = -2.0 + gap - 0.005
+    project.boundaries["N00"] = Boundary("N00", box(edge - 0.05, 52.95, edge, 53.05), "imported:test")
+    colours = assign_colours(project, network_geometries(project))
+    assert colours["N00"] != colours["N12"]

@@ -104,27 +104,47 @@ def network_geometries(project: Project) -> dict[str, Any]:
     return out
 
 
+# Neighbours: footprints within TOUCHING of each other; a network with no footprint stands
+# for its practices, each as a disc of PRACTICE_REACH (about a kilometre)
+TOUCHING = 1e-4
+PRACTICE_REACH = 0.01
+
+
 def assign_colours(project: Project, geoms: dict[str, Any]) -> dict[str, str]:
     """A colour per network such that neighbours (touching areas, or practices within about
     a kilometre when a network has no area) differ wherever the palette allows. Greedy in
     key order, so the same project always gets the same colours."""
     nets = sorted(project.networks.values(), key=lambda n: (n.key.lower(), n.id))
+    areas: list[int] = []              # networks drawn with a footprint
+    spots: list[int] = []              # networks drawn by their practices alone
     shapes: list[Any] = []
-    for net in nets:
+    for i, net in enumerate(nets):
         g = geoms.get(net.id)
         if g is None:
             pts = [(p.longitude, p.latitude) for c in project.members(net.id)
                    if (p := project.practices.get(c)) is not None and p.has_location]
-            g = shapely.MultiPoint(pts).buffer(0.01) if pts else None
+            g = shapely.MultiPoint(pts) if pts else None
+            if g is not None:
+                spots.append(i)
+        else:
+            g = g.buffer(0)
+            areas.append(i)
         shapes.append(g)
-    idx = [i for i, g in enumerate(shapes) if g is not None]
     neighbours: dict[int, set[int]] = defaultdict(set)
-    if idx:
-        tree = shapely.STRtree([shapes[i].buffer(0) for i in idx])
-        pairs = tree.query([shapes[i] for i in idx], predicate="dwithin", distance=1e-4)
-        for a, b in pairs.T:
+    # the distances at which two discs, or a disc and a footprint, would be TOUCHING: measured
+    # between the points themselves, with no disc drawn (buffering 1,250 networks' practices
+    # for all England took a fifth of a second of every map)
+    for found, queried, reach in ((areas, areas, TOUCHING), (areas, spots, PRACTICE_REACH + TOUCHING),
+                                  (spots, spots, 2 * PRACTICE_REACH + TOUCHING)):
+        if not found or not queried:
+            continue
+        tree = shapely.STRtree([shapes[i] for i in found])
+        pairs = tree.query([shapes[i] for i in queried], predicate="dwithin", distance=reach)
+        for q, t in pairs.T:
+            a, b = queried[q], found[t]
             if a != b:
-                neighbours[idx[a]].add(idx[b])
+                neighbours[a].add(b)
+                neighbours[b].add(a)
     colours: dict[str, str] = {}
     chosen: dict[int, int] = {}
     for i, net in enumerate(nets):
