@@ -95,13 +95,19 @@ def test_display_text_is_what_the_view_shows(make) -> None:
             assert model.display_text(row, column) == model.data(model.index(row, column))
 
 
-def test_widest_finds_the_widest_text_measuring_few() -> None:
-    fm = QFontMetrics(QFont())
+@pytest.mark.parametrize("family, size, bold", [("", 0, False), ("DejaVu Serif", 14, True), ("Monospace", 9, False)])
+def test_widest_finds_the_widest_text(family, size, bold) -> None:
+    font = QFont(family) if family else QFont()
+    if size:
+        font.setPointSize(size)
+    font.setBold(bold)
+    fm = QFontMetrics(font)
     rnd = random.Random(3)
-    alphabet = "iIl.WMmw@ Ã—✖⚠ab"
-    for _ in range(30):
-        texts = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(200)}
-        found = widest(texts, fm)
-        assert fm.horizontalAdvance(found) == max(fm.horizontalAdvance(t) for t in texts)
-    assert widest({"W" * 10, "i" * 14}, fm) == "W" * 10      # fewer letters, wider
+    for alphabet in ("iIl.WMmw@ Ã—✖⚠ab", "AVAWTyfifl1Lj ", "0123456789,"):
+        for _ in range(20):
+            texts = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(200)}
+            found = widest(texts, fm)
+            assert fm.horizontalAdvance(found) == max(fm.horizontalAdvance(t) for t in texts)
+    pair = {"W" * 10, "i" * 14}                  # in a proportional font, fewer letters and wider
+    assert fm.horizontalAdvance(widest(pair, fm)) == max(map(fm.horizontalAdvance, pair))
     assert widest(["\u2716 3 errors", "OK"], fm) == "\u2716 3 errors"
