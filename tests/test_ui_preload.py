@@ -60,3 +60,25 @@ def test_the_start_imports_the_data_stack_out_of_pysides_sight():
     if out == "no feature table":
         return                                  # a PySide6 without the hook: nothing to avoid
     assert out == "looked at:", out
+
+
+ORDER = """
+import sys
+seen = []
+class Recorder:
+    def find_spec(self, name, path=None, target=None):
+        seen.append(name)
+        return None
+sys.meta_path.insert(0, Recorder())
+import pcn_desktop.ui.app
+print(' '.join(seen))
+"""
+
+
+def test_numpy_and_shapely_load_their_native_libraries_before_qt_and_chromium():
+    """On the main thread, before Chromium's start: not in the opening worker while it runs."""
+    done = subprocess.run([sys.executable, "-c", ORDER], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    order = done.stdout.split()
+    assert "numpy" in order and "shapely" in order
+    assert order.index("numpy") < order.index("PySide6.QtCore") and order.index("shapely") < order.index("PySide6.QtCore")

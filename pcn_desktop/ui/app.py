@@ -4,11 +4,12 @@ With no project the window opens an untitled copy of the shipped sample CCG (Sav
 for a file name, so the shipped file is never written). ``screenshot`` opens the window,
 waits until the panes and the map have drawn, saves a PNG of the window and exits.
 
-Start-up order matters for how soon the window is drawn. The QApplication and a first web
-page, holding the map frame the window drew last (``web_warmup.py``), come first; then the
-data stack is imported and the project read and checked in a worker thread while Qt's loop
-runs Chromium's start (``opening.py``), so the frame is parsed by the time the window is
-built; the map is then drawn by handing that frame the project's layers.
+Start-up order matters for how soon the window is drawn. numpy and shapely load their
+native libraries first, then the QApplication and a first web page, holding the map frame
+the window drew last (``web_warmup.py``); then the rest of the data stack is imported and
+the project read and checked in a worker thread while Qt's loop runs Chromium's start
+(``opening.py``), so the frame is parsed by the time the window is built; the map is then
+drawn by handing that frame the project's layers.
 """
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ import sys
 # Chromium refuses to run as root with its sandbox on; set before QtWebEngine loads.
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+# numpy (with its OpenBLAS) and shapely (with GEOS) load their native libraries here, on
+# the main thread, before Chromium starts. Loaded instead in the opening worker while
+# Chromium's start ran on the main thread, one start in about 250 ended in a segfault in the
+# main thread's event loop, the worker inside numpy's import. Done first, the start takes no
+# longer: the worker has that much less to do while Chromium starts.
+import numpy  # noqa: E402,F401
+import shapely  # noqa: E402,F401
 
 from .plain_imports import plain_imports  # noqa: E402 — plain Python, before PySide6
 from .startup_log import mark  # noqa: E402

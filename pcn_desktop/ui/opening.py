@@ -6,8 +6,9 @@ first page (``web_warmup``) and then, instead of importing the data stack and re
 project on the main thread, does that in a worker and waits in the event loop; the map
 frame loads and its scripts are parsed in the renderer meanwhile, on the other core.
 
-The worker's imports are the bulk of the start's (numpy, shapely, the app's plain-Python
-packages): ``preload_plainly`` makes them out of PySide6's sight (``plain_imports.py``).
+The worker's imports are the bulk of the start's (the app's plain-Python packages, with
+what they use; numpy and shapely are loaded already, before Chromium starts: see ``app.py``):
+``preload_plainly`` makes them out of PySide6's sight (``plain_imports.py``).
 """
 from __future__ import annotations
 
