@@ -34,6 +34,7 @@ KIND_MODULES: list[str] = [
     "pcn_desktop.io.populations",
     "pcn_desktop.io.area_assignments",
     "pcn_desktop.io.mapping",
+    "pcn_desktop.io.mapping_sheet",        # after epcn, whose workbook has such columns too
     "pcn_desktop.io.areas",
     "pcn_desktop.io.workforce_csv",
 ]

@@ -40,7 +40,8 @@ from .text import (Table, all_practice_codes, check_width, commissioner_code, co
                    find_column, norm_header, parse_count, parse_date, practice_code, read_table,
                    read_text_rows, stripped, upper_cased)
 
-PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "code", "practice")
+PRACTICE = ("practice_code", "pcode", "partner_organisation_code", "practice_ods_code", "org_code", "gp_code",
+            "gp_practice_code", "code", "practice")
 NETWORK_NAME = ("network_name", "pcn_name", "pcn", "network")
 NETWORK_CODE = ("network_code", "pcn_code", "pcn_ods_code")
 PRACTICE_NAME = ("practice_name", "partner_name", "name")
@@ -153,8 +154,9 @@ def _described_already(codes: list[str], practices: dict, described: set[str]) -
 class Mapping(ParsedFile):
     order = ORDER_NETWORKS
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "practice -> network list")
+    def __init__(self, path: Path, kind: str = "practice -> network list") -> None:
+        super().__init__(path, kind)
+        self.where: Path | str = path           # what a refusal names: the file (and its sheet)
         self.rows = Rows.of([])
         self.no_pcn: set[str] = set()           # practices the file marks as in no PCN
 
@@ -163,6 +165,10 @@ class Mapping(ParsedFile):
         table = None if careful else read_table(self.path)
         if table is None or not self._read_columns(table):
             read_text_rows(self.path, self._consume)
+        return self._settled()
+
+    def _settled(self) -> "Mapping":
+        """The rows read, with commissioner labels and NHS Digital's no-PCN mark taken as what they are."""
         columns = self.rows.columns
         if columns.commissioner and not any(map(commissioner_code, columns.commissioner)):
             # labels such as "BwD" are not ODS codes: not stored
@@ -239,7 +245,7 @@ class Mapping(ParsedFile):
         return True
 
     def _consume(self, records) -> None:
-        path, summary = self.path, self.summary
+        path, summary = self.where, self.summary
         rows: list[Row] = []
         summary.rows_read = 0
         _, head = next(records)
@@ -326,10 +332,10 @@ class Mapping(ParsedFile):
         k = self._kept(run).columns
         for code, name, latitude, longitude, line in zip(k.code, k.name, k.latitude, k.longitude, k.line):
             if not name and code not in project.practices and code not in run.named:
-                raise ImportRefused(self.path, line, f"practice {code} is not in the project or in the other "
+                raise ImportRefused(self.where, line, f"practice {code} is not in the project or in the other "
                                                      "files of this import, and the row gives no practice name")
             if (latitude is None) != (longitude is None):
-                raise ImportRefused(self.path, line, "latitude and longitude must be given together")
+                raise ImportRefused(self.where, line, "latitude and longitude must be given together")
 
     def apply(self, project: Project, run: ImportRun) -> None:
         summary = self.summary
