@@ -225,6 +225,40 @@ def test_import_wizard_shows_a_refusal_by_file_row_and_problem(qtbot, tmp_path):
         close(w)
 
 
+def test_import_wizard_preview_names_each_file_and_shows_its_notes_after_a_refusal(qtbot, tmp_path):
+    """Back from a refusal (three columns) to a good file: four again, the notes in view."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("practice_code,network_name,practice_name\n12345,Network 0001,B\n", encoding="utf-8")
+    folder = tmp_path / "a folder with a long name, as shared drives have" / "PCN lookups 2021-22"
+    folder.mkdir(parents=True)
+    good = folder / "lookup.xlsx"
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.append(["practice_code", "network_name"])
+    book.active.append(["P00000", "Network 0002"])
+    book.save(good)
+    w = make_window(Document(synthetic_project()))
+    try:
+        wizard = open_import_wizard(w, [str(bad)])
+        wizard.next()
+        page = wizard.preview
+        qtbot.waitUntil(lambda: page.task is None, timeout=60_000)
+        assert page.table.columnCount() == 3
+        wizard.back()
+        wizard.files.files.clear()
+        wizard.files.add_paths([str(good)])
+        wizard.next()
+        qtbot.waitUntil(lambda: page.run is not None, timeout=60_000)
+        row = 0
+        assert page.table.columnCount() == 4
+        assert page.table.item(row, 0).text() == "lookup.xlsx" and page.table.item(row, 0).toolTip() == str(good)
+        assert page.table.horizontalHeaderItem(3).text() == "Notes"
+        assert "the list in sheet 'Sheet', columns A–B, headings on row 1" in page.table.item(row, 3).text()
+        wizard.reject()
+    finally:
+        close(w)
+
+
 def test_import_wizard_imports_into_a_copy_and_swaps_it_in(qtbot, tmp_path):
     good = tmp_path / "mapping.csv"
     good.write_text("practice_code,network_name\nP00000,Network 0002\n", encoding="utf-8")

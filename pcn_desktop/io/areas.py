@@ -52,7 +52,7 @@ NETWORK_COLUMNS = frozenset({"pcn_code", "pcncode", "pcn_cd", "pcn_ods_code", "n
                              "pcn_name", "pcnname", "pcn", "pcn_nm", "network", "network_name"})
 BOUNDARIES_ELSEWHERE = ("holds network boundaries (one polygon per PCN), which replace the networks' "
                         "boundaries rather than add data: import it with Networks > Import boundaries… "
-                        "in the window, or `pcn-desktop boundaries PROJECT --import FILE`")
+                        "in the window, or with pcn-desktop boundaries PROJECT --import FILE")
 
 
 def _boundary_file_hint(sample: Sample) -> str | None:

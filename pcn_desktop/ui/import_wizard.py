@@ -158,12 +158,20 @@ class PreviewPage(QWizardPage):
     def _read(self, run: ImportRun) -> None:
         self.run = run
         self.task = None
+        self.table.setColumnCount(4)              # a refusal shown before left three
         self.table.setRowCount(len(run.files))
+        self.table.setHorizontalHeaderLabels(["File", "Kind", "Rows", "Notes"])
         for row, parsed in enumerate(run.files):
             s = parsed.summary
-            for col, text in enumerate((str(s.path), s.kind, f"{s.rows_read:,}", "; ".join(s.notes))):
-                self.table.setItem(row, col, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+            # the file's name (its folder in the tooltip): a whole path pushed the notes out of view
+            for col, text in enumerate((s.path.name, s.kind, f"{s.rows_read:,}", "\n".join(s.notes))):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(s.path) if col == 0 else text)
+                self.table.setItem(row, col, item)
+        self.table.setWordWrap(True)
+        for col in range(3):
+            self.table.resizeColumnToContents(col)
+        self.table.resizeRowsToContents()
         self.status.setText(f"{len(run.files)} file(s) recognised. Press Import to apply them.")
         undated = [(f.path.name, n) for f in run.files if (n := f.undated_counts())]
         self.asks_list_date = bool(undated)
