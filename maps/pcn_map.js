@@ -220,8 +220,13 @@
     return layer;
   }
 
-  // --- network names: placed largest first, a name that would overlap one already placed
-  // (or fall outside the view) is left out, so zoomed out only the biggest are named ---
+  // --- network names: placed largest first, each at its label point or, where that
+  // overlaps a name already placed, nudged a little above, below or beside it; a name that
+  // fits nowhere near (or falls outside the view) is left out, so zoomed out only the biggest
+  // are named ---
+  // offsets tried, in a name's own widths and heights (with its margin): clear of a name of
+  // its size on a spot a few pixels away: above or below it, half its width aside, or both
+  var NUDGES = [[0, 0], [0, -1.2], [0, 1.2], [-0.5, 0], [0.5, 0], [-0.5, -1.2], [0.5, -1.2], [-0.5, 1.2], [0.5, 1.2]];
   var labels = [];
   function labelHtml(l) {
     var badge = l.badge ? '<span class="pcn-badge" title="' + escapeHtml(l.badge) + '">' +
@@ -271,14 +276,25 @@
       if (!el) { return; }
       var p = map.latLngToContainerPoint(m.getLatLng());
       var w = m.pcnW || 0, h = m.pcnH || 0;
-      var r = { x0: p.x - w / 2 - 2, y0: p.y - h / 2 - 2, x1: p.x + w / 2 + 2, y1: p.y + h / 2 + 2 };
-      var fits = w > 0 && r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
-      for (var i = 0; fits && i < placed.length; i++) {
-        var q = placed[i];
-        if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
+      var spot = null;
+      for (var k = 0; w > 0 && !spot && k < NUDGES.length; k++) {
+        var dx = Math.round(NUDGES[k][0] * (w + 4)), dy = Math.round(NUDGES[k][1] * (h + 4));
+        var r = { x0: p.x + dx - w / 2 - 2, y0: p.y + dy - h / 2 - 2, x1: p.x + dx + w / 2 + 2, y1: p.y + dy + h / 2 + 2 };
+        var fits = r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
+        for (var i = 0; fits && i < placed.length; i++) {
+          var q = placed[i];
+          if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
+        }
+        if (fits) { spot = { r: r, left: dx + "px", top: dy + "px" }; }
       }
-      if (fits) { placed.push(r); shown += 1; }
-      var display = fits ? "" : "none";
+      if (spot) {
+        placed.push(spot.r);
+        shown += 1;
+        var boxStyle = el.firstChild.style;
+        if (boxStyle.left !== spot.left) { boxStyle.left = spot.left; }
+        if (boxStyle.top !== spot.top) { boxStyle.top = spot.top; }
+      }
+      var display = spot ? "" : "none";
       if (el.style.display !== display) { el.style.display = display; }
     });
     global.pcnLabelsShown = shown;
