@@ -202,17 +202,22 @@ def test_layout_is_kept_in_qsettings_under_the_config_dir():
         close(w2)
 
 
+def previewed(qtbot, w: MainWindow, paths: list[str]):  # noqa: ANN201 — the wizard and its preview page
+    """The import wizard on ``paths``, moved on to its preview once the files are read."""
+    wizard = open_import_wizard(w, paths)
+    wizard.next()
+    # the first read imports every importer (geopandas, openpyxl...): slow on a busy machine
+    qtbot.waitUntil(lambda: wizard.preview.task is None, timeout=60_000)
+    return wizard, wizard.preview
+
+
 def test_import_wizard_shows_a_refusal_by_file_row_and_problem(qtbot, tmp_path):
     bad = tmp_path / "mapping.csv"
     bad.write_text("practice_code,network_name,practice_name\nP00000,Network 0000,A\n12345,Network 0001,B\n",
                    encoding="utf-8")
     w = make_window(Document(synthetic_project()))
     try:
-        wizard = open_import_wizard(w, [str(bad)])
-        wizard.next()
-        page = wizard.preview
-        # the first read imports every importer (geopandas, openpyxl...): slow on a busy machine
-        qtbot.waitUntil(lambda: page.task is None, timeout=60_000)
+        wizard, page = previewed(qtbot, w, [str(bad)])
         assert page.run is None and page.refusal is not None
         assert page.refusal.row == 3
         assert page.table.item(0, 0).text() == str(bad)
@@ -239,10 +244,7 @@ def test_import_wizard_preview_names_each_file_and_shows_its_notes_after_a_refus
     book.save(good)
     w = make_window(Document(synthetic_project()))
     try:
-        wizard = open_import_wizard(w, [str(bad)])
-        wizard.next()
-        page = wizard.preview
-        qtbot.waitUntil(lambda: page.task is None, timeout=60_000)
+        wizard, page = previewed(qtbot, w, [str(bad)])
         assert page.table.columnCount() == 3
         wizard.back()
         wizard.files.files.clear()
