@@ -97,7 +97,25 @@ def seeds(tmp_path_factory) -> dict[str, Path]:
     assert run_cli("funding", str(sample), "--export-plan", str(out["sample_plan"]))[0] == 0
     out["boundaries"] = folder / "boundaries.geojson"
     assert run_cli("export", str(sample), str(out["boundaries"]), "--what", "boundaries")[0] == 0
+    out["excel_list"] = excel_list(out["sample_practices"], folder / "lookup.xlsx")
     return out
+
+
+def excel_list(practices_csv: Path, target: Path) -> Path:
+    """The sample's practice list as a team keeps it in Excel: a title above, notes beside."""
+    import csv
+
+    from openpyxl import Workbook
+    with open(practices_csv, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Practices and their PCNs, as agreed"])
+    sheet.append([])
+    for i, row in enumerate(rows):
+        sheet.append(["checked" if i else "Note", None, *row])
+    book.save(target)
+    return target
 
 
 @pytest.fixture
@@ -228,7 +246,7 @@ def _json_edit(data: bytes, draw) -> tuple[bytes, str]:
 # --- the property ---------------------------------------------------------------------------------
 _CATEGORY = [
     (r"has no extract date column", "undated list sizes alone"),
-    (r"not a regular file", "special file"), (r"^status ", "invalid status"),
+    (r"not a regular file", "special file"), (r"^status |status '.*' is not A, C, D or P", "invalid status"),
     (r"outside Great Britain|given together", "implausible coordinates"),
     (r"^no (organisation code|PCode|practice)", "missing or malformed code"),
     (r"^no EXTRACT_DATE column", "missing column or network"),
@@ -298,7 +316,7 @@ def test_fuzz_csv_readers(seeds, project, capfd, reader, data):
     _import_and_check(reader, project, path, capfd)
 
 
-@pytest.mark.parametrize("reader", ["epcn", "gpkg", "shapefile"])
+@pytest.mark.parametrize("reader", ["epcn", "excel_list", "gpkg", "shapefile"])
 @FUZZ
 @given(data=st.data())
 def test_fuzz_binary_readers(seeds, project, capfd, reader, data):
@@ -313,6 +331,31 @@ def test_fuzz_binary_readers(seeds, project, capfd, reader, data):
     mutated, op = _binary_edit(target.read_bytes(), data.draw)
     target.write_bytes(mutated)
     _import_and_check(reader, project, folder / source.name, capfd)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_excel_list_cells(seeds, project, capfd, data):
+    """The Excel list with cells changed as a hand edits them: any value, any type, anywhere,
+    headings and notes included."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+    book = load_workbook(seeds["excel_list"])
+    sheet = book.active
+    value = st.one_of(st.sampled_from(HOSTILE_VALUES), st.text(max_size=40), st.integers(-10**12, 10**12),
+                      st.floats(allow_nan=True, allow_infinity=False), st.booleans(), st.none(),
+                      st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)))
+    for _ in range(data.draw(st.integers(1, 6))):
+        row = data.draw(st.integers(1, sheet.max_row + 2))
+        column = data.draw(st.integers(1, sheet.max_column + 2))
+        cell = data.draw(value)
+        if isinstance(cell, str):
+            cell = "".join(c for c in cell if c == "\t" or c >= " ")   # what a cell can hold at all
+        sheet.cell(row=row, column=column, value=cell)
+    path = project.parent.parent / "lookup.xlsx"
+    book.save(path)
+    _import_and_check("excel_list_cells", project, path, capfd)
 
 
 @FUZZ
