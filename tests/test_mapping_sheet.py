@@ -110,3 +110,38 @@ def test_the_sussex_lookup_equals_pandas(tmp_path) -> None:
     networks = {n["name"]: (sorted(n["practices"]), n["list_size"]) for n in got["report"]["networks"]}
     assert len(expected) == 40 and networks == expected
     assert "the list in sheet 'Sheet1', columns G–J, headings on row 2" in got["summary"]
+
+
+def test_the_practices_workbook_imports_back_with_text_kept_as_text(tmp_path) -> None:
+    """export --what practices to .xlsx, imported back: the same practices, networks and
+    figures; a name that looks like a formula stays a name; dates are Excel dates."""
+    from openpyxl import load_workbook
+
+    from cli_run import run_cli
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project, save_project
+    sample = load_project(resource("sample", "sample_ccg.pcnproj"))
+    code = sorted(sample.practices)[0]
+    sample.practices[code].name = "=HYPERLINK(\"http://x\",\"click\")"
+    first = tmp_path / "a.pcnproj"
+    save_project(sample, first)
+    out = tmp_path / "out" / "practices.xlsx"
+    assert run_cli(["export", str(first), str(out), "--what", "practices"])[0] == 0
+    sheet = load_workbook(out).active
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("=HYPERLINK")
+    assert sheet["F2"].is_date and sheet.freeze_panes == "A2"
+    again = tmp_path / "b.pcnproj"
+    assert run_cli(["import", str(again), str(out)])[0] == 0
+    a, b = load_project(first), load_project(again)
+    assert b.practices[code].name == sample.practices[code].name
+    assert {c: [a.networks[n].key for n in a.networks_of(c)] for c in a.practices} == \
+        {c: [b.networks[n].key for n in b.networks_of(c)] for c in b.practices}
+    assert all(b.list_size(c, b.counting_date) == a.list_size(c, a.counting_date) for c in a.practices)
+
+
+def test_only_practices_are_written_as_a_workbook(tmp_path) -> None:
+    from cli_run import run_cli
+    from pcn_desktop.paths import resource
+    status, _ = run_cli(["export", str(resource("sample", "sample_ccg.pcnproj")), str(tmp_path / "a.xlsx"),
+                         "--what", "areas"])
+    assert status == 2 and not (tmp_path / "a.xlsx").exists()

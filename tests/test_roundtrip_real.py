@@ -1,6 +1,6 @@
 """Every export the README says imports back, round-tripped on real NHS files (skipped without
-../shared/data): the practices CSV of all of England, and Pennine Lancashire's areas CSV and
-boundary GeoJSON / GeoPackage."""
+../shared/data): the practices list of all of England (CSV and Excel), and Pennine
+Lancashire's areas CSV and boundary GeoJSON / GeoPackage."""
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +41,9 @@ def _import(target, parts, *extra: str) -> None:
     assert status == 0
 
 
-def test_england_practices_csv_imports_back_whole(tmp_path):
-    first, again, out = tmp_path / "a.pcnproj", tmp_path / "b.pcnproj", tmp_path / "practices.csv"
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_england_practices_list_imports_back_whole(tmp_path, suffix):
+    first, again, out = tmp_path / "a.pcnproj", tmp_path / "b.pcnproj", tmp_path / f"practices{suffix}"
     _import(first, ENGLAND)
     assert _run(["export", str(first), str(out), "--what", "practices"])[0] == 0
     assert _run(["import", str(again), str(out)])[0] == 0

@@ -352,3 +352,21 @@ def test_funding_pane_is_docked_and_its_edits_go_on_the_window_undo_stack(qtbot)
         assert any(a.text().startswith("&Agreements") for a in w.menuBar().actions()[2].menu().actions())
     finally:
         close(w)
+
+
+def test_file_export_writes_the_practices_workbook(qtbot, tmp_path, monkeypatch):
+    """File > Export > Practices and networks (Excel)…: the same writer as the command line,
+    in a worker; the workbook imports back."""
+    w = make_window(Document(synthetic_project()))
+    try:
+        target = tmp_path / "practices"                     # the dialog's name, without its extension
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        action = next(a for a in w.export_menu.actions() if "Excel" in a.text())
+        action.trigger()
+        written = tmp_path / "practices.xlsx"
+        qtbot.waitUntil(lambda: "Exported" in w.statusBar().currentMessage(), timeout=20_000)
+        from pcn_desktop.io.kinds import read_file
+        parsed = read_file(written)
+        assert sorted(parsed.rows.columns.code) == sorted(w.document.project.practices)
+    finally:
+        close(w)

@@ -1,13 +1,16 @@
-"""Writers: practices -> network CSV, areas -> network (CSV or polygons), network polygons.
+"""Writers: practices -> network list (CSV or Excel), areas -> network (CSV or polygons),
+network polygons.
 
-The practices CSV is the plain format ``pcn-desktop import`` reads (io/mapping.py), so an
-export re-imported into a new project gives the same memberships. Geographic outputs are
+The practices list is the plain format ``pcn-desktop import`` reads (io/mapping.py, and
+io/mapping_sheet.py for the workbook), so an export re-imported into a new project gives the
+same memberships. Geographic outputs are
 GeoPackage or GeoJSON by extension, in WGS84. Each writer is a plain function of a Project.
 """
 from __future__ import annotations
 
 import csv
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +46,16 @@ def practice_rows(project: Project) -> list[dict[str, Any]]:
     return rows
 
 
-def write_practices_csv(project: Project, path: str | os.PathLike[str]) -> int:
+def write_practices(project: Project, path: str | os.PathLike[str]) -> int:
+    """The practices and their networks, as CSV or an Excel workbook by the file's extension."""
+    path = Path(path)
     rows = practice_rows(project)
-    _write_csv(Path(path), PRACTICE_COLUMNS, rows)
+    if path.suffix.lower() == ".csv":
+        _write_csv(path, PRACTICE_COLUMNS, rows)
+    elif path.suffix.lower() == ".xlsx":
+        _write_xlsx(path, "Practices", PRACTICE_COLUMNS, rows, dates=("list_date", "opened", "closed"))
+    else:
+        raise ExportError(f"{path}: practices are written as .csv or .xlsx")
     return len(rows)
 
 
@@ -106,6 +116,44 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
         writer = csv.DictWriter(handle, columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _write_xlsx(path: Path, title: str, columns: list[str], rows: list[dict[str, Any]],
+                dates: tuple[str, ...] = ()) -> None:
+    """One sheet: the headings, then a row each; dates as Excel dates, numbers as numbers,
+    and every text as text (a name starting with "=" is not made a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(columns)
+    widths = [len(c) for c in columns]
+    for row in rows:
+        values = []
+        for i, column in enumerate(columns):
+            value = row.get(column, "")
+            if column in dates and value:
+                value = date.fromisoformat(value)
+            widths[i] = max(widths[i], len(str(value)))
+            values.append(None if value == "" else value)
+        sheet.append(values)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            elif cell.is_date:
+                cell.number_format = "yyyy-mm-dd"
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+    sheet.freeze_panes = "A2"
+    tmp = path.with_name(path.stem + ".writing" + path.suffix)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)      # a locked target or a full disk leaves nothing behind
+        raise
 
 
 def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:

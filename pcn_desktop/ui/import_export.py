@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWizard
 
-from ..io.exports import write_areas, write_boundaries, write_practices_csv
+from ..io.exports import write_areas, write_boundaries, write_practices
 from ..reports.map_html import render_map
 from .document import Document
 from .import_wizard import ImportWizard
@@ -29,7 +29,9 @@ def add_import_export_actions(window: "MainWindow", menu: QMenu) -> None:
     window.export_menu = exports
     # the same writers `pcn-desktop export` and `pcn-desktop map` call
     add_export(window, exports, "&Practices and networks (CSV)…", "CSV (*.csv)", ".csv",
-               lambda project, path, _f, _p: write_practices_csv(project, path))
+               lambda project, path, _f, _p: write_practices(project, path))
+    add_export(window, exports, "Practices and networks (E&xcel)…", "Excel workbook (*.xlsx)", ".xlsx",
+               lambda project, path, _f, _p: write_practices(project, path))
     add_export(window, exports, "&Areas and networks (CSV)…", "CSV (*.csv)", ".csv",
                lambda project, path, _f, _p: write_areas(project, path))
     add_export(window, exports, "Areas with their networks (&GeoPackage)…", "GeoPackage (*.gpkg)", ".gpkg",
