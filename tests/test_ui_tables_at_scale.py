@@ -111,3 +111,38 @@ def test_widest_finds_the_widest_text(family, size, bold) -> None:
     pair = {"W" * 10, "i" * 14}                  # in a proportional font, fewer letters and wider
     assert fm.horizontalAdvance(widest(pair, fm)) == max(map(fm.horizontalAdvance, pair))
     assert widest(["\u2716 3 errors", "OK"], fm) == "\u2716 3 errors"
+
+
+def test_networks_stay_in_name_order_through_creates_renames_and_dissolves() -> None:
+    from pcn_desktop.domain.commands import CreateNetwork, DissolveNetwork, SetNetworkField
+    from pcn_desktop.ui.models.networks_model import NAME as NETWORK_NAME
+    from pcn_desktop.ui.models.networks_model import SORT_ROLE as NETWORK_SORT
+    project = synthetic_project(networks=12, per_network=3)
+    document = Document(project)
+    model = NetworksModel(document)
+    ours = SortProxy(NETWORK_SORT)
+    ours.setSourceModel(model)
+    ours.sort(NETWORK_NAME, Qt.SortOrder.AscendingOrder)
+    plain = QSortFilterProxyModel()                  # sorted by comparisons, as before
+    plain.setSortRole(NETWORK_SORT)
+    plain.setDynamicSortFilter(True)
+    plain.setSourceModel(model)
+    plain.sort(NETWORK_NAME, Qt.SortOrder.AscendingOrder)
+    rnd = random.Random(11)
+    words = ["Abbey", "zeta", "Moor", "moor", "Central", "East", "A1", "Ýnys", "Bay"]
+    for turn in range(80):
+        nets = sorted(project.networks)
+        r = rnd.random()
+        if r < 0.3:
+            document.push(CreateNetwork(f"{rnd.choice(words)} {turn} PCN"))
+        elif r < 0.7 and nets:
+            document.push(SetNetworkField(rnd.choice(nets), "name", f"{rnd.choice(words)} {turn}"))
+        elif r < 0.85 and len(nets) > 2:
+            document.push(DissolveNetwork(rnd.choice(nets)))
+        else:
+            document.stack.undo()
+        keys = [(project.networks[model.id_at(i)].name.lower(), project.networks[model.id_at(i)].code)
+                for i in range(model.rowCount())]
+        assert keys == sorted(keys) and model.rowCount() == len(project.networks)
+        assert proxy_rows(ours, NETWORK_NAME) == proxy_rows(plain, NETWORK_NAME)
+        assert all(model.row_of(model.id_at(i)) == i for i in range(model.rowCount()))

@@ -2,9 +2,12 @@
 
 Totals and states are cached per network and recomputed only for the networks an edit
 touched; created and dissolved networks become inserted and removed rows, never a reset.
+The rows are kept in name order (a created network goes in at its place, a renamed one
+moves), the view's default sort, which its proxy then shows without sorting.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (QMimeData, QModelIndex, QPersistentModelIndex, Qt,
@@ -72,12 +75,14 @@ class NetworksModel(DocumentTableModel):
             self._reindex()
             self.endRemoveRows()
         for nid in sorted(n for n in touched if n in networks and n not in self._row):
-            row = len(self._ids)
+            row = bisect_left([self._order_key(n) for n in self._ids], self._order_key(nid))
             self.beginInsertRows(QModelIndex(), row, row)
-            self._ids.append(nid)          # the view's proxy puts it in order
-            self._row[nid] = row
+            self._ids.insert(row, nid)
+            self._reindex()
             self._cache[nid] = self._compute(nid)
             self.endInsertRows()
+        for nid in sorted(n for n in touched if n in self._row):
+            self._move_into_place(nid)        # a rename
         # project-wide findings (e.g. double membership) can name untouched networks too
         now_global = self._global_finding_networks()
         for nid in touched | now_global | self._global_nets:
@@ -86,6 +91,26 @@ class NetworksModel(DocumentTableModel):
                 row = self._row[nid]
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         self._global_nets = now_global
+
+    def _order_key(self, nid: str) -> tuple[str, str]:
+        net = self.document.project.networks[nid]
+        return net.name.lower(), net.code         # as Project.sorted_networks orders them
+
+    def _move_into_place(self, nid: str) -> None:
+        row = self._row[nid]
+        others = [self._order_key(n) for i, n in enumerate(self._ids) if i != row]
+        place = bisect_left(others, self._order_key(nid))
+        if place == row:
+            return
+        # Qt names the row the moved one goes before, counted before the move
+        if self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), place if place < row else place + 1):
+            self._ids.insert(place, self._ids.pop(row))
+            self._reindex()
+            self.endMoveRows()
+
+    def natural_order(self) -> tuple[int, Qt.SortOrder]:
+        """The rows are in name order, always (see the module doc)."""
+        return NAME, Qt.SortOrder.AscendingOrder
 
     def _global_finding_networks(self) -> set[str]:
         return {f.network_id for f in self.document.current_findings
