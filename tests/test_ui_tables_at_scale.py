@@ -62,18 +62,24 @@ def test_reloading_practices_in_code_order_asks_for_no_sort_value() -> None:
     assert proxy_rows(proxy, CODE) == codes
 
 
-def test_findings_stay_in_severity_order_through_edits() -> None:
-    project = synthetic_project(networks=12, per_network=4)
-    document = Document(project)
-    model = FindingsModel(document)
-    ours = SortProxy(FINDING_SORT)
+def sorted_views(make, role: int, column: int, networks: int, per_network: int):  # noqa: ANN001, ANN201
+    """A synthetic project's document, its ``make`` model, the views' proxy over it sorted by
+    ``column``, and beside it a plain proxy that sorts it by comparisons, as the views did."""
+    document = Document(synthetic_project(networks=networks, per_network=per_network))
+    model = make(document)
+    ours = SortProxy(role)
     ours.setSourceModel(model)
-    ours.sort(SEVERITY, Qt.SortOrder.AscendingOrder)
-    plain = QSortFilterProxyModel()                  # what the view showed before: sorted by comparisons
-    plain.setSortRole(FINDING_SORT)
+    ours.sort(column, Qt.SortOrder.AscendingOrder)
+    plain = QSortFilterProxyModel()
+    plain.setSortRole(role)
     plain.setDynamicSortFilter(True)
     plain.setSourceModel(model)
-    plain.sort(SEVERITY, Qt.SortOrder.AscendingOrder)
+    plain.sort(column, Qt.SortOrder.AscendingOrder)
+    return document.project, document, model, ours, plain
+
+
+def test_findings_stay_in_severity_order_through_edits() -> None:
+    project, document, model, ours, plain = sorted_views(FindingsModel, FINDING_SORT, SEVERITY, 12, 4)
     rnd = random.Random(7)
     codes, networks = sorted(project.practices), sorted(project.networks)
     for _ in range(60):
@@ -117,17 +123,7 @@ def test_networks_stay_in_name_order_through_creates_renames_and_dissolves() -> 
     from pcn_desktop.domain.commands import CreateNetwork, DissolveNetwork, SetNetworkField
     from pcn_desktop.ui.models.networks_model import NAME as NETWORK_NAME
     from pcn_desktop.ui.models.networks_model import SORT_ROLE as NETWORK_SORT
-    project = synthetic_project(networks=12, per_network=3)
-    document = Document(project)
-    model = NetworksModel(document)
-    ours = SortProxy(NETWORK_SORT)
-    ours.setSourceModel(model)
-    ours.sort(NETWORK_NAME, Qt.SortOrder.AscendingOrder)
-    plain = QSortFilterProxyModel()                  # sorted by comparisons, as before
-    plain.setSortRole(NETWORK_SORT)
-    plain.setDynamicSortFilter(True)
-    plain.setSourceModel(model)
-    plain.sort(NETWORK_NAME, Qt.SortOrder.AscendingOrder)
+    project, document, model, ours, plain = sorted_views(NetworksModel, NETWORK_SORT, NETWORK_NAME, 12, 3)
     rnd = random.Random(11)
     words = ["Abbey", "zeta", "Moor", "moor", "Central", "East", "A1", "Ýnys", "Bay"]
     for turn in range(80):
@@ -146,3 +142,53 @@ def test_networks_stay_in_name_order_through_creates_renames_and_dissolves() -> 
         assert keys == sorted(keys) and model.rowCount() == len(project.networks)
         assert proxy_rows(ours, NETWORK_NAME) == proxy_rows(plain, NETWORK_NAME)
         assert all(model.row_of(model.id_at(i)) == i for i in range(model.rowCount()))
+
+
+def shown_codes(pane) -> set[str]:
+    return {pane.model.code_at(pane.proxy.mapToSource(pane.proxy.index(r, 0)).row())
+            for r in range(pane.proxy.rowCount())}
+
+
+def test_the_practices_filter_matches_any_cell_and_follows_edits() -> None:
+    from pcn_desktop.domain.commands import MovePractice, SetNetworkField
+    from pcn_desktop.ui.panes.practices_pane import PracticesPane
+    project = synthetic_project(networks=4, per_network=3)
+    document = Document(project)
+    pane = PracticesPane(PracticesModel(document))
+    for text, expected in (("p00004", {"P00004"}), ("PRACTICE 11 SURG", {"P00011"}),
+                           ("network 0002", {"P00006", "P00007", "P00008"}), ("8,500", {"P00001", "P00004", "P00007", "P00010"}),
+                           ("active", set(project.practices)), ("nowhere", set()), ("", set(project.practices))):
+        pane.filter.setText(text)
+        assert shown_codes(pane) == expected, text
+    pane.filter.setText("renamed")
+    document.push(SetNetworkField("N1", "name", "Renamed PCN"))      # the rows' network text changed
+    assert shown_codes(pane) == {"P00003", "P00004", "P00005"}
+    document.push(MovePractice("P00000", "N1"))
+    assert shown_codes(pane) == {"P00000", "P00003", "P00004", "P00005"}
+    document.stack.undo()
+    assert shown_codes(pane) == {"P00003", "P00004", "P00005"}
+
+
+def test_the_findings_filter_and_severity_together() -> None:
+    from pcn_desktop.domain.commands import MovePractice
+    from pcn_desktop.ui.panes.findings_pane import FindingsPane
+    project = synthetic_project(networks=4, per_network=3)
+    document = Document(project)
+    pane = FindingsPane(FindingsModel(document))
+
+    def shown() -> list[str]:
+        return sorted(pane.proxy.index(r, 1).data() for r in range(pane.proxy.rowCount()))
+    pane.filter.setText("NETWORK 0001")
+    want = sorted(f.message for f in document.current_findings if "network 0001" in
+                  "\n".join((f.severity.value, f.message, f.network, f.practice, f.rule)).casefold())
+    assert shown() == want and want
+    pane.severity.setCurrentIndex(pane.severity.findData("warning"))
+    assert shown() == sorted(f.message for f in document.current_findings
+                             if f.severity.value == "warning" and f.message in want)
+    document.push(MovePractice("P00003", None))          # new findings come in: the filter holds
+    assert all(f.severity.value == "warning" for r in range(pane.proxy.rowCount())
+               for f in [pane.model.finding_at(pane.proxy.mapToSource(pane.proxy.index(r, 0)).row())])
+    pane.severity.setCurrentIndex(0)
+    assert "Practice 3 Surgery (P00003) is in no network" not in shown()
+    pane.filter.setText("P00003")
+    assert any("P00003" in m and "no network" in m for m in shown())

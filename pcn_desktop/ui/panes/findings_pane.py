@@ -16,14 +16,11 @@ class SeverityProxy(SortProxy):
         self.severity = ""
 
     def set_severity(self, severity: str) -> None:
-        self.severity = severity
-        self.invalidateRowsFilter()
+        self.change_rows_filter(lambda: setattr(self, "severity", severity))
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        if self.severity:
-            text = self.sourceModel().index(row, 0, parent).data()
-            if text.lower() != self.severity:
-                return False
+        if self.severity and self.sourceModel().display_text(row, 0).lower() != self.severity:
+            return False
         return super().filterAcceptsRow(row, parent)
 
 
@@ -44,7 +41,7 @@ class FindingsPane(QWidget):
         self.filter.setPlaceholderText("Filter findings")
         self.filter.setAccessibleName("Filter findings")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.proxy.set_text_filter)
         self.count = QLabel(self)
         self.count.setAccessibleName("Findings count")
         self.view = make_table(self.proxy, "Findings table", self)

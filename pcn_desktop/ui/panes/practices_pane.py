@@ -25,7 +25,7 @@ class PracticesPane(QWidget):
         self.filter.setPlaceholderText("Filter by code, name, network or status")
         self.filter.setAccessibleName("Filter practices")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.proxy.set_text_filter)
         self.view = make_table(self.proxy, "Practices table", self)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)

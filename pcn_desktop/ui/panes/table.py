@@ -1,6 +1,8 @@
 """A sortable, filterable table view over a source model, shared by the panes."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -19,6 +21,29 @@ class SortProxy(QSortFilterProxyModel):
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(True)
+
+    def set_text_filter(self, text: str) -> None:
+        """Show the rows any of whose cells contains ``text``, whatever its case (every row
+        when it is empty). Searched in the source model's ``row_haystack``, one Python call
+        per row, rather than Qt asking the model for each cell."""
+        if getattr(self.sourceModel(), "row_haystack", None) is None:
+            self._needle = ""
+            self.setFilterFixedString(text)       # a model without one: Qt's own filter
+            return
+        self.change_rows_filter(lambda: setattr(self, "_needle", text.casefold()))
+
+    def change_rows_filter(self, change: Callable[[], None]) -> None:
+        """``change()`` to what ``filterAcceptsRow`` decides by, then the rows filtered again."""
+        self.beginFilterChange()
+        change()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        needle = getattr(self, "_needle", "")
+        if not needle:
+            return True
+        haystack = getattr(self.sourceModel(), "row_haystack", None)
+        return needle in haystack(row) if haystack is not None else super().filterAcceptsRow(row, parent)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         natural = getattr(self.sourceModel(), "natural_order", None)
