@@ -139,3 +139,17 @@ def test_the_networks_menu_offers_the_import(window) -> None:
     w = window(synthetic_project())
     menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Networks")
     assert "&Import boundaries…" in [a.text() for a in menu.actions()]
+
+
+def test_the_first_drag_does_not_wait_for_proj(qtbot, window) -> None:
+    """Once the window has opened, pyproj is imported off the UI thread and the UI thread's
+    BNG -> WGS84 transformer made, so the first move whose boundary follows it does not
+    stall for them (60-90 ms on the sample); a project without small areas needs neither."""
+    from pcn_desktop.geo import crs
+    from pcn_desktop.ui.warm_later import warm_reprojection
+    assert warm_reprojection(window(synthetic_project(areas=False))) is None
+    cache = getattr(crs._LOCAL, "cache", {})
+    cache.pop((crs.BNG, crs.WGS84), None)             # this (the UI) thread has none yet
+    w = window(synthetic_project())
+    assert warm_reprojection(w) is not None
+    qtbot.waitUntil(lambda: (crs.BNG, crs.WGS84) in getattr(crs._LOCAL, "cache", {}), timeout=20_000)

@@ -37,6 +37,12 @@ def _transformer(src: str, dst: str) -> "Transformer":
     return t
 
 
+def prepare(src: str, dst: str) -> None:
+    """Make this thread's transformer from ``src`` to ``dst`` now (PROJ looks the systems up
+    in its database: a few tens of milliseconds), so the first reprojection does not wait."""
+    _mover(src, dst)
+
+
 def _mover(src: str, dst: str):  # noqa: ANN202 — (x, y) arrays -> (x, y) arrays
     if (src, dst) == (WGS84, BNG):
         return wgs84_to_bng

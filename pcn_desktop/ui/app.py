@@ -80,6 +80,8 @@ def run(project_path: str | None, screenshot: str | None = None, presentation: b
         window.close()
         return status
     QTimer.singleShot(0, lambda: startup.offer_recovery(window))
+    from .warm_later import WARM_AFTER_MS, warm_reprojection  # noqa: PLC0415
+    QTimer.singleShot(WARM_AFTER_MS, lambda: warm_reprojection(window))
     return app.exec()
 
 
