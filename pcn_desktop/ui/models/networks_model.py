@@ -98,6 +98,10 @@ class NetworksModel(DocumentTableModel):
 
     def _move_into_place(self, nid: str) -> None:
         row = self._row[nid]
+        key = self._order_key(nid)
+        if (row == 0 or self._order_key(self._ids[row - 1]) <= key) and \
+                (row + 1 == len(self._ids) or key <= self._order_key(self._ids[row + 1])):
+            return                                  # still between its neighbours: most edits
         others = [self._order_key(n) for i, n in enumerate(self._ids) if i != row]
         place = bisect_left(others, self._order_key(nid))
         if place == row:
