@@ -212,3 +212,26 @@ def test_a_grab_after_two_frames_shows_the_page_laid_out_for_its_view(qtbot):
     finally:
         w.document.stack.setClean()
         w.close()
+
+
+def test_a_frame_with_a_band_the_page_has_not_painted_is_not_taken_for_the_map(window, monkeypatch):
+    """The window settling its size can make the map's view taller after the map has drawn;
+    a grab then showed the map over the top of the view and white below it (one screenshot
+    in seven at 125%). Such a frame is not the map on screen yet."""
+    from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+    from pcn_desktop.reports.map_html import BACKGROUND
+
+    def frame(unpainted_from: float) -> QPixmap:
+        image = QImage(400, 300, QImage.Format.Format_RGB32)
+        image.fill(QColor(BACKGROUND))
+        painter = QPainter(image)
+        for i, colour in enumerate(("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")):
+            painter.fillRect(40 + 80 * i, 20, 60, 240, QColor(colour))      # areas down the whole view
+        painter.fillRect(0, int(300 * unpainted_from), 400, 300, QColor("#ffffff"))
+        painter.end()
+        return QPixmap.fromImage(image)
+    view = window.map_pane.view
+    monkeypatch.setattr(view, "grab", lambda *a: frame(1.0))
+    assert window.map_pane.frame_shows_map()
+    monkeypatch.setattr(view, "grab", lambda *a: frame(0.55))
+    assert not window.map_pane.frame_shows_map()

@@ -35,6 +35,7 @@ RERENDER_DELAY_MS = 1500
 # the window (and a screenshot) waits on the answer. Given up after about ten seconds.
 DRAWN_POLL_MS = 10
 DRAWN_POLLS = 10_000 // DRAWN_POLL_MS
+UNPAINTED = 0xFFFFFF         # what the view shows where the page has not painted yet
 FRAME_POLL_MS = 5           # how often to look again for a frame the page has been asked for
 # two animation frames from now: the second starts once the first, with the layout pending
 # when it was asked for, has been made
@@ -309,7 +310,7 @@ class MapPane(QWidget):
         """Whether the view's last composited frame shows the drawn page, not a blank one:
         ``drawn`` says Leaflet has made its layers, and Chromium shows them a frame or two
         later. Looks for the map's paper colour and a few others (areas, circles, controls)
-        in a sparse sample of pixels."""
+        in a sparse sample of pixels, and for no band across the view still unpainted."""
         image = self.view.grab().toImage()
         w, h = image.width(), image.height()
         if w < 8 or h < 8:
@@ -318,10 +319,13 @@ class MapPane(QWidget):
         seen: set[int] = set()
         papers = 0
         for y in range(h // 40, h, max(1, h // 20)):
-            for x in range(w // 40, w, max(1, w // 20)):
-                rgb = image.pixel(x, y) & 0xFFFFFF
-                seen.add(rgb)
-                papers += rgb == paper
+            row = {image.pixel(x, y) & 0xFFFFFF for x in range(w // 40, w, max(1, w // 20))}
+            if row == {UNPAINTED}:
+                # a band across the whole view the page has not painted: the view was made
+                # taller (the window settling its size) and the frame is still the old one
+                return False
+            seen |= row
+            papers += paper in row
         return papers > 0 and len(seen) >= 4
 
     # --- incremental updates -----------------------------------------------------------------
