@@ -9,13 +9,14 @@ GeoPackage or GeoJSON by extension, in WGS84. Each writer is a plain function of
 from __future__ import annotations
 
 import csv
+import io
 import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..domain.model import Project
-from ..textfiles import csv_for_excel
+from ..textfiles import csv_for_excel, replace_atomically
 
 PRACTICE_COLUMNS = ["practice_code", "practice_name", "network_code", "network_name", "list_size",
                     "list_date", "postcode", "latitude", "longitude", "commissioner", "status", "opened", "closed", "kind"]
@@ -147,13 +148,9 @@ def _write_xlsx(path: Path, title: str, columns: list[str], rows: list[dict[str,
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
     sheet.freeze_panes = "A2"
-    tmp = path.with_name(path.stem + ".writing" + path.suffix)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)      # a locked target or a full disk leaves nothing behind
-        raise
+    data = io.BytesIO()
+    book.save(data)
+    replace_atomically(path, data.getvalue(), shared=True)
 
 
 def _write_geo(path: Path, rows: list[dict[str, Any]]) -> None:
