@@ -198,7 +198,6 @@ class ReplaceGeography(Command):
     def __init__(self, label: str, before: GeographySnapshot, after: GeographySnapshot) -> None:
         super().__init__()
         self._label, self.before, self.after = label, before, after
-        self.touched = changed_networks(before, after)
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -102,10 +102,7 @@ class NetworksModel(DocumentTableModel):
         if (row == 0 or self._order_key(self._ids[row - 1]) <= key) and \
                 (row + 1 == len(self._ids) or key <= self._order_key(self._ids[row + 1])):
             return                                  # still between its neighbours: most edits
-        others = [self._order_key(n) for i, n in enumerate(self._ids) if i != row]
-        place = bisect_left(others, self._order_key(nid))
-        if place == row:
-            return
+        place = bisect_left([self._order_key(n) for i, n in enumerate(self._ids) if i != row], key)
         # Qt names the row the moved one goes before, counted before the move
         if self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), place if place < row else place + 1):
             self._ids.insert(place, self._ids.pop(row))

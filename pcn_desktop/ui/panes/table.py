@@ -11,25 +11,22 @@ class SortProxy(QSortFilterProxyModel):
     """Sorts on the model's sort role (numbers as numbers), filters on any column's text.
 
     A sort the source model keeps its rows in already (its ``natural_order()``: the practices
-    by code, the findings by severity) is shown in the source's order, with no comparison
-    made: each comparison asks the Python model for two values, and sorting all England's
-    7,000 practices that way took most of a second every time the rows were reloaded."""
+    by code, the findings by severity, the networks by name) is shown in the source's order,
+    with no comparison made: each comparison asks the Python model for two values, and
+    sorting all England's 7,000 practices that way took most of a second every time the rows
+    were reloaded. The source is a ``DocumentTableModel`` (its ``row_haystack`` is what the
+    text filter searches)."""
 
     def __init__(self, sort_role: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(sort_role)
-        self.setFilterKeyColumn(-1)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setDynamicSortFilter(True)
+        self._needle = ""                       # the text filter, case-folded
 
     def set_text_filter(self, text: str) -> None:
         """Show the rows any of whose cells contains ``text``, whatever its case (every row
         when it is empty). Searched in the source model's ``row_haystack``, one Python call
         per row, rather than Qt asking the model for each cell."""
-        if getattr(self.sourceModel(), "row_haystack", None) is None:
-            self._needle = ""
-            self.setFilterFixedString(text)       # a model without one: Qt's own filter
-            return
         self.change_rows_filter(lambda: setattr(self, "_needle", text.casefold()))
 
     def change_rows_filter(self, change: Callable[[], None]) -> None:
@@ -39,11 +36,7 @@ class SortProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        needle = getattr(self, "_needle", "")
-        if not needle:
-            return True
-        haystack = getattr(self.sourceModel(), "row_haystack", None)
-        return needle in haystack(row) if haystack is not None else super().filterAcceptsRow(row, parent)
+        return not self._needle or self._needle in self.sourceModel().row_haystack(row)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         natural = getattr(self.sourceModel(), "natural_order", None)
