@@ -13,14 +13,13 @@ still points at it; its ended links are skipped and counted.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..domain.model import Project
 from .errors import ImportRefused
-from .guard import check_zip_parts
+from .guard import check_zip_parts, recognised_workbook
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
 from .text import norm_header, parse_date, practice_code
@@ -30,16 +29,11 @@ PARTNERS = ("pcn_core_partner_details", "pcncorepartnerdetails")
 
 
 def detect(sample: Sample) -> bool:
-    if not sample.head.startswith(b"PK\x03\x04"):
-        return False
-    check_zip_parts(sample.path)          # a damaged zip or a bomb is refused here, before openpyxl
-    try:
-        names = {norm_header(n) for n in _sheet_names(sample.path)}
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile):       # a zip, but not a workbook
-        return False
-    except Exception as exc:                                          # a workbook openpyxl cannot open
-        raise ImportRefused(sample.path, None, f"a damaged xlsx workbook ({type(exc).__name__}: "
-                                               f"{' '.join(str(exc).split())[:200]})") from None
+    return recognised_workbook(sample, _has_both_sheets)
+
+
+def _has_both_sheets(path: Path) -> bool:
+    names = {norm_header(n) for n in _sheet_names(path)}
     return bool(names & set(DETAILS)) and bool(names & set(PARTNERS))
 
 

@@ -24,10 +24,13 @@ import warnings
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import ImportRefused
 from .limits import import_limits
+
+if TYPE_CHECKING:
+    from .kinds import Sample
 
 STDIN_NAMES = {"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"}
 
@@ -174,6 +177,23 @@ def quiet_warnings(notes: list[str]) -> Iterator[None]:
                 if text not in seen:
                     seen.add(text)
                     notes.append(f"warning from the reader: {text}")
+
+
+def recognised_workbook(sample: "Sample", recognise: Callable[[Path], bool]) -> bool:
+    """Whether ``sample`` is an xlsx workbook ``recognise(path)`` takes for its kind. Not a
+    zip, or a zip that is no workbook: False. A zip bomb, or a workbook openpyxl cannot
+    open: refused, naming the file, before any reader parses it."""
+    import zipfile
+    if not sample.head.startswith(b"PK\x03\x04"):
+        return False
+    check_zip_parts(sample.path)
+    try:
+        return recognise(sample.path)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile):       # a zip, but not a workbook
+        return False
+    except Exception as exc:                                          # a workbook openpyxl cannot open
+        raise ImportRefused(sample.path, None, f"a damaged xlsx workbook ({type(exc).__name__}: "
+                                               f"{' '.join(str(exc).split())[:200]})") from None
 
 
 def check_zip_parts(path: Path) -> None:

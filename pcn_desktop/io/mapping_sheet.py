@@ -12,13 +12,13 @@ naming the sheet and its row as Excel numbers it.
 """
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import ImportRefused
-from .guard import check_zip_parts
+from .guard import check_zip_parts, recognised_workbook
 from .kinds import Kind, Sample, register_kind
 from .mapping import NETWORK_CODE, NETWORK_NAME, PRACTICE, Mapping
 from .text import find_column, norm_header
@@ -35,16 +35,8 @@ class SheetTable:
 
     @property
     def columns(self) -> str:
-        return f"{_letters(self.first)}–{_letters(self.last)}"
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+        from openpyxl.utils import get_column_letter
+        return f"{get_column_letter(self.first + 1)}–{get_column_letter(self.last + 1)}"
 
 
 def _heading(value: object) -> str:
@@ -65,36 +57,35 @@ def table_in(header: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def find_table(path: Path) -> SheetTable | None:
-    """Where the list is, or None when no sheet has one."""
-    from openpyxl import load_workbook
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        for name in wb.sheetnames:
-            sheet = wb[name]
-            if not hasattr(sheet, "iter_rows"):
-                continue                          # a chart sheet
-            sheet.reset_dimensions()
-            for number, row in enumerate(sheet.iter_rows(max_row=HEADER_ROWS, values_only=True), start=1):
-                found = table_in([_heading(v) for v in row])
-                if found is not None:
-                    return SheetTable(name, number, *found)
-    finally:
-        wb.close()
+def find_table(wb: Any) -> SheetTable | None:  # noqa: ANN401 — an openpyxl workbook
+    """Where the list is in the open workbook ``wb``, or None when no sheet has one."""
+    for name in wb.sheetnames:
+        sheet = wb[name]
+        if not hasattr(sheet, "iter_rows"):
+            continue                          # a chart sheet
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(max_row=HEADER_ROWS, values_only=True), start=1):
+            found = table_in([_heading(v) for v in row])
+            if found is not None:
+                return SheetTable(name, number, *found)
     return None
 
 
-def detect(sample: Sample) -> bool:
-    if not sample.head.startswith(b"PK\x03\x04"):
-        return False
-    check_zip_parts(sample.path)          # a damaged zip or a bomb is refused here, before openpyxl
+def _workbook(path: Path) -> Any:  # noqa: ANN401 — an openpyxl workbook, read-only
+    from openpyxl import load_workbook
+    return load_workbook(path, read_only=True, data_only=True)
+
+
+def _has_list(path: Path) -> bool:
+    wb = _workbook(path)
     try:
-        return find_table(sample.path) is not None
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile):       # a zip, but not a workbook
-        return False
-    except Exception as exc:                                          # a workbook openpyxl cannot open
-        raise ImportRefused(sample.path, None, f"a damaged xlsx workbook ({type(exc).__name__}: "
-                                               f"{' '.join(str(exc).split())[:200]})") from None
+        return find_table(wb) is not None
+    finally:
+        wb.close()
+
+
+def detect(sample: Sample) -> bool:
+    return recognised_workbook(sample, _has_list)
 
 
 def cell_text(value: object) -> str:
@@ -115,21 +106,22 @@ class MappingSheet(Mapping):
         super().__init__(path, "practice -> network list (Excel)")
 
     def read(self, careful: bool = False) -> "MappingSheet":
-        from openpyxl import load_workbook
         check_zip_parts(self.path)
-        table = find_table(self.path)
-        if table is None:
-            raise ImportRefused(self.path, None, "no sheet has a practice code and a network column "
-                                                 f"in its first {HEADER_ROWS} rows")
-        self.where = f"{self.path} (sheet '{table.sheet}')"
-        wb = load_workbook(self.path, read_only=True, data_only=True)
+        wb = _workbook(self.path)
         try:
+            table = find_table(wb)
+            if table is None:
+                raise ImportRefused(self.path, None, "no sheet has a practice code and a network column "
+                                                     f"in its first {HEADER_ROWS} rows")
+            self.where = f"{self.path} (sheet '{table.sheet}')"
             sheet = wb[table.sheet]
             sheet.reset_dimensions()
             rows = sheet.iter_rows(min_row=table.header_row, values_only=True)
             width = table.last - table.first + 1
             records = [(number, [cell_text(v) for v in (row[table.first:table.last + 1] + (None,) * width)[:width]])
                        for number, row in enumerate(rows, start=table.header_row)]
+        except ImportRefused:
+            raise
         except (Exception, RecursionError) as exc:   # damaged sheet XML and the like
             raise ImportRefused(self.where, None, f"the sheet is damaged and cannot be read ({type(exc).__name__}: "
                                                   f"{' '.join(str(exc).split())[:200]})") from None
