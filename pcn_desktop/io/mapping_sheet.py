@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import epcn  # noqa: F401 — registered first: the ePCN workbook has such columns too
 from .errors import ImportRefused
 from .guard import check_zip_parts, recognised_workbook
 from .kinds import Kind, Sample, register_kind
