@@ -247,6 +247,29 @@ def test_a_window_opened_in_presentation_mode_shows_every_networks_state(qtbot, 
         w.close()
 
 
+@pytest.mark.parametrize("size", [QSize(1366, 768), QSize(1284, 706)], ids=["screen", "framed"])
+def test_presentation_mode_shows_the_room_whole_findings(qtbot, size):
+    """At the larger type a third of the height left the findings table one row, cut through
+    its letters: the pane takes the height three whole rows need, the map still the most."""
+    w = MainWindow(sample_document(), presentation=True)
+    qtbot.addWidget(w)
+    w.resize(size)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        view = w.findings_pane.view
+        row = view.verticalHeader().defaultSectionSize()
+        assert row >= QFontMetrics(QApplication.font()).height()
+        qtbot.wait(300)                     # the panes are sized once the window has shown
+        assert view.viewport().height() >= 3 * row
+        assert w.map_pane.height() >= w.height() * 0.45
+        detail = w.findings_pane.detail
+        assert detail.isVisible() and detail.height() >= detail.heightForWidth(detail.width())
+    finally:
+        w.document.stack.setClean()
+        w.close()
+
+
 def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot):
     w = open_window(qtbot, QSize(1366, 768))
     try:

@@ -17,6 +17,8 @@ from .models.networks_model import CODE
 from .panes.fit import ColumnFitter
 
 SCALE = 1.5
+FINDINGS_ROWS = 3        # whole findings a room can read at once, above the detail line
+MAP_SHARE = 0.45         # of the window's height, the least the map keeps
 HIDDEN = ("practices", "properties", "funding")   # what a room does not need (and the code column)
 _base_point_size: float | None = None
 
@@ -55,7 +57,18 @@ def _resize_docks(window: QMainWindow) -> None:
     # the map, the practice count (also on the map) gives way rather than the state
     left = min(int(w * 0.55), networks_width(window))
     window.resizeDocks([window.docks["networks"]], [left], Qt.Orientation.Horizontal)
-    window.resizeDocks([window.docks["findings"]], [int(h * 0.3)], Qt.Orientation.Vertical)
+    asked = int(h * 0.3)
+    window.resizeDocks([window.docks["findings"]], [asked], Qt.Orientation.Vertical)
+    # At the larger type the pane's filter, heading, scroll bar and detail line took most of
+    # a third of a 768-line screen, leaving one finding cut through its letters. What the
+    # table is short of three whole rows is found by laying the window out (what the asked
+    # height becomes depends on the tab bar beside the pane), then added.
+    window.layout().activate()
+    view = window.findings_pane.view
+    short = FINDINGS_ROWS * view.verticalHeader().defaultSectionSize() - view.viewport().height()
+    if short > 0:
+        most = asked + max(0, window.map_pane.height() - int(h * MAP_SHARE))
+        window.resizeDocks([window.docks["findings"]], [min(asked + short, most)], Qt.Orientation.Vertical)
 
 
 def set_presentation(window: QMainWindow, on: bool) -> None:
