@@ -92,14 +92,20 @@
     legend.addTo(map);
   }
 
+  // How a view is fitted to bounds. No animation: the opening view is where the map starts,
+  // not a journey to watch (and Leaflet ignores a view asked for mid-animation). With no tile
+  // layer the map has no greatest zoom, so bounds of no size (one practice, or every practice
+  // at one postcode) asked for an infinite zoom and drew nothing: the fit stops at streets.
+  // (A fresh object each time: Leaflet's setView writes into the options it is given.)
+  function fit() { return { padding: [16, 16], animate: false, maxZoom: 15 }; }
+
   // A view loaded before it is shown has no size yet, and fitting bounds into 0 x 0 px
   // gives NaN coordinates; wait for the first real size instead (the window's resize event,
   // with a poll as a fallback). window.pcnFitPending tells Python the view is not final yet.
   function fitWhenSized(map, bounds) {
-    // No animation: the opening view is where the map starts, not a journey to watch.
     var size = map.getSize();
     if (size.x > 0 && size.y > 0) {
-      map.fitBounds(bounds, { padding: [16, 16], animate: false });
+      map.fitBounds(bounds, fit());
       return;
     }
     function tryFit() {
@@ -107,7 +113,7 @@
       var s = map.getSize();
       if (s.x > 0 && s.y > 0) {
         cancelPendingFit();
-        map.fitBounds(bounds, { padding: [16, 16], animate: false });
+        map.fitBounds(bounds, fit());
       }
     }
     global.pcnFitPending = true;
@@ -141,7 +147,7 @@
       var size = map.getSize();
       var bounds = global.pcnSpec && global.pcnSpec.install && global.pcnSpec.install.bounds;
       if (bounds && (size.x !== held.x || size.y !== held.y)) {
-        map.fitBounds(bounds, { padding: [16, 16], animate: false });
+        map.fitBounds(bounds, fit());
       }
       // names placed again now that every control is in: the placing deferred to after
       // them (buildLabels) waits on a timer, which a page not yet shown may run late
@@ -220,10 +226,10 @@
     return layer;
   }
 
-  // --- network names: placed largest first, each at its label point or, where that
-  // overlaps a name already placed, nudged a little above, below or beside it; a name that
-  // fits nowhere near (or falls outside the view) is left out, so zoomed out only the biggest
-  // are named ---
+  // --- network names: those with a badge (a governance error) first, then largest first,
+  // each at its label point or, where that overlaps a name already placed, nudged a little
+  // above, below or beside it; a name that fits nowhere near (or falls outside the view) is
+  // left out, so zoomed out only the networks with a problem and the biggest are named ---
   // offsets tried, in a name's own widths and heights (with its margin): clear of a name of
   // its size on a spot a few pixels away: above or below it, half its width aside, or both
   var NUDGES = [[0, 0], [0, -1.2], [0, 1.2], [-0.5, 0], [0.5, 0], [-0.5, -1.2], [0.5, -1.2], [-0.5, 1.2], [0.5, 1.2]];
@@ -260,6 +266,11 @@
       if (el) { m.pcnW = el.firstChild.offsetWidth; m.pcnH = el.firstChild.offsetHeight; }
     });
   }
+  function placingOrder(a, b) {
+    var l = a.pcnLabel, r = b.pcnLabel;
+    return (r.badge ? 1 : 0) - (l.badge ? 1 : 0) || (r.list_size || 0) - (l.list_size || 0) ||
+      (l.name < r.name ? -1 : l.name > r.name ? 1 : 0);
+  }
   function placeLabels(map) {
     var size = map.getSize();
     // the map's own controls (zoom, search, key...) are taken: no name goes under one
@@ -271,7 +282,9 @@
     var shown = 0;
     var unmeasured = labels.filter(function (m) { return m.pcnW === undefined; });
     if (unmeasured.length) { measure(unmeasured); }
-    labels.forEach(function (m) {
+    // a badge that thinning left out would hide the finding it stands for; the order is taken
+    // afresh each time, since a move can give a network a badge or take one away
+    labels.slice().sort(placingOrder).forEach(function (m) {
       var el = m.getElement && m.getElement();
       if (!el) { return; }
       var p = map.latLngToContainerPoint(m.getLatLng());
@@ -345,7 +358,7 @@
     var size = map.getSize();
     var bounds = spec.install && spec.install.bounds;
     if (bounds && size.x > 0 && size.y > 0) {
-      map.fitBounds(bounds, { padding: [16, 16], animate: false });
+      map.fitBounds(bounds, fit());
     } else {
       map.setView(view.center, view.zoom);
     }
@@ -449,11 +462,11 @@
     });
     var target = own || point;
     if (own && own.getBounds) {
-      global.pcnMap.fitBounds(own.getBounds(), { padding: [16, 16], animate: false });
+      global.pcnMap.fitBounds(own.getBounds(), fit());
     } else if (own || (point && !bounds)) {
       global.pcnMap.setView(target.getLatLng(), Math.max(global.pcnMap.getZoom(), 13), { animate: false });
     } else if (bounds) {
-      global.pcnMap.fitBounds(bounds, { padding: [16, 16], animate: false });
+      global.pcnMap.fitBounds(bounds, fit());
     } else {
       return false;
     }
@@ -535,7 +548,7 @@
         properties: Object.assign({}, l.feature.properties, { style: OUTLINE(u.red) }) } : null);
       var label = global.pcnLabelIndex && global.pcnLabelIndex[id];
       if (label) {
-        Object.assign(label.pcnLabel, { name: n.name, size: n.list_size, badge: n.badge });
+        Object.assign(label.pcnLabel, { name: n.name, size: n.list_size, list_size: n.patients, badge: n.badge });
         var el = label.getElement && label.getElement();
         if (el) { el.innerHTML = labelHtml(label.pcnLabel); label.pcnW = undefined; }
       }

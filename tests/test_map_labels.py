@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl  # noqa: E402
 
 from datetime import date  # noqa: E402
 
-from pcn_desktop.domain.model import Membership, Network, Practice, Project  # noqa: E402
+from pcn_desktop.domain.model import ClinicalDirector, Membership, Network, Practice, Project  # noqa: E402
 from pcn_desktop.reports.map_html import render_map  # noqa: E402
 
 BOXES = """Array.prototype.filter.call(document.querySelectorAll('.pcn-label'),
@@ -62,6 +62,83 @@ def test_a_name_whose_spot_is_taken_is_nudged_beside_it(qtbot, tmp_path):
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    finally:
+        view.close()
+        view.page().deleteLater()
+        qtbot.wait(50)
+
+
+def crowded_with_one_finding() -> Project:
+    """Twelve networks on one spot, too many to name them all there; the smallest alone has
+    a governance error (no director), which its name carries as a badge."""
+    project = Project()
+    for i in range(12):
+        nid, code = f"N{i:02d}", f"P8200{i:02d}"
+        net = project.add_network(Network(nid, f"Network {i:02d} PCN", code=f"U1{i:04d}"))
+        project.practices[code] = Practice(code, f"Practice {i:02d}", latitude=53.700, longitude=-2.500)
+        project.add_membership(Membership(code, nid))
+        project.list_sizes[code][date(2025, 1, 1)] = 40_000 - 1_000 * i
+        net.nominated_payee = code
+        net.agreement_signed = date(2025, 3, 1)
+        if i != 11:
+            net.director = ClinicalDirector("Dr A Person", practice_code=code)
+    return project
+
+
+def test_a_name_with_a_badge_is_named_before_bigger_ones_without(qtbot, tmp_path):
+    html = render_map(crowded_with_one_finding(), tmp_path / "map.html")
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    try:
+        with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
+            view.load(QUrl.fromLocalFile(str(html)))
+        assert done.args == [True]
+        page = view.page()
+        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= 3,
+                        timeout=10_000)
+        shown = {label["name"]: label["badge"] for label in _js(qtbot, page, "pcnLabels()")}
+        assert len(shown) < 12, "the spot holds every name: the test shows nothing"
+        assert shown.get("Network 11 PCN") == "no director"
+        assert set(shown.values()) == {"", "no director"}
+        # an edit gives Network 10 the badge and takes Network 11's away: the page places
+        # the names again in the new order (Network 10, named last by size, is named first)
+        update = {"practices": {}, "red": "#d00000", "networks": {
+            f"N{i}": {"name": f"Network {i} PCN", "ods": f"U10{i}", "code": f"U10{i}", "list_size": f"{n:,}",
+                      "patients": n, "members": 1, "findings": int(i == 10), "errors": int(i == 10),
+                      "badge": "no director" if i == 10 else ""} for i, n in ((10, 30_000), (11, 29_000))}}
+        assert _js(qtbot, page, f"pcnUpdate({json.dumps(update)})") is True
+        shown = {label["name"]: label["badge"] for label in _js(qtbot, page, "pcnLabels()")}
+        assert shown.get("Network 10 PCN") == "no director", shown
+        assert shown.get("Network 11 PCN", "") == ""
+    finally:
+        view.close()
+        view.page().deleteLater()
+        qtbot.wait(50)
+
+
+def test_a_map_of_one_practice_draws(qtbot, tmp_path):
+    """Bounds of no size (one practice) asked Leaflet for an infinite zoom: the page threw
+    'Invalid LatLng object: (NaN, NaN)' and drew nothing."""
+    project = Project()
+    project.add_network(Network("A", "Solo PCN", code="U00001"))
+    project.practices["P81001"] = Practice("P81001", "Only Surgery", latitude=53.7, longitude=-2.5)
+    project.add_membership(Membership("P81001", "A"))
+    project.list_sizes["P81001"][date(2025, 1, 1)] = 9_000
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    try:
+        with qtbot.waitSignal(view.loadFinished, timeout=20_000):
+            view.load(QUrl.fromLocalFile(str(render_map(project, tmp_path / "map.html"))))
+        page = view.page()
+        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") == 1,
+                        timeout=10_000)
+        zoom, lat = _js(qtbot, page, "[pcnMap.getZoom(), pcnMap.getCenter().lat]")
+        assert 10 <= zoom <= 15 and abs(lat - 53.7) < 0.01
+        assert _js(qtbot, page, "document.querySelectorAll('.leaflet-overlay-pane path').length") >= 1
     finally:
         view.close()
         view.page().deleteLater()

@@ -205,7 +205,8 @@ def badge_text(badges: list[str]) -> str:
 
 def network_labels(project: Project, net_geoms: dict[str, Any], badges: dict[str, list[str]]) -> list[dict[str, Any]]:
     """Each network's name, list size and badge at a point inside its area (else at the
-    middle of its practices), biggest first: the page places them in this order."""
+    middle of its practices), in the order the page places them: those with a badge first
+    (thinned out when zoomed out, a badge would hide its finding), then biggest first."""
     out = []
     for net in project.networks.values():
         geom = net_geoms.get(net.id)
@@ -222,7 +223,7 @@ def network_labels(project: Project, net_geoms: dict[str, Any], badges: dict[str
         out.append({"id": net.id, "code": net.key, "name": net.name or net.key, "size": _count(size),
                     "list_size": size, "lat": round(lat, 5), "lng": round(lng, 5),
                     "badge": badge_text(badges.get(net.id, []))})
-    out.sort(key=lambda l: (-l["list_size"], l["name"]))
+    out.sort(key=lambda l: (not l["badge"], -l["list_size"], l["name"]))
     return out
 
 

@@ -62,8 +62,9 @@ def update_payload(project: Project, touched: Iterable[str], shown: dict[str, st
     networks = {}
     for nid in sorted(touched):
         net = project.networks[nid]
+        patients = project.network_list_size(nid, project.counting_date)
         networks[nid] = {"name": net.name or net.key, "ods": net.code or "-", "code": net.key,
-                         "list_size": f"{project.network_list_size(nid, project.counting_date):,}",
+                         "list_size": f"{patients:,}", "patients": patients,
                          "members": len(project.members(nid)),
                          "findings": count_by_net.get(nid, 0), "errors": errors_by_net.get(nid, 0),
                          "badge": badge_text(badges.get(nid, []))}
