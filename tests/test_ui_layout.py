@@ -360,3 +360,58 @@ def test_national_length_names_narrow_the_name_column_not_push_the_state_off(qtb
     finally:
         w.document.stack.setClean()
         w.close()
+
+
+def test_a_window_first_opened_in_presentation_mode_leaves_a_whole_layout(qtbot):
+    """Opened with --presentation and no layout kept, the layout to go back to was the one
+    before the window had any size: leaving the mode cut the networks' names, and closing
+    kept that layout for every start after."""
+    size = QSize(1284, 706)
+    w = MainWindow(sample_document(), presentation=True)
+    qtbot.addWidget(w)
+    w.resize(size)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        qtbot.wait(100)
+        w.presentation_action.setChecked(False)       # F11 in the session
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: networks_whole(w) and elided(w.networks_pane.view) == [], timeout=3000)
+        assert not w.networks_pane.view.isColumnHidden(0)
+        w.presentation_action.setChecked(True)
+        QApplication.processEvents()
+    finally:
+        w.document.stack.setClean()
+        w.close()                                      # closed in presentation mode: layout kept
+    again = MainWindow(sample_document())
+    qtbot.addWidget(again)
+    again.resize(size)
+    again.show()
+    qtbot.waitExposed(again)
+    try:
+        qtbot.waitUntil(lambda: networks_whole(again) and elided(again.networks_pane.view) == [], timeout=3000)
+        assert again.docks["history"].isVisible() or not again.docks["history"].isHidden()
+    finally:
+        again.document.stack.setClean()
+        again.close()
+
+
+def test_reset_layout_puts_every_pane_back(qtbot):
+    w = open_window(qtbot, QSize(1366, 768))
+    try:
+        w.resizeDocks([w.docks["networks"]], [180], Qt.Orientation.Horizontal)
+        w.docks["practices"].hide()
+        w.docks["history"].hide()
+        QApplication.processEvents()
+        reset = next(a for a in w.menuBar().actions() if a.text() == "&View").menu()
+        action = next(a for a in reset.actions() if a.text() == "&Reset layout")
+        action.trigger()
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: networks_whole(w) and elided(w.networks_pane.view) == [], timeout=3000)
+        assert not w.docks["practices"].isHidden()
+        history = w.docks["history"]
+        assert not history.isHidden() and history in w.tabifiedDockWidgets(w.docks["findings"])
+        assert w.docks["findings"].isVisible()
+    finally:
+        w.document.stack.setClean()
+        w.close()

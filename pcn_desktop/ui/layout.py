@@ -70,6 +70,11 @@ def arrange(window: "MainWindow", compact: bool) -> None:
         for dock in docks.values():
             dock.show()
         docks["properties"].raise_()
+    if "history" in docks:                  # the team's History, a tab beside the findings
+        window.addDockWidget(BOTTOM, docks["history"])
+        window.tabifyDockWidget(docks["findings"], docks["history"])
+        docks["history"].show()
+        docks["findings"].raise_()
     window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
     window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
 

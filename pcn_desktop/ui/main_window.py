@@ -127,6 +127,14 @@ class MainWindow(QMainWindow):
         layout.arrange(self, compact)
         self._default_sizes()
 
+    def reset_layout(self) -> None:
+        """Every pane back in its place at the default sizes for this screen (leaving
+        presentation mode first): the way back from a layout dragged out of shape."""
+        if self.presentation_state is not None:
+            self.presentation_action.setChecked(False)
+        available = layout.screen_size(self)
+        self.set_compact(available is not None and layout.compact_for(available))
+
     def showEvent(self, event) -> None:  # noqa: ANN001 — QShowEvent
         super().showEvent(event)
         if not self._sized:               # first run: dock sizes need the shown window's size
@@ -135,6 +143,12 @@ class MainWindow(QMainWindow):
         if self.presentation_state is not None and not self._presentation_sized:
             self._presentation_sized = True
             presentation_sizes(self)
+
+    @property
+    def layout_known(self) -> bool:
+        """Whether the panes have sizes yet: a layout kept from last time, or the defaults
+        the first show gives them."""
+        return self._sized
 
     def _restore_layout(self) -> bool:
         settings = app_settings()
@@ -212,6 +226,9 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        reset = view.addAction("&Reset layout")
+        reset.setStatusTip("Put every pane back where it starts, at the sizes that suit this screen")
+        reset.triggered.connect(self.reset_layout)
         view.addAction(self.presentation_action)
         redraw = view.addAction("Redraw &map")
         redraw.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))

@@ -75,7 +75,11 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
     if on == (getattr(window, "presentation_state", None) is not None):
         return
     if on:
-        window.presentation_state = window.saveState()
+        # A window opened in presentation mode with no layout kept has not been sized yet: its
+        # state then would bring back unsized panes (the networks' names cut, on screen and
+        # at every start after, since closing keeps the layout left to). Empty: the default
+        # sizes, worked out when the mode is left.
+        window.presentation_state = window.saveState() if window.layout_known else QByteArray()
         _scale_type(window, True)
         for key in HIDDEN:
             window.docks[key].hide()
@@ -91,7 +95,10 @@ def set_presentation(window: QMainWindow, on: bool) -> None:
         state: QByteArray = window.presentation_state
         window.presentation_state = None
         _scale_type(window, False)
-        window.restoreState(state)
+        if state.isEmpty():
+            window.set_compact(window.compact)
+        else:
+            window.restoreState(state)
         window.networks_pane.give_way.force_hidden(CODE, False)
         window.statusBar().show()
     window.map_pane.view.setZoomFactor(1.25 if on else 1.0)   # the map keeps room for its shapes
