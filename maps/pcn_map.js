@@ -233,6 +233,10 @@
   // offsets tried, in a name's own widths and heights (with its margin): clear of a name of
   // its size on a spot a few pixels away: above or below it, half its width aside, or both
   var NUDGES = [[0, 0], [0, -1.2], [0, 1.2], [-0.5, 0], [0.5, 0], [-0.5, -1.2], [0.5, -1.2], [-0.5, 1.2], [0.5, 1.2]];
+  // further off, for a network with an outline (the name is kept inside it): a big area
+  // whose middle is crowded is still named somewhere in its open part
+  var FAR_NUDGES = NUDGES.concat([[-1, 0], [1, 0], [0, -2.4], [0, 2.4], [-1, -1.2], [1, -1.2], [-1, 1.2], [1, 1.2],
+                                  [-1.5, 0], [1.5, 0], [0, -3.6], [0, 3.6]]);
   var labels = [];
   function labelHtml(l) {
     var badge = l.badge ? '<span class="pcn-badge" title="' + escapeHtml(l.badge) + '">' +
@@ -266,6 +270,32 @@
       if (el) { m.pcnW = el.firstChild.offsetWidth; m.pcnH = el.firstChild.offsetHeight; }
     });
   }
+  // A name nudged off its own spot must still stand inside its network's outline: beside
+  // it, over a neighbour, it names the neighbour's area. (A network drawn only by its
+  // practices has no outline to keep to.)
+  function inRing(ring, x, y) {
+    var hit = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { hit = !hit; }
+    }
+    return hit;
+  }
+  function insideOutline(geometry, lng, lat) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] :
+      geometry.type === "MultiPolygon" ? geometry.coordinates : null;
+    if (!polygons) { return true; }
+    return polygons.some(function (rings) {
+      // inside the outer ring and no hole, or inside a hole's island: crossings counted over all rings
+      return rings.reduce(function (hit, ring) { return inRing(ring, lng, lat) ? !hit : hit; }, false);
+    });
+  }
+  function outlineOf(m) {
+    var layers = global.pcnLayers;
+    if (!layers || !layers.networks) { return null; }
+    var net = updateIndex(layers).nets[m.pcnLabel.id];
+    return net && net.feature && net.feature.geometry;
+  }
   function placingOrder(a, b) {
     var l = a.pcnLabel, r = b.pcnLabel;
     return (r.badge ? 1 : 0) - (l.badge ? 1 : 0) || (r.list_size || 0) - (l.list_size || 0) ||
@@ -289,14 +319,18 @@
       if (!el) { return; }
       var p = map.latLngToContainerPoint(m.getLatLng());
       var w = m.pcnW || 0, h = m.pcnH || 0;
-      var spot = null;
-      for (var k = 0; w > 0 && !spot && k < NUDGES.length; k++) {
-        var dx = Math.round(NUDGES[k][0] * (w + 4)), dy = Math.round(NUDGES[k][1] * (h + 4));
+      var spot = null, outline = outlineOf(m), tried = outline ? FAR_NUDGES : NUDGES;
+      for (var k = 0; w > 0 && !spot && k < tried.length; k++) {
+        var dx = Math.round(tried[k][0] * (w + 4)), dy = Math.round(tried[k][1] * (h + 4));
         var r = { x0: p.x + dx - w / 2 - 2, y0: p.y + dy - h / 2 - 2, x1: p.x + dx + w / 2 + 2, y1: p.y + dy + h / 2 + 2 };
         var fits = r.x0 >= 0 && r.y0 >= 0 && r.x1 <= size.x && r.y1 <= size.y;
         for (var i = 0; fits && i < placed.length; i++) {
           var q = placed[i];
           if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) { fits = false; }
+        }
+        if (fits && k > 0 && outline) {
+          var at = map.containerPointToLatLng([p.x + dx, p.y + dy]);
+          fits = insideOutline(outline, at.lng, at.lat);
         }
         if (fits) { spot = { r: r, left: dx + "px", top: dy + "px" }; }
       }
@@ -368,11 +402,11 @@
     // A pane in the app is small: there the layer list starts folded so the map shows.
     var s = map.getSize();
     if (control && s.x >= 900 && s.y >= 700) { control.expand(); }
-    buildLabels(map, groups.labels, spec.labels);
     buildSearch(groups.search, spec);
     var layers = {};
     spec.layers.forEach(function (s) { layers[s.key] = overlay(s); });
     global.pcnInstall(map, layers, spec.install);
+    buildLabels(map, groups.labels, spec.labels);      // after the outlines, which names keep inside
     // The overlays go into the page last, once this script and the page's after it (the
     // plugins' controls, the minimap) have done everything that reads the page's layout:
     // each such read with hundreds of new SVG paths in the page laid them all out again

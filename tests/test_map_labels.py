@@ -143,3 +143,47 @@ def test_a_map_of_one_practice_draws(qtbot, tmp_path):
         view.close()
         view.page().deleteLater()
         qtbot.wait(50)
+
+
+def test_every_name_shown_stands_inside_its_own_network(qtbot, tmp_path):
+    """The sample in a projector-sized pane: names nudged off their spots were placed over a
+    neighbour (Ashbridge North PCN's name stood in Wyreford Health's area). Each name's
+    centre is turned back into a position by the page and tested against the network's
+    boundary here, with shapely."""
+    import shapely
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project
+    path = resource("sample", "sample_ccg.pcnproj")
+    if not path.is_file():
+        pytest.skip(f"sample project missing: {path}")
+    project = load_project(path)
+    outline = {net.name: project.boundaries[nid].geometry for nid, net in project.networks.items()
+               if nid in project.boundaries and project.boundaries[nid].geometry is not None}
+    assert len(outline) >= 6
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    checked = 0
+    try:
+        for width, height in ((456, 272), (560, 340), (900, 600)):
+            view.resize(width, height)
+            view.show()
+            with qtbot.waitSignal(view.loadFinished, timeout=20_000):
+                view.load(QUrl.fromLocalFile(str(render_map(project, tmp_path / f"map-{width}.html"))))
+            page = view.page()
+            qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= 3,
+                            timeout=10_000)
+            qtbot.wait(100)                # the names are placed again once the controls are in
+            centres = _js(qtbot, page, """Array.prototype.filter.call(document.querySelectorAll('.pcn-label'),
+                function (e) { return e.style.display !== 'none'; }).map(function (e) {
+                var r = e.firstChild.getBoundingClientRect(), box = pcnMap.getContainer().getBoundingClientRect();
+                var at = pcnMap.containerPointToLatLng([(r.left + r.right) / 2 - box.left, (r.top + r.bottom) / 2 - box.top]);
+                return [e.querySelector('b').textContent, at.lng, at.lat]; })""")
+            for name, lng, lat in centres:
+                if name in outline:
+                    checked += 1
+                    assert outline[name].contains(shapely.Point(lng, lat)), (width, name)
+    finally:
+        view.close()
+        view.page().deleteLater()
+        qtbot.wait(50)
+    assert checked >= 10

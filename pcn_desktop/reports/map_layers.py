@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import shapely
+import shapely.ops
 
 from ..domain.findings import Finding, Severity
 from ..domain.model import Network, Project
@@ -211,7 +212,7 @@ def network_labels(project: Project, net_geoms: dict[str, Any], badges: dict[str
     for net in project.networks.values():
         geom = net_geoms.get(net.id)
         if geom is not None and not geom.is_empty:
-            point = geom.point_on_surface()
+            point = label_point(geom)
             lng, lat = point.x, point.y
         else:
             pts = [(p.longitude, p.latitude) for c in project.members(net.id)
@@ -225,6 +226,21 @@ def network_labels(project: Project, net_geoms: dict[str, Any], badges: dict[str
                     "badge": badge_text(badges.get(net.id, []))})
     out.sort(key=lambda l: (not l["badge"], -l["list_size"], l["name"]))
     return out
+
+
+def label_point(geom: Any) -> Any:
+    """Where a network's name goes: the point of its largest part furthest from the edge
+    (polylabel, to a fiftieth of the part's narrower side), so the name sits in the open
+    middle of its area. ``point_on_surface`` is inside too, but often by a sliver, by a
+    border, and a name nudged off it from there lands on the neighbour's side."""
+    part = max(getattr(geom, "geoms", (geom,)), key=lambda g: g.area)
+    if part.geom_type != "Polygon" or part.area <= 0:
+        return geom.point_on_surface()
+    x0, y0, x1, y1 = part.bounds
+    try:
+        return shapely.ops.polylabel(part, tolerance=min(x1 - x0, y1 - y0) / 50)
+    except (ValueError, shapely.errors.GEOSException):        # a ring polylabel cannot work with
+        return geom.point_on_surface()
 
 
 def _area_features(project: Project, colours: dict[str, str], tol: float) -> list[dict[str, Any]]:
