@@ -238,6 +238,7 @@
   var FAR_NUDGES = NUDGES.concat([[-1, 0], [1, 0], [0, -2.4], [0, 2.4], [-1, -1.2], [1, -1.2], [-1, 1.2], [1, 1.2],
                                   [-1.5, 0], [1.5, 0], [0, -3.6], [0, 3.6]]);
   var labels = [];
+  var placing = null;            // the labels in placing order; null once an edit may change it
   function labelHtml(l) {
     var badge = l.badge ? '<span class="pcn-badge" title="' + escapeHtml(l.badge) + '">' +
       escapeHtml(l.badge) + "</span>" : "";
@@ -251,6 +252,7 @@
       var marker = L.marker([l.lat, l.lng], { icon: icon, interactive: false, keyboard: false });
       marker.pcnLabel = l;
       labels.push(marker);
+      placing = null;
       group.addLayer(marker);
     });
     global.pcnLabelIndex = {};
@@ -290,11 +292,17 @@
       return rings.reduce(function (hit, ring) { return inRing(ring, lng, lat) ? !hit : hit; }, false);
     });
   }
+  // the outline with its bounds, found once per name (outlines change only with a new page):
+  // a spot outside the bounds is turned down without walking the outline's points
   function outlineOf(m) {
+    if (m.pcnOutline !== undefined) { return m.pcnOutline; }
     var layers = global.pcnLayers;
-    if (!layers || !layers.networks) { return null; }
+    if (!layers || !layers.networks) { return null; }      // asked again once the layers are in
     var net = updateIndex(layers).nets[m.pcnLabel.id];
-    return net && net.feature && net.feature.geometry;
+    var geometry = net && net.feature && net.feature.geometry;
+    m.pcnOutline = geometry && (geometry.type === "Polygon" || geometry.type === "MultiPolygon") ?
+      { geometry: geometry, bounds: net.getBounds() } : null;
+    return m.pcnOutline;
   }
   function placingOrder(a, b) {
     var l = a.pcnLabel, r = b.pcnLabel;
@@ -313,13 +321,20 @@
     var unmeasured = labels.filter(function (m) { return m.pcnW === undefined; });
     if (unmeasured.length) { measure(unmeasured); }
     // a badge that thinning left out would hide the finding it stands for; the order is taken
-    // afresh each time, since a move can give a network a badge or take one away
-    labels.slice().sort(placingOrder).forEach(function (m) {
+    // again after an edit, which can give a network a badge or take one away
+    if (!placing) { placing = labels.slice().sort(placingOrder); }
+    placing.forEach(function (m) {
       var el = m.getElement && m.getElement();
       if (!el) { return; }
       var p = map.latLngToContainerPoint(m.getLatLng());
       var w = m.pcnW || 0, h = m.pcnH || 0;
-      var spot = null, outline = outlineOf(m), tried = outline ? FAR_NUDGES : NUDGES;
+      var spot = null, outline = outlineOf(m), tried = NUDGES;
+      if (outline) {
+        // further spots only where the area on screen has room for the name away from its own
+        var ne = map.latLngToContainerPoint(outline.bounds.getNorthEast());
+        var sw = map.latLngToContainerPoint(outline.bounds.getSouthWest());
+        if (ne.x - sw.x > w && sw.y - ne.y > 2 * h) { tried = FAR_NUDGES; }
+      }
       for (var k = 0; w > 0 && !spot && k < tried.length; k++) {
         var dx = Math.round(tried[k][0] * (w + 4)), dy = Math.round(tried[k][1] * (h + 4));
         var r = { x0: p.x + dx - w / 2 - 2, y0: p.y + dy - h / 2 - 2, x1: p.x + dx + w / 2 + 2, y1: p.y + dy + h / 2 + 2 };
@@ -330,7 +345,7 @@
         }
         if (fits && k > 0 && outline) {
           var at = map.containerPointToLatLng([p.x + dx, p.y + dy]);
-          fits = insideOutline(outline, at.lng, at.lat);
+          fits = outline.bounds.contains(at) && insideOutline(outline.geometry, at.lng, at.lat);
         }
         if (fits) { spot = { r: r, left: dx + "px", top: dy + "px" }; }
       }
@@ -583,6 +598,7 @@
       var label = global.pcnLabelIndex && global.pcnLabelIndex[id];
       if (label) {
         Object.assign(label.pcnLabel, { name: n.name, size: n.list_size, list_size: n.patients, badge: n.badge });
+        placing = null;
         var el = label.getElement && label.getElement();
         if (el) { el.innerHTML = labelHtml(label.pcnLabel); label.pcnW = undefined; }
       }
