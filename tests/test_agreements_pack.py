@@ -177,3 +177,24 @@ def test_sample_pack_prints_the_exemption_and_names_the_ccg() -> None:
     assert "Rural exemption from the 30,000-patient minimum (combined list 25," in fellside
     assert "Approved on 23 May 2019" in fellside
     assert "Approved by the CCG's primary care commissioning committee" in fellside
+
+
+def test_no_page_ends_on_a_network_name_whose_list_is_overleaf() -> None:
+    """'What is missing' names each network then lists its gaps: the sample's page 3 ended on
+    "Hollinbeck & Kelderby PCN (U90007)" with every line of its list on page 4."""
+    from pcn_desktop.paths import resource
+    from pcn_desktop.store import load_project
+    project = load_project(resource("sample", "sample_ccg.pcnproj"))
+    pages, _ = pack_pages(project)
+    headings = {f"{n.name} ({n.code})" for n in project.networks.values()}
+    seen = 0
+    for number in range(_page_of(pages, "What is missing"), len(pages)):
+        if "PCN registration:" in pages[number]:
+            break                              # the networks' own sections begin
+        lines = [" ".join(line.split()) for line in pages[number].splitlines() if line.strip()]
+        for i, line in enumerate(lines):
+            if line in headings:
+                seen += 1
+                assert lines[i + 1:i + 2] and lines[i + 1].startswith("•"), \
+                    f"page {number + 1}: {line} is not followed by its first gap"
+    assert seen >= 6

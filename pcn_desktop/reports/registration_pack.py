@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from ..domain.model import Project
 from ..settings import rule_settings_for
@@ -169,9 +169,12 @@ def _cover(project: Project, name: str, summaries: list[AgreementData], cov: dic
     if problems:
         out.append(Paragraph("What is missing", s["h2"]))
         for d, items in problems:
-            out.append(Paragraph(f"<b>{escape(d.network_name)}</b>"
-                                 + (f" ({escape(d.network_code)})" if d.network_code else ""), s["body"]))
-            out += [Paragraph("• " + escape(m), s["warning"]) for m in items]
+            heading = Paragraph(f"<b>{escape(d.network_name)}</b>"
+                                + (f" ({escape(d.network_code)})" if d.network_code else ""), s["body"])
+            lines = [Paragraph("• " + escape(m), s["warning"]) for m in items]
+            # a network's name never ends a page with its list on the next
+            out.append(KeepTogether([heading, *lines[:2]]))
+            out += lines[2:]
     if not cov["complete"]:
         out.append(Paragraph("Coverage is not complete: see the coverage pages.", s["warning"]))
     return out
