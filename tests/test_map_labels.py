@@ -9,7 +9,9 @@ import pytest
 QtWebEngineWidgets = pytest.importorskip("PySide6.QtWebEngineWidgets")   # before any QApplication
 from PySide6.QtCore import QUrl  # noqa: E402
 
+from contextlib import contextmanager  # noqa: E402
 from datetime import date  # noqa: E402
+from typing import Iterator  # noqa: E402
 
 from pcn_desktop.domain.model import ClinicalDirector, Membership, Network, Practice, Project  # noqa: E402
 from pcn_desktop.reports.map_html import render_map  # noqa: E402
@@ -24,6 +26,28 @@ def _js(qtbot, page, script: str):
     page.runJavaScript(f"JSON.stringify({script})", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=10_000)
     return json.loads(box[0])
+
+
+@contextmanager
+def map_page(qtbot, html, width: int, height: int, names: int = 1) -> Iterator:
+    """The map page ``html`` in a shown view of ``width`` x ``height``, once at least
+    ``names`` network names are placed; the view is closed afterwards."""
+    view = QtWebEngineWidgets.QWebEngineView()
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    try:
+        with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
+            view.load(QUrl.fromLocalFile(str(html)))
+        assert done.args == [True]
+        page = view.page()
+        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= names,
+                        timeout=10_000)
+        yield page
+    finally:
+        view.close()
+        view.page().deleteLater()
+        qtbot.wait(50)
 
 
 def crowded_project() -> Project:
@@ -44,17 +68,7 @@ def crowded_project() -> Project:
 
 def test_a_name_whose_spot_is_taken_is_nudged_beside_it(qtbot, tmp_path):
     html = render_map(crowded_project(), tmp_path / "map.html")
-    view = QtWebEngineWidgets.QWebEngineView()
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    try:
-        with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
-            view.load(QUrl.fromLocalFile(str(html)))
-        assert done.args == [True]
-        page = view.page()
-        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= 3,
-                        timeout=10_000)
+    with map_page(qtbot, html, 900, 700, names=3) as page:
         shown = {label["name"] for label in _js(qtbot, page, "pcnLabels()")}
         assert {"Network A PCN", "Network B PCN", "Network C PCN"} <= shown
         boxes = _js(qtbot, page, BOXES)
@@ -62,11 +76,6 @@ def test_a_name_whose_spot_is_taken_is_nudged_beside_it(qtbot, tmp_path):
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-    finally:
-        view.close()
-        view.page().deleteLater()
-        qtbot.wait(50)
-
 
 def crowded_with_one_finding() -> Project:
     """Twelve networks on one spot, too many to name them all there; the smallest alone has
@@ -87,17 +96,7 @@ def crowded_with_one_finding() -> Project:
 
 def test_a_name_with_a_badge_is_named_before_bigger_ones_without(qtbot, tmp_path):
     html = render_map(crowded_with_one_finding(), tmp_path / "map.html")
-    view = QtWebEngineWidgets.QWebEngineView()
-    qtbot.addWidget(view)
-    view.resize(700, 500)
-    view.show()
-    try:
-        with qtbot.waitSignal(view.loadFinished, timeout=20_000) as done:
-            view.load(QUrl.fromLocalFile(str(html)))
-        assert done.args == [True]
-        page = view.page()
-        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= 3,
-                        timeout=10_000)
+    with map_page(qtbot, html, 700, 500, names=3) as page:
         shown = {label["name"]: label["badge"] for label in _js(qtbot, page, "pcnLabels()")}
         assert len(shown) < 12, "the spot holds every name: the test shows nothing"
         assert shown.get("Network 11 PCN") == "no director"
@@ -112,10 +111,6 @@ def test_a_name_with_a_badge_is_named_before_bigger_ones_without(qtbot, tmp_path
         shown = {label["name"]: label["badge"] for label in _js(qtbot, page, "pcnLabels()")}
         assert shown.get("Network 10 PCN") == "no director", shown
         assert shown.get("Network 11 PCN", "") == ""
-    finally:
-        view.close()
-        view.page().deleteLater()
-        qtbot.wait(50)
 
 
 def test_a_map_of_one_practice_draws(qtbot, tmp_path):
@@ -126,23 +121,10 @@ def test_a_map_of_one_practice_draws(qtbot, tmp_path):
     project.practices["P81001"] = Practice("P81001", "Only Surgery", latitude=53.7, longitude=-2.5)
     project.add_membership(Membership("P81001", "A"))
     project.list_sizes["P81001"][date(2025, 1, 1)] = 9_000
-    view = QtWebEngineWidgets.QWebEngineView()
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.show()
-    try:
-        with qtbot.waitSignal(view.loadFinished, timeout=20_000):
-            view.load(QUrl.fromLocalFile(str(render_map(project, tmp_path / "map.html"))))
-        page = view.page()
-        qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") == 1,
-                        timeout=10_000)
+    with map_page(qtbot, render_map(project, tmp_path / "map.html"), 600, 400) as page:
         zoom, lat = _js(qtbot, page, "[pcnMap.getZoom(), pcnMap.getCenter().lat]")
         assert 10 <= zoom <= 15 and abs(lat - 53.7) < 0.01
         assert _js(qtbot, page, "document.querySelectorAll('.leaflet-overlay-pane path').length") >= 1
-    finally:
-        view.close()
-        view.page().deleteLater()
-        qtbot.wait(50)
 
 
 def test_every_name_shown_stands_inside_its_own_network(qtbot, tmp_path):
@@ -160,30 +142,17 @@ def test_every_name_shown_stands_inside_its_own_network(qtbot, tmp_path):
     outline = {net.name: project.boundaries[nid].geometry for nid, net in project.networks.items()
                if nid in project.boundaries and project.boundaries[nid].geometry is not None}
     assert len(outline) >= 6
-    view = QtWebEngineWidgets.QWebEngineView()
-    qtbot.addWidget(view)
     checked = 0
-    try:
-        for width, height in ((456, 272), (560, 340), (900, 600)):
-            view.resize(width, height)
-            view.show()
-            with qtbot.waitSignal(view.loadFinished, timeout=20_000):
-                view.load(QUrl.fromLocalFile(str(render_map(project, tmp_path / f"map-{width}.html"))))
-            page = view.page()
-            qtbot.waitUntil(lambda: _js(qtbot, page, "typeof pcnLabels === 'function' && pcnLabels().length") >= 3,
-                            timeout=10_000)
+    for width, height in ((456, 272), (560, 340), (900, 600)):
+        with map_page(qtbot, render_map(project, tmp_path / f"map-{width}.html"), width, height, names=3) as page:
             qtbot.wait(100)                # the names are placed again once the controls are in
             centres = _js(qtbot, page, """Array.prototype.filter.call(document.querySelectorAll('.pcn-label'),
                 function (e) { return e.style.display !== 'none'; }).map(function (e) {
                 var r = e.firstChild.getBoundingClientRect(), box = pcnMap.getContainer().getBoundingClientRect();
                 var at = pcnMap.containerPointToLatLng([(r.left + r.right) / 2 - box.left, (r.top + r.bottom) / 2 - box.top]);
                 return [e.querySelector('b').textContent, at.lng, at.lat]; })""")
-            for name, lng, lat in centres:
-                if name in outline:
-                    checked += 1
-                    assert outline[name].contains(shapely.Point(lng, lat)), (width, name)
-    finally:
-        view.close()
-        view.page().deleteLater()
-        qtbot.wait(50)
+        for name, lng, lat in centres:
+            if name in outline:
+                checked += 1
+                assert outline[name].contains(shapely.Point(lng, lat)), (width, name)
     assert checked >= 10

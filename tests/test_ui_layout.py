@@ -4,6 +4,9 @@ and no visible column's heading or value is elided. Text widths come from QFontM
 the view's own font and style margins, compared with the column's width."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import PySide6.QtWebEngineWidgets  # noqa: F401 — before any QApplication exists
 
 import pytest
@@ -39,6 +42,22 @@ def open_window(qtbot, size: QSize, compact: bool = True) -> MainWindow:
     w.set_compact(compact)                  # default sizes for the shown window's size
     QApplication.processEvents()
     return w
+
+
+@contextmanager
+def shown_window(qtbot, size: QSize, presentation: bool = False) -> Iterator[MainWindow]:
+    """The sample's window shown at ``size`` as the app opens it (the layout kept, if any),
+    closed afterwards as the user closes it (the layout is kept then)."""
+    w = MainWindow(sample_document(), presentation=presentation)
+    qtbot.addWidget(w)
+    w.resize(size)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        yield w
+    finally:
+        w.document.stack.setClean()
+        w.close()
 
 
 def elided(view: QTableView) -> list[str]:
@@ -230,33 +249,20 @@ def test_a_window_opened_in_presentation_mode_shows_every_networks_state(qtbot, 
     """`pcn-desktop --presentation` on a 1366x768 projector (the window framed inside it, or
     the whole screen): the networks table is sized once the window is shown and the larger
     type has reached its columns."""
-    w = MainWindow(sample_document(), presentation=True)
-    qtbot.addWidget(w)
-    w.resize(size)
-    w.show()
-    qtbot.waitExposed(w)
-    try:
+    with shown_window(qtbot, size, presentation=True) as w:
         # whole at once (a long name narrowed while the panes are sized), then whole with
         # every name in full once the larger type has sized them
         qtbot.waitUntil(lambda: networks_whole(w) and elided(w.networks_pane.view) == [], timeout=3000)
         # the map's column is as wide as its widest dock needs: the findings' tab-mate too
         for key in ("findings", "history"):
             assert w.docks[key].minimumSizeHint().width() <= size.width() * 0.45, key
-    finally:
-        w.document.stack.setClean()
-        w.close()
 
 
 @pytest.mark.parametrize("size", [QSize(1366, 768), QSize(1284, 706)], ids=["screen", "framed"])
 def test_presentation_mode_shows_the_room_whole_findings(qtbot, size):
     """At the larger type a third of the height left the findings table one row, cut through
     its letters: the pane takes the height three whole rows need, the map still the most."""
-    w = MainWindow(sample_document(), presentation=True)
-    qtbot.addWidget(w)
-    w.resize(size)
-    w.show()
-    qtbot.waitExposed(w)
-    try:
+    with shown_window(qtbot, size, presentation=True) as w:
         view = w.findings_pane.view
         row = view.verticalHeader().defaultSectionSize()
         assert row >= QFontMetrics(QApplication.font()).height()
@@ -265,9 +271,6 @@ def test_presentation_mode_shows_the_room_whole_findings(qtbot, size):
         assert w.map_pane.height() >= w.height() * 0.45
         detail = w.findings_pane.detail
         assert detail.isVisible() and detail.height() >= detail.heightForWidth(detail.width())
-    finally:
-        w.document.stack.setClean()
-        w.close()
 
 
 def test_presentation_mode_hides_the_editing_panes_and_keeps_columns_whole(qtbot):
@@ -367,12 +370,7 @@ def test_a_window_first_opened_in_presentation_mode_leaves_a_whole_layout(qtbot)
     before the window had any size: leaving the mode cut the networks' names, and closing
     kept that layout for every start after."""
     size = QSize(1284, 706)
-    w = MainWindow(sample_document(), presentation=True)
-    qtbot.addWidget(w)
-    w.resize(size)
-    w.show()
-    qtbot.waitExposed(w)
-    try:
+    with shown_window(qtbot, size, presentation=True) as w:
         qtbot.wait(100)
         w.presentation_action.setChecked(False)       # F11 in the session
         QApplication.processEvents()
@@ -380,20 +378,10 @@ def test_a_window_first_opened_in_presentation_mode_leaves_a_whole_layout(qtbot)
         assert not w.networks_pane.view.isColumnHidden(0)
         w.presentation_action.setChecked(True)
         QApplication.processEvents()
-    finally:
-        w.document.stack.setClean()
-        w.close()                                      # closed in presentation mode: layout kept
-    again = MainWindow(sample_document())
-    qtbot.addWidget(again)
-    again.resize(size)
-    again.show()
-    qtbot.waitExposed(again)
-    try:
+    # closed in presentation mode: the layout kept is the one it would go back to
+    with shown_window(qtbot, size) as again:
         qtbot.waitUntil(lambda: networks_whole(again) and elided(again.networks_pane.view) == [], timeout=3000)
-        assert again.docks["history"].isVisible() or not again.docks["history"].isHidden()
-    finally:
-        again.document.stack.setClean()
-        again.close()
+        assert not again.docks["history"].isHidden()
 
 
 def test_reset_layout_puts_every_pane_back(qtbot):
