@@ -149,6 +149,9 @@ def test_sample_agreement_year_matches_funding_for_that_year(tmp_path) -> None:
     assert "£254,792" not in text                                  # the old sum of full-time costs
     assert "2021/22" not in text and "1 January 2021" not in text
     assert "NHS Wyre Vale CCG (99X)" in text                          # a name, not a bare code
+    # the command it names gives these figures: without --as-at, funding counts the project's
+    # own (2021) lists, and the agreement said 'the same figures as' a command that did not
+    assert "the same figures as 'pcn-desktop funding --year 2020/21 --as-at 2020-01-01'" in " ".join(text.split())
 
 
 # --- 3. the workforce schedule ----------------------------------------------------------

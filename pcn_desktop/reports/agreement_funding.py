@@ -9,6 +9,7 @@ makes the copy a DRAFT that says what is missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..domain.model import Project
 from ..funding.model import NetworkFunding, network_funding
@@ -73,10 +74,13 @@ def funding_summary(project: Project, network_id: str, year: str,
         return FundingSummary(year, "", gaps=[f"Schedule 4: {problem}"])
     result = network_funding(project, network_id, policy,
                              director_wte_per_50000=rule_settings_for(project).director_wte_per_50000)
-    return summarise(result, policy, employers or {})
+    return summarise(result, policy, employers or {}, project.counting_date)
 
 
-def summarise(result: NetworkFunding, policy: Policy, employers: dict[str, str]) -> FundingSummary:
+def summarise(result: NetworkFunding, policy: Policy, employers: dict[str, str],
+              counted: date | None = None) -> FundingSummary:
+    """``counted``: the date the project's lists were counted at for these figures (the
+    policy's own list date when not given)."""
     year = policy.year
     out = FundingSummary(year, policy.list_date.isoformat(), registered=result.inputs.registered,
                          network_payments=result.network_payments,
@@ -108,9 +112,12 @@ def summarise(result: NetworkFunding, policy: Policy, employers: dict[str, str])
                             "found in the sources; set it in Funding settings")
     assumed = [name for name, pop in (("weighted", result.inputs.weighted),
                                       ("adjusted", result.inputs.adjusted)) if pop.assumed]
+    # The command that gives the same figures names the date too: without --as-at, funding
+    # counts at the project's own date (the latest lists), which need not be the year's.
+    counted = counted or policy.list_date
     note = (f"Figures from PCN Desktop's funding model for {year}, on lists counted at "
-            f"{policy.list_date.day} {policy.list_date:%B %Y}; the same figures as "
-            f"'pcn-desktop funding --year {year}'.")
+            f"{counted.day} {counted:%B %Y}; the same figures as "
+            f"'pcn-desktop funding --year {year} --as-at {counted.isoformat()}'.")
     if assumed:
         note += (f" The {' and '.join(assumed)} population{'s are' if len(assumed) > 1 else ' is'} "
                  "assumed equal to the registered list, as none was entered.")
