@@ -86,7 +86,8 @@ def crowded_with_one_finding() -> Project:
         net = project.add_network(Network(nid, f"Network {i:02d} PCN", code=f"U1{i:04d}"))
         project.practices[code] = Practice(code, f"Practice {i:02d}", latitude=53.700, longitude=-2.500)
         project.add_membership(Membership(code, nid))
-        project.list_sizes[code][date(2025, 1, 1)] = 40_000 - 1_000 * i
+        # sizes in no order of the names: the page must place by size, not by name
+        project.list_sizes[code][date(2025, 1, 1)] = 40_000 - 1_000 * (i * 5 % 11) if i != 11 else 20_000
         net.nominated_payee = code
         net.agreement_signed = date(2025, 3, 1)
         if i != 11:
@@ -101,6 +102,10 @@ def test_a_name_with_a_badge_is_named_before_bigger_ones_without(qtbot, tmp_path
         assert len(shown) < 12, "the spot holds every name: the test shows nothing"
         assert shown.get("Network 11 PCN") == "no director"
         assert set(shown.values()) == {"", "no director"}
+        # after the badge, the biggest: Network 00 (40,000), then 09 (39,000), 07 (38,000)...
+        by_size = [f"Network {i:02d} PCN" for i in sorted(range(11), key=lambda i: i * 5 % 11)]
+        plain = [name for name, badge in shown.items() if not badge]
+        assert sorted(plain) == sorted(by_size[:len(plain)]), plain
         # an edit gives Network 10 the badge and takes Network 11's away: the page places
         # the names again in the new order (Network 10, named last by size, is named first)
         update = {"practices": {}, "red": "#d00000", "networks": {

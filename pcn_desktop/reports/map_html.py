@@ -129,7 +129,7 @@ def map_page(project: Project, data: MapData, online_tiles: bool = False) -> Map
         "tiles": ONLINE_TILES if online_tiles else None,
         "layers": _layers(data),
         "install": {"bounds": data.bounds, "legendHtml": legend_html(data)},
-        "labels": [{k: v for k, v in label.items() if k != "list_size"} for label in data.labels],
+        "labels": data.labels,          # the page places them by badge, then by list size
     }
     layers = [(layer["key"], layer["name"]) for layer in spec["layers"]]
     key = frame_key(layers, many, spec["tiles"], assets.pcn_js)
