@@ -79,4 +79,4 @@ def test_cancel_stops_between_agreements(qtbot, tmp_path) -> None:
     written = blocker.args[0]
     assert len(written) <= 1                  # at most the one in progress when Cancel came
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
-    assert dialog.status.text() == f"Cancelled after {len(written)} file(s)."
+    assert dialog.status.text() == f"Cancelled after {len(written)} file{'' if len(written) == 1 else 's'}."

@@ -57,7 +57,7 @@ def test_propose_saves_each_proposal_as_a_scenario(sample, capsys):
 def test_propose_prints_moves_and_scores(sample, capsys):
     code, out, _ = _run(capsys, "propose", sample)
     assert code == 0
-    assert "proposal (from current): 1 practice(s), 4,218 patients moved" in out
+    assert "proposal (from current): 1 practice, 4,218 patients moved" in out
     assert "Y90016" in out and "proven optimal" in out
 
 

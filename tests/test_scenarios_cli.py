@@ -153,7 +153,7 @@ def test_compare_pdf_has_one_page_per_option_with_moves_sizes_and_money(sample: 
     out = tmp_path / "workshop.pdf"
     capsys.readouterr()
     assert main(["compare", str(sample), "current", "A", "B", "--out", str(out)]) == 0
-    assert f"{out}: 2 page(s)" in capsys.readouterr().out
+    assert f"{out}: 2 pages" in capsys.readouterr().out
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages]
     assert len(pages) == 2
     assert "Option: A" in pages[0] and "Y90001" in pages[0] and "U90002" in pages[0]

@@ -108,7 +108,7 @@ def test_comparison_view_shows_the_move_and_saves_the_pdf(qtbot, tmp_path: Path)
         assert dialog.moves.rowCount() == 1
         assert [dialog.moves.item(0, c).text() for c in (0, 2, 3)] == ["Y90001", "U90002", "U90001"]
         assert dialog.map.pixmap() is not None and not dialog.map.pixmap().isNull()
-        assert "1 practice(s) move" in dialog.summary.text()
+        assert "1 practice moves" in dialog.summary.text()
         changed = [dialog.networks.item(r, 1).text() for r in range(dialog.networks.rowCount())
                    if dialog.networks.item(r, 4).text() not in ("0", "")]
         assert sorted(changed) == ["U90001", "U90002"]

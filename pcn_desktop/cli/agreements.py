@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..domain.wording import plural
 from ..reports.agreement_batch import export_agreements
 from ..reports.agreement_versions import HISTORY_KEY
 from ..domain.model import Project
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     agreements = [w for w in written if w.document.network_id]
     if agreements:
         mean = sum(w.seconds for w in agreements) / len(agreements)
-        print(f"{len(agreements)} agreement(s), {mean:.2f} s per agreement")
+        print(f"{plural(len(agreements), 'agreement')}, {mean:.2f} s per agreement")
     return 0
 
 

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ..domain.wording import plural
 from ..reports.comparison import Comparison, compare_scenarios
 from . import CliError
 from .common import add_project_argument, open_project, scenario_or_refuse
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
         if not args.json:
-            print(f"{args.out}: {pages} page(s)")
+            print(f"{args.out}: {plural(pages, 'page')}")
     if args.json:
         data: Any = comparisons[0].as_json() if len(comparisons) == 1 else {
             "comparisons": [c.as_json() for c in comparisons]}
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 def print_comparison(c: Comparison, out: TextIO) -> None:
     counted = f" (lists counted at {c.list_date.isoformat()})" if c.list_date else ""
     out.write(f"{c.b} compared with {c.a}{counted}\n\n")
-    out.write(f"Moves: {len(c.moves)} practice(s), {c.patients_moved:,} patients\n")
+    out.write(f"Moves: {plural(len(c.moves), 'practice')}, {plural(c.patients_moved, 'patient')}\n")
     for m in c.moves:
         out.write(f"  {m.practice:<8} {m.source or 'none'} -> {m.target or 'none'}  {m.list_size:>8,}  {m.name}\n")
     changed = [n for n in c.networks if n.changed]
@@ -77,7 +78,7 @@ def print_comparison(c: Comparison, out: TextIO) -> None:
     elif c.funding:
         money = [f for f in c.funding if f.before != f.after or f.arrs_before != f.arrs_after]
         out.write(f"\nFunding {c.funding_year} (payments to networks and practices; ARRS entitlement): "
-                  f"{len(money)} network(s) change\n")
+                  f"{plural(len(money), 'network changes', 'networks change')}\n")
         for f in money + [c.funding_total()]:
             out.write(f"  {f.network:<10} {_money(f.before):>12} -> {_money(f.after):>12}   ARRS "
                       f"{_money(f.arrs_before):>12} -> {_money(f.arrs_after):>12}\n")

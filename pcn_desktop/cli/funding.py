@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from ..domain.counting import extract_used
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..funding.export import write_table
 from ..funding.model import CcgFunding, NetworkFunding, ccg_funding
 from ..funding.policy import Policy, PolicyError
@@ -185,7 +186,7 @@ def print_table(project_name: str, ccg: CcgFunding, policy: Policy, out: TextIO,
     out.write("\nStreams: " + "; ".join(f"{k} = {label}" for k, label in streams) + "\n")
     assumed = [n for n in ccg.networks if n.inputs.weighted.assumed]
     if assumed:
-        out.write(f"Weighted population assumed equal to the registered list for {len(assumed)} network(s).\n")
+        out.write(f"Weighted population assumed equal to the registered list for {plural(len(assumed), 'network')}.\n")
     unconfirmed = sorted(f"{f.id} (candidate {f.candidate:g})" for f in policy.figures.values()
                          if f.status == "unconfirmed")
     if unconfirmed:

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..domain.model import Project
 from ..domain.scenarios import UnknownScenario, check_name
+from ..domain.wording import plural
 from ..formation import FormationError, NoProposal, Proposal, ProposeOptions, SaveProposal, propose
 from ..formation.engine import ProposeResult
 from ..settings import rule_settings_for
@@ -130,8 +131,8 @@ def print_proposals(source: str, result: ProposeResult, out: TextIO) -> None:
     for proposal in result.proposals:
         s = proposal.scores
         proven = "proven optimal" if proposal.optimal else "best found, not proven optimal"
-        out.write(f"{proposal.scenario} (from {source}): {s['practices_moved']} practice(s), "
-                  f"{s['patients_moved']:,} patients moved; {s['networks_dissolved']} network(s) dissolved; "
+        out.write(f"{proposal.scenario} (from {source}): {plural(s['practices_moved'], 'practice')}, "
+                  f"{plural(s['patients_moved'], 'patient')} moved; {plural(s['networks_dissolved'], 'network')} dissolved; "
                   f"mean {s['mean_km_to_network_centre']:.2f} km to the network's centre; {proven} "
                   f"({proposal.seconds:.2f} s)\n")
         for m in proposal.moves:
@@ -144,4 +145,5 @@ def print_proposals(source: str, result: ProposeResult, out: TextIO) -> None:
     if result.note:
         out.write(f"{result.note}\n")
     if result.rejected:
-        out.write(f"{result.rejected} solver answer(s) broke another rule and were set aside\n")
+        out.write(f"{plural(result.rejected, 'solver answer')} broke another rule and "
+                  f"{'was' if result.rejected == 1 else 'were'} set aside\n")

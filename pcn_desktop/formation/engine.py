@@ -19,6 +19,7 @@ from ..domain.findings import Finding, Severity
 from ..domain.model import Project
 from ..domain.rules import RULES, evaluate
 from ..domain.settings import RuleSettings
+from ..domain.wording import plural
 from .options import FormationError, NoProposal, ProposeOptions
 from .problem import Problem, build_problem
 from .greedy import greedy
@@ -108,7 +109,7 @@ def propose(project: Project, settings: RuleSettings, options: ProposeOptions,
         except Infeasible as exc:
             if not result.proposals:
                 raise NoProposal(f"{exc}{_why(model_problem, supersets, rejected)}{_hint(options)}") from None
-            result.note = f"only {len(result.proposals)} distinct proposal(s) exist under these constraints"
+            result.note = f"only {plural(len(result.proposals), 'distinct proposal exists', 'distinct proposals exist')} under these constraints"
             break
         finally:
             cancel._model = None

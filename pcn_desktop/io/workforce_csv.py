@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..domain.model import Network, PlannedRole, Project
 from ..domain.scenarios import check_name
+from ..domain.wording import plural
 from ..funding.commands import check_planned_role
 from .errors import ImportRefused
 from .limits import import_limits
@@ -179,7 +180,7 @@ class WorkforcePlan(ParsedFile):
 
     def apply(self, project: Project, run: ImportRun) -> None:
         touched = apply_plan_rows(project, self.rows, self.path)
-        self.summary.notes.append(f"plans for {len(touched)} network(s) replaced")
+        self.summary.notes.append(f"plans for {plural(len(touched), 'network')} replaced")
 
 
 register_kind(Kind("workforce_plan", "workforce plan (CSV)", detect,

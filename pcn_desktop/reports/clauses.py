@@ -99,7 +99,7 @@ def load_template(path: Path | None = None) -> ClauseTemplate:
     ids = [c.id for c in clauses]
     dupes = sorted({c for c in ids if ids.count(c) > 1})
     if dupes:
-        raise ClauseTemplateError(f"{path}: clause id(s) used twice: {', '.join(dupes)}")
+        raise ClauseTemplateError(f"{path}: {'a clause id' if len(dupes) == 1 else 'clause ids'} used twice: {', '.join(dupes)}")
     schedules = data.get("schedule") or {}
     for number in SCHEDULE_NUMBERS:
         entry = schedules.get(number)

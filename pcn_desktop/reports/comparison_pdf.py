@@ -17,6 +17,7 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 
 from .. import __version__
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..settings import rule_settings_for
 from .comparison import Comparison
 from .comparison_map import comparison_map_png
@@ -71,11 +72,11 @@ def write_comparison_pdf(project: Project, comparisons: list[Comparison], out: s
 
 def _option_page(project: Project, c: Comparison, minimum: int) -> list:
     s = styles()
-    counted = f" Lists counted at {c.list_date:%d %B %Y}." if c.list_date else ""
+    counted = f" Lists counted at {c.list_date.day} {c.list_date:%B %Y}." if c.list_date else ""
     story: list = [
         Paragraph(f"Option: {escape(c.b)}", s["h1"]),
-        Paragraph(f"Compared with <b>{escape(c.a)}</b>: {len(c.moves)} practice(s) move, "
-                  f"{c.patients_moved:,} patients; {len(c.added)} finding(s) appear, {len(c.removed)} "
+        Paragraph(f"Compared with <b>{escape(c.a)}</b>: {plural(len(c.moves), 'practice moves', 'practices move')}, "
+                  f"{plural(c.patients_moved, 'patient')}; {plural(len(c.added), 'finding appears', 'findings appear')}, {len(c.removed)} "
                   f"disappear.{counted}", s["body"]),
     ]
     png = comparison_map_png(project, c, width_px=1500, height_px=820)
@@ -133,8 +134,8 @@ def _option_page(project: Project, c: Comparison, minimum: int) -> list:
     errors_gone = [f for f in c.removed if f.severity.value == "error"]
     errors_new = [f for f in c.added if f.severity.value == "error"]
     lines = [Paragraph("Findings", s["h2"]),
-             Paragraph(f"{len(errors_gone)} error(s) resolved, {len(errors_new)} new error(s); "
-                       f"{len(c.removed) - len(errors_gone)} other finding(s) resolved, "
+             Paragraph(f"{plural(len(errors_gone), 'error')} resolved, {plural(len(errors_new), 'new error')}; "
+                       f"{plural(len(c.removed) - len(errors_gone), 'other finding')} resolved, "
                        f"{len(c.added) - len(errors_new)} new.", s["small"])]
     for mark, found in (("resolved", errors_gone), ("new", errors_new)):
         for f in found[:ERRORS_LISTED]:

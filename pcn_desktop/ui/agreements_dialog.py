@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLa
                                QVBoxLayout, QWidget)
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..reports.agreement import PrintedDocument, agreement_bytes
 from ..reports.agreement_batch import Exported, export_agreements
 from ..reports.clauses import ClauseTemplateError, template_path, user_template_path
@@ -246,7 +247,7 @@ class AgreementsDialog(QDialog):
         self._set_exporting(False)
         written = [e.path for e in result] if result is not None else list(self._written)
         word = "Exported" if result is not None else "Cancelled after"
-        self.status.setText(f"{word} {len(written)} file(s).")
+        self.status.setText(f"{word} {plural(len(written), 'file')}.")
         self.export_finished.emit(written)
 
     def _export_failed(self, exc: Exception, _trace: str) -> None:

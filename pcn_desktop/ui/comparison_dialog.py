@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHe
                                QTabWidget, QVBoxLayout, QWidget)
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..reports.comparison import Comparison, compare_scenarios
 from ..reports.comparison_map import comparison_map_png
 from .redraw_on_resize import RedrawOnResize
@@ -135,10 +136,11 @@ class ComparisonDialog(QDialog):
         errors_new = sum(f.severity.value == "error" for f in c.added)
         errors_gone = sum(f.severity.value == "error" for f in c.removed)
         self.summary.setText(
-            f"<b>{c.b}</b> compared with <b>{c.a}</b>: {len(c.moves)} practice(s) move, "
-            f"{c.patients_moved:,} patients; {sum(n.changed for n in c.networks)} network(s) change size; "
-            f"{errors_gone} error(s) resolved, {errors_new} new error(s)"
-            + (f"; lists counted at {c.list_date:%d %B %Y}" if c.list_date else "") + ".")
+            f"<b>{c.b}</b> compared with <b>{c.a}</b>: {plural(len(c.moves), 'practice moves', 'practices move')}, "
+            f"{plural(c.patients_moved, 'patient')}; "
+            f"{plural(sum(n.changed for n in c.networks), 'network changes', 'networks change')} size; "
+            f"{plural(errors_gone, 'error')} resolved, {plural(errors_new, 'new error')}"
+            + (f"; lists counted at {c.list_date.day} {c.list_date:%B %Y}" if c.list_date else "") + ".")
         _fill(self.moves, [[m.practice, m.name, m.source or "none", m.target or "none", f"{m.list_size:,}"]
                            for m in c.moves], {4})
         _fill(self.networks, [[n.name, n.network, _n(n.before), _n(n.after), _change(n.before, n.after)]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
 
 from ..domain.commands import Command
 from ..domain.model import PlannedRole, Project
+from ..domain.wording import plural
 from ..funding.commands import (AddPlannedRole, EditPlannedRole, RemovePlannedRole,
                                 SetContractYear, SetFundingInput)
 from ..funding.export import summary_table
@@ -346,11 +347,11 @@ class FundingPane(QWidget):
 def _notes(r) -> str:
     parts = [r.problem] if r.problem else []
     if r.ineligible_months:
-        parts.append(f"not eligible for {len(r.ineligible_months)} month(s)")
+        parts.append(f"not eligible for {plural(len(r.ineligible_months), 'month')}")
     if r.unknown_cap_months:
         parts.append("maximum not known: uncapped")
     if r.capped_months:
-        parts.append(f"capped {len(r.capped_months)} month(s)")
+        parts.append(f"capped {plural(len(r.capped_months), 'month')}")
     if not r.role_key:
         parts.append("not an ARRS role this year")
     return "; ".join(parts)

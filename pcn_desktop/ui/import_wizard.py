@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLabel, Q
                                QVBoxLayout, QWidget, QWizard, QWizardPage)
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..io.errors import ImportRefused
 from ..io.kinds import FileSummary
 from ..io.run import ImportRun
@@ -172,7 +173,8 @@ class PreviewPage(QWizardPage):
         for col in range(3):
             self.table.resizeColumnToContents(col)
         self.table.resizeRowsToContents()
-        self.status.setText(f"{len(run.files)} file(s) recognised. Press Import to apply them.")
+        self.status.setText(f"{plural(len(run.files), 'file')} recognised. Press Import to apply "
+                            f"{'it' if len(run.files) == 1 else 'them'}.")
         undated = [(f.path.name, n) for f in run.files if (n := f.undated_counts())]
         self.asks_list_date = bool(undated)
         self.date_label.setVisible(bool(undated))

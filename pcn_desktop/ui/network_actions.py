@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from ..domain.commands import (Command, CreateNetwork, DissolveNetwork, MergeNetworks,
                                SetNetworkField, SplitNetwork)
+from ..domain.wording import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
@@ -102,7 +103,7 @@ class NetworkActions(QObject):
             codes = self.window.practices_pane.selected_codes()
             if codes and QMessageBox.question(
                     self.window, "New network",
-                    f"Move the {len(codes)} selected practice(s) into {name.strip()}?") != QMessageBox.StandardButton.Yes:
+                    f"Move the {plural(len(codes), 'selected practice')} into {name.strip()}?") != QMessageBox.StandardButton.Yes:
                 codes = []
             self._push(CreateNetwork(name.strip(), practices=codes))
 
@@ -141,7 +142,7 @@ class NetworkActions(QObject):
         net = self._project().networks[nid]
         n = len(self._project().members(nid))
         if QMessageBox.question(self.window, "Dissolve network",
-                                f"Dissolve {net.name}? Its {n} practice(s) become unassigned.") \
+                                f"Dissolve {net.name}? Its {plural(n, 'practice becomes', 'practices become')} unassigned.") \
                 == QMessageBox.StandardButton.Yes:
             self._push(DissolveNetwork(nid))
 

@@ -21,6 +21,7 @@ WINDOW_MODULES = (
     "pcn_desktop.settings",
     "pcn_desktop.domain.commands",
     "pcn_desktop.domain.scenario_commands",
+    "pcn_desktop.domain.wording",
     "pcn_desktop.reports.map_layers",
     "pcn_desktop.reports.map_html",
     "pcn_desktop.geo.boundaries",

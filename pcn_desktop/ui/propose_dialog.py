@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..domain.scenarios import check_name
+from ..domain.wording import plural
 from ..formation import FormationError, ProposeOptions, SaveProposal, propose, working_copy
 from ..formation.engine import Cancel, ProposeCancelled, ProposeResult
 from ..settings import rule_settings_for
@@ -233,7 +234,7 @@ class ProposeDialog(QDialog):
         self._fill(result)
         self._busy(False)
         proven = sum(p.optimal for p in result.proposals)
-        text = (f"{len(result.proposals)} proposal(s), {proven} proven optimal, from scenario "
+        text = (f"{plural(len(result.proposals), 'proposal')}, {proven} proven optimal, from scenario "
                 f"{self.source!r}; every one checked by the rules engine.")
         if result.note:
             text += f" {result.note[:1].upper() + result.note[1:]}."
@@ -284,7 +285,7 @@ class ProposeDialog(QDialog):
             [SaveProposal(self.source, p.scenario, p) for p in reversed(self.result.proposals)],
             "Save proposals as scenarios")
         self.save_button.setEnabled(False)
-        self.status.setText(f"Saved as scenario(s) {', '.join(names)}.")
+        self.status.setText(f"Saved as {'scenario' if len(names) == 1 else 'scenarios'} {', '.join(names)}.")
         self.window_.statusBar().showMessage(f"Proposals saved as scenarios: {', '.join(names)}", 10000)
         self.from_box.clear()
         self.from_box.addItems(project.scenario_names())

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..domain.wording import plural
 from ..store import ProjectFileError, StaleSave
 from ..store.locks import LockInfo
 from .settings import app_settings
@@ -118,7 +119,7 @@ class TeamWatcher(QObject):
         except (ProjectFileError, OSError, ValueError):
             return 0
         if found.changed:
-            text = f"Took in {len(found.pulled)} change(s) saved by others"
+            text = f"Took in {plural(len(found.pulled), 'change')} saved by others"
             if found.conflicts:
                 text += "; you and they both changed " + ", ".join(c.sentence() for c in found.conflicts)
             self.message.emit(text)
