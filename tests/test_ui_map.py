@@ -27,8 +27,10 @@ def js(qtbot, w: MainWindow, script: str):
     return json.loads(box[0]) if box[0] not in (None, "") else None
 
 
-def open_window(qtbot, document: Document) -> MainWindow:
+def open_window(qtbot, document: Document, size: tuple[int, int] | None = None) -> MainWindow:
     w = MainWindow(document)
+    if size is not None:
+        w.resize(*size)                 # before the map fits its view to the project, as the app opens
     w.show()
     with qtbot.waitSignal(w.map_pane.drawn, timeout=TIMEOUT):
         pass
@@ -121,8 +123,7 @@ def test_the_map_in_the_window_is_folium_and_names_its_networks(qtbot):
     path = resource("sample", "sample_ccg.pcnproj")
     if not path.is_file():
         pytest.skip(f"sample project missing: {path}")
-    w = open_window(qtbot, Document.open(path, untitled=True))
-    w.resize(1366, 768)
+    w = open_window(qtbot, Document.open(path, untitled=True), (1366, 768))
     try:
         qtbot.wait(200)
         assert js(qtbot, w, "document.querySelectorAll('.folium-map').length") == 1
