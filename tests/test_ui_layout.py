@@ -403,3 +403,26 @@ def test_reset_layout_puts_every_pane_back(qtbot):
     finally:
         w.document.stack.setClean()
         w.close()
+
+
+def test_every_dialog_fits_the_screen_it_opens_on(qtbot):
+    """The comparison (1180x820) and agreements (1100x800) dialogs ran off the bottom of a
+    1366x768 laptop's screen. The test screen (offscreen: 800x800) is smaller still."""
+    from pcn_desktop.ui.comparison_dialog import ComparisonDialog
+    from pcn_desktop.ui.import_wizard import ImportWizard
+    from pcn_desktop.ui.propose_dialog import show_propose
+    with shown_window(qtbot, QSize(760, 700)) as w:
+        room = w.screen().availableGeometry().size()
+        w.show_agreements()
+        dialogs = [w.agreements_dialog, ComparisonDialog(w), ImportWizard(w.document.project, w), show_propose(w)]
+        for dialog in dialogs:
+            assert dialog.width() <= room.width() and dialog.height() <= room.height(), (type(dialog).__name__, dialog.size())
+        # the agreements' list of networks shows each name and code whole
+        listed = w.agreements_dialog.networks
+        QApplication.processEvents()
+        fm = QFontMetrics(listed.font())
+        cut = [listed.item(r).text() for r in range(listed.count())
+               if fm.horizontalAdvance(listed.item(r).text()) + 8 > listed.viewport().width()]
+        assert listed.count() == 8 and cut == []
+        for dialog in dialogs:
+            dialog.close()

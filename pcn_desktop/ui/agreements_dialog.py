@@ -23,6 +23,8 @@ from ..domain.wording import plural
 from ..reports.agreement import PrintedDocument, agreement_bytes
 from ..reports.agreement_batch import Exported, export_agreements
 from ..reports.clauses import ClauseTemplateError, template_path, user_template_path
+from .layout import fit_to_screen
+from .panes.fit import widest
 from .workers import Task, start
 
 PRINT_DPI_CAP = 300     # enough for text on paper; keeps a page image near 35 MB at A4
@@ -62,7 +64,7 @@ class AgreementsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Network agreements")
-        self.resize(1100, 800)
+        fit_to_screen(self, 1100, 800)
         self.project: Project | None = None
         self.printed: PrintedDocument | None = None
         self._buffer: QBuffer | None = None
@@ -81,7 +83,7 @@ class AgreementsDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setAccessibleName("Agreement preview")
-        splitter = QSplitter()
+        splitter = self.splitter = QSplitter()
         splitter.addWidget(self.networks)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(1, 3)
@@ -125,6 +127,7 @@ class AgreementsDialog(QDialog):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, net.id)
             self.networks.addItem(item)
+        self._fit_list()
         enabled = self.networks.count() > 0
         self.print_button.setEnabled(enabled)
         self.export_button.setEnabled(enabled)
@@ -133,6 +136,23 @@ class AgreementsDialog(QDialog):
         else:
             self.document.close()
             self.status.setText("The project has no networks.")
+
+    def _fit_list(self) -> None:
+        """The list as wide as its longest entry, up to two fifths of the dialog: at its
+        default width "Ashbridge West & Marlbeck PCN (U90004)" lost its bracket. An entry
+        still too long (all England's names) shows whole in its tooltip."""
+        items = [self.networks.item(row) for row in range(self.networks.count())]
+        if not items:
+            return
+        fm = self.networks.fontMetrics()
+        need = (fm.horizontalAdvance(widest((i.text() for i in items), fm)) + 2 * self.networks.frameWidth()
+                + self.networks.verticalScrollBar().sizeHint().width() + 12)
+        total = sum(self.splitter.sizes()) or self.width()
+        left = min(need, int(total * 0.4))
+        self.splitter.setSizes([left, max(1, total - left)])
+        if left < need:
+            for item in items:
+                item.setToolTip(item.text())
 
     def select_network(self, network_id: str) -> None:
         for row in range(self.networks.count()):

@@ -16,6 +16,7 @@ from ..domain.model import Project
 from ..domain.wording import plural
 from ..reports.comparison import Comparison, compare_scenarios
 from ..reports.comparison_map import comparison_map_png
+from .layout import fit_to_screen
 from .redraw_on_resize import RedrawOnResize
 
 
@@ -107,7 +108,7 @@ class ComparisonDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self.resize(1180, 820)
+        fit_to_screen(self, 1180, 820)
         self.a.activated.connect(lambda _i: self.refresh())
         self.b.activated.connect(lambda _i: self.refresh())
         self.pdf_button.clicked.connect(self.save_pdf)

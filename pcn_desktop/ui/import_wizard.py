@@ -20,6 +20,7 @@ from ..domain.wording import plural
 from ..io.errors import ImportRefused
 from ..io.kinds import FileSummary
 from ..io.run import ImportRun
+from .layout import fit_to_screen
 from .workers import Progress, Task, start
 
 FILE_FILTER = ("NHS data files (*.csv *.xlsx *.geojson *.json *.gpkg *.shp *.zip);;All files (*)")
@@ -283,7 +284,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage()
         for page in (self.files, self.preview, self.result_page):
             self.addPage(page)
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 560)
 
     def imported(self) -> Project | None:
         return self.result_page.project if self.result_page.done else None

@@ -33,6 +33,17 @@ def screen_size(window: "MainWindow") -> QSize | None:
     return screen.availableGeometry().size() if screen is not None else None
 
 
+def fit_to_screen(widget, width: int, height: int) -> None:  # noqa: ANN001 — a QWidget
+    """Size a dialog at ``width`` x ``height``, or less where its screen has less room: the
+    comparison (1180x820) and agreements (1100x800) dialogs ran off the bottom of a
+    1366x768 laptop's screen, their last rows under the task bar."""
+    screen = (widget.parentWidget() or widget).screen()
+    if screen is not None:
+        room = screen.availableGeometry().size()
+        width, height = min(width, int(room.width() * 0.96)), min(height, int(room.height() * 0.94))
+    widget.resize(width, height)
+
+
 def initial_size(available: QSize | None) -> QSize:
     """Most of the screen, never more than it has: a window bigger than a 1366x768 laptop
     at 125% (1093x614 logical) would put its own edges off screen."""

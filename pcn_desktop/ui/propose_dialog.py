@@ -16,6 +16,7 @@ from ..domain.wording import plural
 from ..formation import FormationError, ProposeOptions, SaveProposal, propose, working_copy
 from ..formation.engine import Cancel, ProposeCancelled, ProposeResult
 from ..settings import rule_settings_for
+from .layout import fit_to_screen
 from .workers import Cancelled, Progress, Task, start_thread
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,7 +135,7 @@ class ProposeDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.table.itemSelectionChanged.connect(self._show_selected)
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 720)
         self.reset_from_project()
 
     # --- set-up ----------------------------------------------------------------------------
