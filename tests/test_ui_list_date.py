@@ -62,3 +62,14 @@ def test_a_file_with_dated_counts_does_not_ask(qtbot, tmp_path):
         wizard.reject()
     finally:
         _close(w)
+
+
+def test_the_wizard_names_every_kind_of_file_it_reads(qtbot):
+    """Its first page listed six kinds when it read nine: Excel lists, area assignments and
+    workforce plans were missing from what a user was told to bring."""
+    from pcn_desktop.io.kinds import kinds
+    from pcn_desktop.ui.import_wizard import KIND_WORDS, FilesPage
+    assert set(KIND_WORDS) == {k.name for k in kinds()}
+    page = FilesPage(has_project=True)
+    qtbot.addWidget(page)
+    assert all(words in page.subTitle() for words in KIND_WORDS.values())

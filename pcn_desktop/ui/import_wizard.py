@@ -58,12 +58,26 @@ def apply_to_copy(run: ImportRun, project: Project | None, progress: Progress) -
     return target, summaries
 
 
+# What each kind of file the import reads is called here, in the order a user meets them
+# (a test keeps it in step with the kinds io.kinds registers)
+KIND_WORDS = {
+    "epraccur": "epraccur",
+    "populations": "list sizes",
+    "registrations": "registrations by LSOA",
+    "epcn": "ePCN.xlsx",
+    "mapping": "practice to network CSV",
+    "mapping_sheet": "practice to network list in Excel",
+    "area_assignments": "area to network CSV",
+    "areas": "small-area boundaries",
+    "workforce_plan": "workforce plans",
+}
+
+
 class FilesPage(QWizardPage):
     def __init__(self, has_project: bool) -> None:
         super().__init__()
         self.setTitle("Choose the files to import")
-        self.setSubTitle("epraccur, list sizes, registrations by LSOA, ePCN.xlsx, practice to network "
-                         "CSV, small-area boundaries. Files are recognised by their content.")
+        self.setSubTitle(", ".join(KIND_WORDS.values()) + ". Files are recognised by their content.")
         self.files = QListWidget(self)
         self.files.setAccessibleName("Files to import")
         add = QPushButton("&Add files…", self)
