@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from ..domain.wording import plural
 from ..geo.boundaries import BuildResult, build_from_registrations
 from ..geo.commands import GeographySnapshot, ReplaceGeography
 from ..geo.importing import BoundaryMatch, ImportResult, apply_boundaries, match_boundaries
@@ -40,7 +41,7 @@ def build_boundaries(window: "MainWindow") -> None:
     def done(result: BuildResult) -> None:
         window.statusBar().showMessage(
             f"{result.assigned:,} of {len(project.areas):,} areas assigned; "
-            f"{len(result.contested):,} contested; {len(result.edits_kept):,} hand edits kept", 10000)
+            f"{len(result.contested):,} contested; {plural(len(result.edits_kept), 'hand edit')} kept", 10000)
 
     _replace(window, "Build boundaries from registrations", work, done, "Build boundaries failed")
 
@@ -109,8 +110,8 @@ def _remove_theirs(window: "MainWindow", match: BoundaryMatch) -> bool:
         (f"\n  and {len(names) - LISTED} more" if len(names) > LISTED else "")
     answer = QMessageBox.question(
         window, "Import boundaries",
-        f"{match.path.name} has polygons for {len(match.pieces):,} networks, but none for "
-        f"{len(names):,} that have a boundary now:\n{shown}\n\n"
+        f"{match.path.name} has polygons for {plural(len(match.pieces), 'network')}, but none for "
+        f"{len(names):,} that {'has' if len(names) == 1 else 'have'} a boundary now:\n{shown}\n\n"
         "Import it and leave those networks without a boundary?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Yes
@@ -119,8 +120,8 @@ def _remove_theirs(window: "MainWindow", match: BoundaryMatch) -> bool:
 def _report(window: "MainWindow", match: BoundaryMatch, result: ImportResult) -> None:
     project = window.document.project
     features = match.features
-    line = (f"{len(result.matched):,} networks given a boundary from {match.path.name} "
-            f"({features - len(result.unmatched):,} of {features:,} features matched); "
+    line = (f"{plural(len(result.matched), 'network')} given a boundary from {match.path.name} "
+            f"({features - len(result.unmatched):,} of {plural(features, 'feature')} matched); "
             f"{result.areas_assigned:,} small areas lie inside them")
     window.statusBar().showMessage(line, 15000)
     if not result.unmatched and not result.networks_without:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 
 from ..domain.commands import Command, MovePractice
 from ..domain.findings import Finding
+from ..domain.wording import plural
 from .about import show_about
 from .autosave import Autosaver
 from .boundary_actions import build_boundaries, import_boundaries
@@ -340,8 +341,8 @@ class MainWindow(QMainWindow):
         at = self.document.list_date
         counted = f" · lists counted at {at.isoformat()}" if at else " · no list counts"
         self.summary.setText(f"Scenario {project.active_scenario} · "
-                             f"{len(project.practices):,} practices · {len(project.networks):,} networks · "
-                             f"{unassigned:,} unassigned · {errors:,} errors{counted}")
+                             f"{plural(len(project.practices), 'practice')} · {plural(len(project.networks), 'network')} · "
+                             f"{unassigned:,} unassigned · {plural(errors, 'error')}{counted}")
 
     # --- edits -------------------------------------------------------------------------------
     def push(self, command: Command) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, 
 
 from ..domain.commands import Command, SetDirector, SetNetworkField
 from ..domain.model import ClinicalDirector
+from ..domain.wording import plural
 from ..geo.commands import MAX_EXPECTED_PARTS, SetExpectedParts
 from ..geo.rules import expected_parts
 from .document import Document
@@ -187,8 +188,8 @@ class PropertiesPane(QScrollArea):
         self._filling = True
         try:
             self.setEnabled(True)
-            self.heading.setText(f"{net.name} — {self.document.network_size(net.id):,} patients, "
-                                 f"{len(project.members(net.id))} practices")
+            self.heading.setText(f"{net.name} — {plural(self.document.network_size(net.id), 'patient')}, "
+                                 f"{plural(len(project.members(net.id)), 'practice')}")
             self.name.setText(net.name)
             self.code.setText(net.code)
             members = sorted(project.members(net.id))

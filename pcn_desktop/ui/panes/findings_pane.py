@@ -5,6 +5,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...domain.findings import Finding
+from ...domain.wording import plural
 from ..models.findings_model import RULE, SORT_ROLE, FindingsModel
 from .fit import ColumnFitter
 from .table import SortProxy, make_table
@@ -100,7 +101,7 @@ class FindingsPane(QWidget):
     def _update_count(self, *_args: object) -> None:
         rows = [self.model.finding_at(r) for r in range(self.model.rowCount())]
         errors = sum(1 for f in rows if f.severity.value == "error")
-        self.count.setText(f"{errors:,} errors, {len(rows) - errors:,} other")
+        self.count.setText(f"{plural(errors, 'error')}, {len(rows) - errors:,} other")
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

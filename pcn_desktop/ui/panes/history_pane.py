@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from ...domain.history import HistoryFilter
 from ...domain.model import Project
+from ...domain.wording import plural
 from ..models.history_model import HistoryModel, cells
 from .fit import ColumnFitter
 
@@ -114,7 +115,7 @@ class HistoryPane(QWidget):
         self._shown_for = stamp
         self._fill_choices()
         self.model.show(self.project.audit, self.current_filter())
-        self.count.setText(f"{len(self.model.entries):,} of {len(self.project.audit):,} changes")
+        self.count.setText(f"{len(self.model.entries):,} of {plural(len(self.project.audit), 'change')}")
 
     def rows(self) -> list[tuple[str, ...]]:
         """The table as shown (for tests and copying)."""
