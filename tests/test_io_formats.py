@@ -150,7 +150,7 @@ def test_mapping_coordinates_and_list_size_with_date(tmp_path):
     assert (project.practices["P81001"].latitude, project.practices["P81001"].longitude) == (53.5, -2.5)
     assert project.list_sizes["P81001"] == {date(2021, 1, 1): 1234}
     assert project.network_of("P81002").code == "U00001"
-    assert summary.notes[-1] == "1 practices without coordinates (postcode not found): P81002 (ZZ9 9ZZ)"
+    assert summary.notes[-1] == "1 practice without coordinates (postcode not found): P81002 (ZZ9 9ZZ)"
 
 
 def _in_uk(geom):

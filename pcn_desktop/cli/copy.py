@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..domain.wording import plural
 from ..store.database import display_url, is_database_url
 from . import CliError
 from .common import open_project
@@ -30,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"{display_url(dst)} already holds a project ({holds}); "
                            "nothing copied (--force overwrites it)")
         save_or_refuse(project, dst, fresh=True)
-    print(f"copied {display_url(src)} to {display_url(dst)}: {len(project.networks):,} networks, "
-          f"{len(project.practices):,} practices, {len(project.audit):,} history entries")
+    print(f"copied {display_url(src)} to {display_url(dst)}: {plural(len(project.networks), 'network')}, "
+          f"{plural(len(project.practices), 'practice')}, {plural(len(project.audit), 'history entry', 'history entries')}")
     return 0
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from ..io import ImportRefused
 from ..io.run import ImportRun
 from ..store.database import is_database_url
@@ -54,8 +55,8 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"{exc}\nnothing was imported; {target} is unchanged", status=1) from None
     lines = ["\n".join(summary.lines()) for summary in summaries]
     closed = sum(project.is_closed(c) for c in project.practices)
-    lines.append(f"{target}: {len(project.networks):,} networks, {len(project.practices):,} practices "
-                 f"({closed:,} closed), {len(project.areas):,} areas")
+    lines.append(f"{target}: {plural(len(project.networks), 'network')}, "
+                 f"{plural(len(project.practices), 'practice')} ({closed:,} closed), {plural(len(project.areas), 'area')}")
     lines.append(dates_line(project))
     # Saved before anything is printed: the import is never lost to the output failing.
     save_or_refuse(project, args.project)

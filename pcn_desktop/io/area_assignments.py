@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from .errors import ImportRefused
 from .kinds import ORDER_AREAS, Kind, ParsedFile, Sample, register_kind
 from .run import ImportRun
@@ -87,7 +88,7 @@ class AreaAssignments(ParsedFile):
                 assignments[area] = nid
         networks = import_area_assignments(project, assignments, self.path.name)
         self.summary.kept = len(assignments)
-        self.summary.notes.append(f"{len(assignments):,} areas assigned; boundaries dissolved for {networks:,} networks")
+        self.summary.notes.append(f"{plural(len(assignments), 'area')} assigned; boundaries dissolved for {plural(networks, 'network')}")
 
 
 register_kind(Kind("area_assignments", "area -> network CSV (area_code, network_name)", detect,

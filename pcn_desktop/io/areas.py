@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..domain.model import Project, SmallArea
+from ..domain.wording import plural
 from .errors import ImportRefused as _Refused
 from .limits import import_limits
 from .kinds import ORDER_AREAS, Kind, ParsedFile, Sample, register_hint, register_kind
@@ -208,7 +209,7 @@ class Areas(ParsedFile):
         if self.repaired:
             self.summary.notes.append(f"invalid geometry repaired with make_valid: {', '.join(self.repaired[:10])}"
                                       + (f" and {len(self.repaired) - 10} more" if len(self.repaired) > 10 else ""))
-        self.summary.notes.append(f"{len(self.areas):,} areas"
+        self.summary.notes.append(plural(len(self.areas), "area")
                                   + (f" ({replaced:,} replaced existing ones)" if replaced else ""))
 
 

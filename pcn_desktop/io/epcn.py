@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.model import Project
+from ..domain.wording import plural
 from .errors import ImportRefused
 from .guard import check_zip_parts, recognised_workbook
 from .kinds import ORDER_NETWORKS, Kind, ParsedFile, Sample, register_kind
@@ -261,7 +262,7 @@ class Epcn(ParsedFile):
             ended += link.end is not None
         summary.kept = len(nets) + current + ended
         summary.notes.append(f"{len(self.pcns):,} PCN details and {len(self.links):,} practice links read; "
-                             f"{len(nets):,} networks, {current:,} open memberships, {ended:,} ended kept")
+                             f"{plural(len(nets), 'network')}, {plural(current, 'open membership')}, {ended:,} ended kept")
         released = max((d for l in self.links for d in (l.start, l.end) if d is not None), default=None)
         if at is not None and released is not None and released > at:
             summary.notes.append(f"links recorded up to {released.isoformat()}, lists counted at "

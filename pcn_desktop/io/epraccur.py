@@ -28,6 +28,7 @@ from collections.abc import Mapping as MappingABC
 from typing import Iterator, Mapping, NamedTuple
 
 from ..domain.model import Practice, PracticeStatus, Project
+from ..domain.wording import plural
 from .errors import ImportRefused
 from .kinds import ORDER_CATALOGUE, Kind, ParsedFile, Sample, register_kind
 from .postcodes import coordinates
@@ -267,7 +268,7 @@ class Epraccur(ParsedFile):
         organisations, inactive = self._other_organisations(project, run)
         if organisations:
             summary.skip(NOT_GP, -organisations)
-            summary.notes.append(f"{organisations:,} organisations that are not GP practices kept as such, "
+            summary.notes.append(f"{plural(organisations, 'organisation that is not a GP practice', 'organisations that are not GP practices')} kept as such, "
                                  "because another file names them (not counted as practices in no network)")
         summary.kept += len(kept)
         summary.practices.update(kept)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from ..domain.model import PracticeStatus, Project
+from ..domain.wording import plural
 from .errors import ImportRefused
 from .limits import import_limits
 from .plausible import check_coordinates, check_count, check_list_date, coordinates_plausible, counts_in_range, \
@@ -396,10 +397,10 @@ class Mapping(ParsedFile):
         summary.practices.update(k.code)
         summary.kept = len(kept)
         networks = project.first_networks(k.code)
-        summary.notes.append(f"{len(joined):,} practices assigned to {len(networks):,} networks")
+        summary.notes.append(f"{plural(len(joined), 'practice')} assigned to {plural(len(networks), 'network')}")
         unallocated = len(self.no_pcn.intersection(k.code))
         if unallocated:
-            summary.notes.append(f"{unallocated:,} practices marked as in no PCN (network code {NO_PCN_CODE}, "
+            summary.notes.append(f"{plural(unallocated, 'practice')} marked as in no PCN (network code {NO_PCN_CODE}, "
                                  f"\"Unallocated\"): left in no network")
         if not summary.skipped["outside the commissioner filter"]:
             del summary.skipped["outside the commissioner filter"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..domain.model import Membership, Network, Practice, Project, normalise_name
+from ..domain.wording import plural
 from .errors import ImportRefused
 from .kinds import FileSummary, ParsedFile, read_file
 
@@ -294,7 +295,7 @@ class ImportRun:
                 shown = ", ".join(f"{c} ({project.practices[c].postcode or 'no postcode'})"
                                   for c in unlocated[:10])
                 more = f" and {len(unlocated) - 10} more" if len(unlocated) > 10 else ""
-                f.summary.notes.append(f"{len(unlocated):,} practices without coordinates "
+                f.summary.notes.append(f"{plural(len(unlocated), 'practice')} without coordinates "
                                        f"(postcode not found): {shown}{more}")
             elif f.summary.practices:
                 f.summary.notes.append(f"all {len(f.summary.practices):,} practices it names have coordinates")
