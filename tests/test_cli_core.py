@@ -85,3 +85,17 @@ def test_a_command_imports_its_own_module_and_not_the_others(tmp_path):
     for verb in ("sample", "import", "validate", "boundaries", "map", "export", "agreements", "funding",
                  "scenarios", "assign", "propose", "compare", "copy", "history", "password"):
         assert f"\n    {verb}" in listed, verb
+
+
+def test_history_lines_up_whatever_the_name_of_who_changed_it(tmp_path, capsys):
+    """The sample's first entry is by scripts/make_sample_ccg.py: it ran into the next column."""
+    path = tmp_path / "s.pcnproj"
+    assert main(["sample", str(path)]) == 0
+    assert main(["assign", str(path), "Y90016", "U90003"]) == 0
+    capsys.readouterr()
+    assert main(["history", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 2 and any("scripts/make_sample_ccg.py" in line for line in lines)
+    # the change described starts at the same column on every line
+    starts = {len(line) - len(line[21:].split(None, 1)[1]) for line in lines}
+    assert len(starts) == 1, lines

@@ -45,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if not entries:
         print("no changes recorded" + (" that match" if network or args.since or args.who or args.scenario else ""))
         return 0
+    # the who column as wide as its longest name (a script's path ran into the next column)
+    who = max(12, *(len(e.who) for e in entries))
     for e in entries:
         scenario = f" [{scenario_of(e)}]" if scenario_of(e) else ""
         change = f"{e.old or '-'} -> {e.new or '-'}" if (e.old or e.new) else ""
-        print(f"{e.when:%Y-%m-%d %H:%M:%S}  {e.who:<12} {e.what}{scenario}: {change}".rstrip(": "))
+        print(f"{e.when:%Y-%m-%d %H:%M:%S}  {e.who:<{who}} {e.what}{scenario}: {change}".rstrip(": "))
     return 0
