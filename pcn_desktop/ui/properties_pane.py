@@ -32,11 +32,14 @@ class NotesEdit(QPlainTextEdit):
 
 
 class OptionalDate(QWidget):
-    """A date that may be absent: a checkbox beside a date editor."""
+    """A date that may be absent: a checkbox beside a date editor. Absent, the editor says
+    so ("not signed") rather than showing today's date greyed out, which read, on screen and
+    in a screenshot passed round, as an agreement signed today."""
 
     editingFinished = Signal()
+    ABSENT = QDate(1900, 1, 1)        # the editor's least date, shown as the absent text
 
-    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, label: str, parent: QWidget | None = None, absent: str = "not recorded") -> None:
         super().__init__(parent)
         self.check = QCheckBox(self)      # the form row carries the label; keeps the pane narrow
         self.check.setAccessibleName(label)
@@ -44,7 +47,10 @@ class OptionalDate(QWidget):
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("d MMM yyyy")
         self.edit.setAccessibleName(f"{label} date")
-        self.check.toggled.connect(self.edit.setEnabled)
+        self.edit.setMinimumDate(self.ABSENT)
+        self.edit.setSpecialValueText(absent)
+        self.edit.setDate(self.ABSENT)
+        self.check.toggled.connect(self._checked)
         self.check.clicked.connect(lambda _c: self.editingFinished.emit())
         self.edit.editingFinished.connect(self.editingFinished)
         layout = QHBoxLayout(self)
@@ -52,13 +58,22 @@ class OptionalDate(QWidget):
         layout.addWidget(self.check)
         layout.addWidget(self.edit, 1)
 
+    def _checked(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        if on and self.edit.date() == self.ABSENT:
+            self.edit.setDate(QDate.currentDate())      # a date given now starts from today
+        elif not on:
+            self.edit.setDate(self.ABSENT)
+
     def value(self) -> date | None:
         return self.edit.date().toPython() if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
+        self.check.blockSignals(True)
         self.check.setChecked(value is not None)
+        self.check.blockSignals(False)
         self.edit.setEnabled(value is not None)
-        self.edit.setDate(QDate(value) if value else QDate.currentDate())
+        self.edit.setDate(QDate(value) if value else self.ABSENT)
 
 
 class PropertiesPane(QScrollArea):
@@ -87,7 +102,7 @@ class PropertiesPane(QScrollArea):
         for label, value in EXEMPTIONS:
             self.exemption.addItem(label, value)
         self.reason = self._line("Exemption reason")
-        self.signed = OptionalDate("Agreement signed", body)
+        self.signed = OptionalDate("Agreement signed", body, absent="not signed")
         self.notes = NotesEdit(body)
         self.notes.setAccessibleName("Notes")
         self.notes.setFixedHeight(70)
