@@ -33,6 +33,12 @@ def screen_size(window: "MainWindow") -> QSize | None:
     return screen.availableGeometry().size() if screen is not None else None
 
 
+def compact_screen(window: "MainWindow") -> bool:
+    """Whether the screen the window is on wants the compact layout (none known: the wide)."""
+    available = screen_size(window)
+    return available is not None and compact_for(available)
+
+
 def fit_to_screen(widget, width: int, height: int) -> None:  # noqa: ANN001 — a QWidget
     """Size a dialog at ``width`` x ``height``, or less where its screen has less room: the
     comparison (1180x820) and agreements (1100x800) dialogs ran off the bottom of a

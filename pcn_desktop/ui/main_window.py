@@ -66,8 +66,7 @@ class MainWindow(QMainWindow):
         funding_scroll.setWidget(self.funding_pane)
         funding_scroll.setAccessibleName("Funding pane")
         funding = self._dock("funding", "Funding", funding_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        available = layout.screen_size(self)
-        self.compact = available is not None and layout.compact_for(available)
+        self.compact = layout.compact_screen(self)
         layout.arrange(self, self.compact)
         funding.visibilityChanged.connect(lambda visible: visible and self._refresh_funding())
         self.agreements_dialog = None         # made on first use (see show_agreements)
@@ -133,8 +132,7 @@ class MainWindow(QMainWindow):
         presentation mode first): the way back from a layout dragged out of shape."""
         if self.presentation_state is not None:
             self.presentation_action.setChecked(False)
-        available = layout.screen_size(self)
-        self.set_compact(available is not None and layout.compact_for(available))
+        self.set_compact(layout.compact_screen(self))
 
     def showEvent(self, event) -> None:  # noqa: ANN001 — QShowEvent
         super().showEvent(event)
