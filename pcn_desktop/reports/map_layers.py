@@ -242,12 +242,11 @@ def label_points(geoms: list[Any]) -> list[Any]:
     x0, y0, x1, y1 = shapely.bounds(parts).T
     tolerance = np.maximum(np.minimum(x1 - x0, y1 - y0) / 10, 1e-9)
     polygons = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
-    points = list(shapely.point_on_surface(np.array(geoms, dtype=object)))
-    if polygons.any():
-        centres = shapely.get_point(shapely.maximum_inscribed_circle(parts[polygons], tolerance[polygons]), 0)
-        for i, centre in zip(np.flatnonzero(polygons), centres):
-            points[i] = centre
-    return points
+    points = np.empty(len(parts), dtype=object)
+    points[polygons] = shapely.get_point(shapely.maximum_inscribed_circle(parts[polygons], tolerance[polygons]), 0)
+    others = ~polygons                      # no area to have a middle: a point on the geometry
+    points[others] = shapely.point_on_surface(np.array(geoms, dtype=object)[others])
+    return list(points)
 
 
 def _area_features(project: Project, colours: dict[str, str], tol: float) -> list[dict[str, Any]]:
